@@ -1,0 +1,136 @@
+"""Pure renderers from engine models to Rich renderables (never markup strings: article text stays inert)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from briefings.models import AddResult, Brief, Fact, KeyFacts, RemoveResult, SearchHit, StorySummary
+
+_FACT_ROWS: tuple[tuple[str, str], ...] = (
+    ("people", "Who"),
+    ("organizations", "Organisations"),
+    ("places", "Where"),
+    ("dates", "When"),
+    ("figures", "Figures"),
+)
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "unknown"
+
+
+def _fact_line(fact: Fact) -> Text:
+    line = Text(fact.text, style="bold")
+    if fact.detail:
+        line.append(" — ")
+        line.append(fact.detail)
+    if fact.kind == "date" and fact.value and fact.value != fact.text:
+        line.append(f" ({fact.value})", style="dim")
+    return line
+
+
+def render_facts(facts: KeyFacts) -> RenderableType:
+    """Render the key-fact card as a two-column table."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="cyan", no_wrap=True)
+    table.add_column()
+    if facts.what:
+        table.add_row("What", Text(facts.what))
+    for field, label in _FACT_ROWS:
+        items: list[Fact] = getattr(facts, field)
+        if items:
+            table.add_row(label, Text("\n").join(_fact_line(f) for f in items))
+    if facts.is_empty() and not facts.what:
+        table.add_row("", Text("No key facts found.", style="dim"))
+    return table
+
+
+def render_brief(brief: Brief) -> RenderableType:
+    """Render a story's brief as a bordered card: TL;DR, summary, key facts, sources."""
+    parts: list[RenderableType] = [Text("TL;DR  ", style="bold magenta") + Text(brief.tldr), Text("")]
+    if brief.summary:
+        parts.append(Text("Summary", style="bold underline"))
+        parts.extend(Text("• ") + Text(sentence) for sentence in brief.summary)
+        parts.append(Text(""))
+    parts.append(Text("Key facts", style="bold underline"))
+    parts.append(render_facts(brief.facts))
+    parts.append(Text(""))
+    parts.append(Text(f"Sources ({len(brief.sources)})", style="bold underline"))
+    for src in brief.sources:
+        line = Text("• ") + Text(src.title)
+        meta = [m for m in (src.outlet, src.published.date().isoformat() if src.published else None) if m]
+        if meta:
+            line.append(f" — {', '.join(meta)}", style="dim")
+        if src.url:
+            line.append(f"\n  {src.url}", style="blue")
+        line.append(f"  [article {src.article_id}]", style="dim")
+        parts.append(line)
+    footer = f"story {brief.story.slug}"
+    if brief.aliases:
+        footer += f" (aliases: {', '.join(brief.aliases)})"
+    footer += f" · updated {_when(brief.updated_at)}"
+    return Panel(Group(*parts), title=Text(brief.headline, style="bold"), subtitle=Text(footer), expand=True)
+
+
+def render_brief_text(brief: Brief) -> str:
+    """Render a brief as plain text (no colours), for pipes and logs."""
+    lines = [brief.headline, "=" * min(len(brief.headline), 80), f"TL;DR: {brief.tldr}", "", "Summary:"]
+    lines += [f"  - {s}" for s in brief.summary]
+    lines += ["", "Key facts:"]
+    if brief.facts.what:
+        lines.append(f"  What: {brief.facts.what}")
+    for field, label in _FACT_ROWS:
+        for fact in getattr(brief.facts, field):
+            lines.append(f"  {label}: {_fact_line(fact).plain}")
+    lines += ["", "Sources:"]
+    for src in brief.sources:
+        meta = ", ".join(m for m in (src.outlet, src.published.date().isoformat() if src.published else None) if m)
+        lines.append(f"  - [{src.article_id}] {src.title}" + (f" ({meta})" if meta else "") + (f" {src.url}" if src.url else ""))
+    lines += ["", f"Story: {brief.story.slug} · updated {_when(brief.updated_at)}"]
+    return "\n".join(lines)
+
+
+def render_story_list(stories: list[StorySummary]) -> RenderableType:
+    """Render stories as a table, most recent first."""
+    if not stories:
+        return Text("No stories yet. Add one with `briefbot add FILE|URL`, or run `briefbot demo`.")
+    table = Table(show_lines=False)
+    for col in ("Story", "Title", "Articles", "Updated"):
+        table.add_column(col)
+    for s in stories:
+        table.add_row(Text(s.slug, style="bold"), Text(s.title), str(s.article_count), _when(s.updated_at))
+    return table
+
+
+def render_search(hits: list[SearchHit], words: str) -> RenderableType:
+    """Render search hits, best first."""
+    if not hits:
+        return Text(f"Nothing matches '{words}'.")
+    table = Table()
+    for col in ("Story", "Title", "Match"):
+        table.add_column(col)
+    for h in hits:
+        table.add_row(Text(h.slug, style="bold"), Text(h.title), Text(h.snippet))
+    return table
+
+
+def render_add_result(result: AddResult) -> str:
+    """Describe what an add did, in one line."""
+    if result.duplicate:
+        return (f"Already stored: article {result.article_id} in story {result.story.slug} "
+                "(same link or same text); nothing added.")
+    verb = "new story" if result.created_story else "story"
+    return f"Added article {result.article_id} to {verb} {result.story.slug}: {result.title}"
+
+
+def render_remove_result(result: RemoveResult) -> str:
+    """Describe what a removal did, in one line."""
+    if result.kind == "story":
+        return f"Removed story {result.story.slug} and its {result.articles_removed} article(s)."
+    tail = " The story had no other article, so it was removed too." if result.story_removed else ""
+    return f"Removed article {result.article_id} from story {result.story.slug}.{tail}"

@@ -1,0 +1,6 @@
+"""Discord adapter: `/brief` and `/brief-admin` slash commands, embeds, buttons and admin intake.
+
+``client`` wires the command tree, ``handlers`` answers interactions, ``render`` and ``limits``
+build embeds within Discord's limits, ``send`` posts to channels (digests), ``runner`` handles
+endpoints, login, command sync and the invite URL. Nothing here imports ``bot/`` or runs SQL.
+"""

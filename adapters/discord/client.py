@@ -1,0 +1,205 @@
+"""The Discord client: `/brief` (read) and `/brief-admin` (admin) command groups, wired to handlers.
+
+Discord accepts ``default_member_permissions`` only on top-level commands, so the admin
+subcommands live in their own group, ``/brief-admin``, hidden by default from members without
+Manage Server (and checked again on our side, see ``Handlers.admin``). The message context
+menu "Add to briefings" is admin-only the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.buttons import BriefButton
+from adapters.discord.handlers import Handlers
+from adapters.discord.render import HelpLine
+from briefings.clock import Clock
+
+if TYPE_CHECKING:
+    from briefings.service import BriefingService
+
+log = logging.getLogger(__name__)
+
+# Guilds (for the guild list and permissions) needs no privileged intent; no message content.
+INTENTS = discord.Intents(guilds=True)
+
+_READ_CONTEXTS = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
+_GUILD_CONTEXT = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
+_INSTALLS = app_commands.AppInstallationType(guild=True, user=False)
+
+
+class BriefGroup(app_commands.Group):
+    """`/brief`: read commands, for everyone, in servers and DMs."""
+
+    def __init__(self, handlers: Handlers) -> None:
+        super().__init__(
+            name="brief",
+            description="News briefings: stories, summaries and key facts",
+            allowed_contexts=_READ_CONTEXTS,
+            allowed_installs=_INSTALLS,
+        )
+        self.handlers = handlers
+
+    @app_commands.command(name="show", description="Show a story's brief")
+    @app_commands.describe(story="A story's name (slug), alias, or words from its title")
+    async def show(self, interaction: discord.Interaction, story: str) -> None:
+        """Show a story's brief."""
+        await self.handlers.on_show(interaction, story)
+
+    @app_commands.command(name="list", description="List the latest stories")
+    async def list_(self, interaction: discord.Interaction) -> None:
+        """List the latest stories."""
+        await self.handlers.on_list(interaction)
+
+    @app_commands.command(name="search", description="Search every story and article")
+    @app_commands.describe(words="Words to look for")
+    async def search(self, interaction: discord.Interaction, words: str) -> None:
+        """Search the stories."""
+        await self.handlers.on_search(interaction, words)
+
+    @app_commands.command(name="sources", description="List a story's sources")
+    @app_commands.describe(story="A story's name (slug) or alias")
+    async def sources(self, interaction: discord.Interaction, story: str) -> None:
+        """List a story's sources."""
+        await self.handlers.on_sources(interaction, story)
+
+    @app_commands.command(name="facts", description="Show only a story's key facts")
+    @app_commands.describe(story="A story's name (slug) or alias")
+    async def facts(self, interaction: discord.Interaction, story: str) -> None:
+        """Show a story's key facts."""
+        await self.handlers.on_facts(interaction, story)
+
+    @app_commands.command(name="help", description="Show what Briefbot can do")
+    async def help_(self, interaction: discord.Interaction) -> None:
+        """Show the commands."""
+        await self.handlers.on_help(interaction)
+
+    @app_commands.command(name="digest", description="Daily digests in this channel")
+    @app_commands.describe(text="on HH:MM ZONE [TOPICS] | off [ID] | status | preview")
+    async def digest(self, interaction: discord.Interaction, text: str = "") -> None:
+        """Manage digests."""
+        await self.handlers.on_digest(interaction, text)
+
+    @show.autocomplete("story")
+    @sources.autocomplete("story")
+    @facts.autocomplete("story")
+    async def _story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self.handlers.complete_story(current)
+
+
+class BriefAdminGroup(app_commands.Group):
+    """`/brief-admin`: add, remove, rename and alias stories (Manage Server by default)."""
+
+    def __init__(self, handlers: Handlers) -> None:
+        super().__init__(
+            name="brief-admin",
+            description="Add and manage Briefbot stories",
+            default_permissions=discord.Permissions(manage_guild=True),
+            allowed_contexts=_GUILD_CONTEXT,
+            allowed_installs=_INSTALLS,
+        )
+        self.handlers = handlers
+
+    @app_commands.command(name="add", description="Add an article by URL, or open a form to paste one")
+    @app_commands.describe(
+        url="The article's web address (leave empty to paste text)",
+        story="Add it to this story (default: best match or a new story)",
+    )
+    async def add(self, interaction: discord.Interaction, url: str | None = None, story: str | None = None) -> None:
+        """Add an article."""
+        if url:
+            await self.handlers.on_add_url(interaction, url, story)
+        else:
+            await self.handlers.on_add_form(interaction)
+
+    @app_commands.command(name="remove", description="Remove a story, or one article by its id")
+    @app_commands.describe(target="A story's name (slug), alias, or an article id")
+    async def remove(self, interaction: discord.Interaction, target: str) -> None:
+        """Remove a story or an article."""
+        await self.handlers.on_remove(interaction, target)
+
+    @app_commands.command(name="rename", description="Give a story a new name (slug)")
+    @app_commands.describe(story="The story to rename", new="Its new slug")
+    async def rename(self, interaction: discord.Interaction, story: str, new: str) -> None:
+        """Rename a story."""
+        await self.handlers.on_rename(interaction, story, new)
+
+    @app_commands.command(name="alias", description="Add another name that opens a story")
+    @app_commands.describe(story="The story", alias="The other name")
+    async def alias(self, interaction: discord.Interaction, story: str, alias: str) -> None:
+        """Add an alias."""
+        await self.handlers.on_alias(interaction, story, alias)
+
+    @add.autocomplete("story")
+    @remove.autocomplete("target")
+    @rename.autocomplete("story")
+    @alias.autocomplete("story")
+    async def _story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self.handlers.complete_story(current)
+
+
+class BriefbotClient(discord.Client):
+    """A discord.Client with Briefbot's command tree and persistent brief buttons."""
+
+    def __init__(self, handlers: Handlers, **options: Any) -> None:
+        options.setdefault("intents", INTENTS)
+        options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+        super().__init__(**options)
+        self.handlers = handlers
+        self.tree: app_commands.CommandTree[BriefbotClient] = app_commands.CommandTree(self)
+        self.tree.on_error = handlers.on_error  # type: ignore[method-assign, assignment]
+        self.tree.add_command(BriefGroup(handlers))
+        self.tree.add_command(BriefAdminGroup(handlers))
+        menu = app_commands.ContextMenu(
+            name="Add to briefings",
+            callback=self._add_to_briefings,
+            allowed_contexts=_GUILD_CONTEXT,
+            allowed_installs=_INSTALLS,
+        )
+        menu.default_permissions = discord.Permissions(manage_guild=True)
+        self.tree.add_command(menu)
+        handlers.help_lines = self.help_lines
+
+    async def _add_to_briefings(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        await self.handlers.on_add_message(interaction, message)
+
+    async def setup_hook(self) -> None:
+        """Listen to brief buttons on any message, including those sent before a restart."""
+        self.add_dynamic_items(BriefButton)
+
+    def help_lines(self) -> list[HelpLine]:
+        """Describe every slash command from the tree itself, so help never drifts."""
+        lines: list[HelpLine] = []
+        for command in self.tree.get_commands(type=discord.AppCommandType.chat_input):
+            admin = command.default_permissions is not None
+            subs = command.commands if isinstance(command, app_commands.Group) else [command]
+            for sub in subs:
+                if isinstance(sub, app_commands.Command):
+                    params = " ".join(
+                        f"{p.display_name}:" if p.required else f"[{p.display_name}:]" for p in sub.parameters
+                    )
+                    usage = f"/{sub.qualified_name} {params}".strip()
+                    lines.append(HelpLine(usage=usage, description=sub.description, admin=admin))
+        lines.append(
+            HelpLine(
+                usage="Add to briefings (message menu)", description="Add the article linked in a message.", admin=True
+            )
+        )
+        return lines
+
+
+def build_client(
+    service: BriefingService,
+    *,
+    admins: Iterable[str | int] = (),
+    clock: Clock | None = None,
+    **options: Any,
+) -> BriefbotClient:
+    """Build the Briefbot Discord client over ``service`` (options go to ``discord.Client``)."""
+    handlers = Handlers(service, admins=admins, clock=clock)
+    return BriefbotClient(handlers, **options)

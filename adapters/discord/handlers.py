@@ -1,0 +1,332 @@
+"""Thin handlers for Discord interactions: parse, call the service, render, reply.
+
+The one error edge is ``on_error``: a ``BriefingError`` becomes a polite ephemeral reply, anything
+else is logged with ``log.exception`` and answered with a short apology.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord import limits, render
+from adapters.discord.buttons import Action
+from briefings.clock import Clock, SystemClock
+from briefings.errors import BriefingError, InvalidInput, NotFound, PermissionDenied
+from briefings.models import Actor
+
+if TYPE_CHECKING:
+    from briefings.service import BriefingService
+
+log = logging.getLogger(__name__)
+
+NONE = discord.AllowedMentions.none()
+_URL = re.compile(r"https?://[^\s<>\"'`|]+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}>\u201d\u2019"
+
+
+def first_url(text: str | None) -> str | None:
+    """Return the first http(s) link in ``text`` (without trailing punctuation), or None."""
+    match = _URL.search(text or "")
+    return match.group(0).rstrip(_TRAILING) if match else None
+
+
+def _detached(view: discord.ui.View | None) -> discord.ui.View | None:
+    # Stop the view before sending so discord.py does not keep it per message: the buttons are
+    # dispatched by BriefButton's custom_id template, registered once with add_dynamic_items.
+    # (An ephemeral view that times out would otherwise unregister that template for everyone.)
+    if view is not None:
+        view.stop()
+    return view
+
+
+async def reply(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    view: discord.ui.View | None = None,
+    ephemeral: bool = True,
+) -> None:
+    """Answer an interaction once, whatever state it is in, with mentions disabled."""
+    text = limits.clip_content(content) if content else None
+    kwargs: dict[str, Any] = {"allowed_mentions": NONE}
+    if embed is not None:
+        kwargs["embed"] = embed
+    if view is not None:
+        kwargs["view"] = _detached(view)
+    if not interaction.response.is_done():
+        await interaction.response.send_message(text, ephemeral=ephemeral, **kwargs)
+    elif interaction.response.type in (
+        discord.InteractionResponseType.deferred_channel_message,
+        discord.InteractionResponseType.deferred_message_update,
+    ):
+        await interaction.edit_original_response(content=text, **kwargs)
+    else:
+        await interaction.followup.send(text or discord.utils.MISSING, ephemeral=ephemeral, **kwargs)
+
+
+class Handlers:
+    """Every `/brief` action on Discord, over one BriefingService."""
+
+    def __init__(
+        self,
+        service: BriefingService,
+        *,
+        admins: Iterable[str | int] = (),
+        clock: Clock | None = None,
+        help_lines: Callable[[], Sequence[render.HelpLine]] = tuple,
+    ) -> None:
+        self.service = service
+        self.admins = frozenset(str(a).strip() for a in admins if str(a).strip())
+        self.clock: Clock = clock or SystemClock()
+        self.help_lines = help_lines
+
+    # -- who asks ------------------------------------------------------------------------------
+
+    def actor(self, interaction: discord.Interaction) -> Actor:
+        """Return the Actor for the user behind ``interaction``; admin = Manage Server or listed."""
+        user = interaction.user
+        in_guild = interaction.guild_id is not None
+        perms = interaction.permissions
+        is_admin = in_guild and (str(user.id) in self.admins or perms.manage_guild or perms.administrator)
+        return Actor(platform="discord", user_id=str(user.id), name=user.name, is_admin=bool(is_admin))
+
+    def admin(self, interaction: discord.Interaction, action: str) -> Actor:
+        """Return the admin Actor, or raise PermissionDenied (enforced here, not only by Discord)."""
+        if interaction.guild_id is None:
+            raise PermissionDenied("Admin commands work only in a server channel, not in direct messages.")
+        actor = self.actor(interaction)
+        if not actor.is_admin:
+            log.warning(
+                "refused discord admin action %s for %s in guild %s", action, actor.label(), interaction.guild_id
+            )
+            raise PermissionDenied(
+                "Sorry, only Briefbot admins (Manage Server permission, or listed in BRIEFBOT_ADMINS) "
+                "can do that. Nothing was changed."
+            )
+        log.info(
+            "discord admin action %s by %s in guild %s channel %s at %s",
+            action,
+            actor.label(),
+            interaction.guild_id,
+            interaction.channel_id,
+            self.clock.now().isoformat(),
+        )
+        return actor
+
+    # -- read commands -------------------------------------------------------------------------
+
+    async def on_show(self, interaction: discord.Interaction, story: str) -> None:
+        """Show a story's brief, privately, with its buttons."""
+        brief = await self.service.find(story)
+        view = render.render_brief_view(brief.story.slug, postable=interaction.guild_id is not None)
+        await reply(interaction, embed=render.render_brief(brief), view=view)
+
+    async def on_sources(self, interaction: discord.Interaction, story: str) -> None:
+        """Show a story's sources."""
+        brief = await self.service.find(story)
+        await reply(interaction, embed=render.render_sources(brief))
+
+    async def on_facts(self, interaction: discord.Interaction, story: str) -> None:
+        """Show a story's key-fact card."""
+        brief = await self.service.find(story)
+        await reply(interaction, embed=render.render_facts(brief))
+
+    async def on_list(self, interaction: discord.Interaction) -> None:
+        """List the latest stories."""
+        stories = await self.service.list_stories(10)
+        await reply(interaction, embed=render.render_list(stories))
+
+    async def on_search(self, interaction: discord.Interaction, words: str) -> None:
+        """Search the stories."""
+        hits = await self.service.search(words, 10)
+        await reply(interaction, embed=render.render_search(words, hits))
+
+    async def on_help(self, interaction: discord.Interaction) -> None:
+        """Show the commands."""
+        await reply(interaction, embed=render.render_help(self.help_lines()))
+
+    async def on_digest(self, interaction: discord.Interaction, text: str) -> None:
+        """Answer `/brief digest …`; the digest feature plugs in here (answers with help for now)."""
+        await self.on_help(interaction)
+
+    async def complete_story(self, current: str) -> list[app_commands.Choice[str]]:
+        """Return at most 25 stories matching what the user typed, best first."""
+        try:
+            stories = await self.service.complete(current, limits.CHOICES)
+        except Exception:  # noqa: BLE001 - autocomplete has no error reply: log, offer nothing
+            log.exception("discord autocomplete failed for %r", current[:100])
+            return []
+        return [
+            app_commands.Choice(name=render.render_choice_name(s), value=s.slug[: limits.CHOICE_VALUE])
+            for s in stories[: limits.CHOICES]
+        ]
+
+    # -- buttons -------------------------------------------------------------------------------
+
+    async def on_button(self, interaction: discord.Interaction, action: Action, slug: str) -> None:
+        """Answer Post to channel, Sources or Key facts only."""
+        try:
+            brief = await self.service.brief(slug)
+            if action == "sources":
+                await reply(interaction, embed=render.render_sources(brief))
+            elif action == "facts":
+                await reply(interaction, embed=render.render_facts(brief))
+            else:
+                if interaction.guild_id is None:
+                    raise InvalidInput("There is no channel to post to in a direct message.")
+                perms = interaction.permissions
+                in_thread = isinstance(interaction.channel, discord.Thread)
+                if not (perms.send_messages_in_threads if in_thread else perms.send_messages):
+                    raise PermissionDenied("You cannot send messages in this channel, so I won't post there.")
+                view = render.render_brief_view(slug, postable=False)
+                log.info(
+                    "discord brief %s posted to channel %s by %s",
+                    slug,
+                    interaction.channel_id,
+                    self.actor(interaction).label(),
+                )
+                await reply(interaction, embed=render.render_brief(brief), view=view, ephemeral=False)
+        except Exception as exc:  # noqa: BLE001 - the one error edge decides
+            await self.on_error(interaction, exc)
+
+    # -- admin commands ------------------------------------------------------------------------
+
+    async def on_add_url(self, interaction: discord.Interaction, url: str, story: str | None) -> None:
+        """Fetch and add an article: defer first (fetching takes seconds), then edit the answer."""
+        actor = self.admin(interaction, "add")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.service.add_url(url.strip(), actor=actor, story=story or None)
+        await reply(interaction, render.render_added(result))
+
+    async def on_add_form(self, interaction: discord.Interaction) -> None:
+        """Open the add-an-article form."""
+        self.admin(interaction, "add-form")
+        await interaction.response.send_modal(AddArticleModal(self, interaction.id))
+
+    async def on_add_submit(
+        self, interaction: discord.Interaction, *, title: str, url: str, story: str, text: str
+    ) -> None:
+        """Add the article from the submitted form (pasted text, or else the URL)."""
+        actor = self.admin(interaction, "add")
+        if not text.strip() and not url.strip():
+            raise InvalidInput("Paste the article's text, or give its URL.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if text.strip():
+            result = await self.service.add_text(
+                text,
+                actor=actor,
+                title=title.strip() or None,
+                url=url.strip() or None,
+                story=story.strip() or None,
+            )
+        else:
+            result = await self.service.add_url(url.strip(), actor=actor, story=story.strip() or None)
+        await reply(interaction, render.render_added(result))
+
+    async def on_add_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Add the article linked in a message (the "Add to briefings" context menu)."""
+        actor = self.admin(interaction, "add-from-message")
+        url = first_url(message.content) or next((e.url for e in message.embeds if e.url and first_url(e.url)), None)
+        if url is None:
+            raise InvalidInput("That message has no link to add. Use `/brief-admin add` to paste text.")
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.service.add_url(url, actor=actor)
+        await reply(interaction, render.render_added(result))
+
+    async def on_remove(self, interaction: discord.Interaction, target: str) -> None:
+        """Remove a story or one article."""
+        actor = self.admin(interaction, "remove")
+        result = await self.service.remove(target, actor=actor)
+        await reply(interaction, render.render_removed(result))
+
+    async def on_rename(self, interaction: discord.Interaction, old: str, new: str) -> None:
+        """Rename a story."""
+        actor = self.admin(interaction, "rename")
+        ref = await self.service.rename(old, new, actor=actor)
+        await reply(interaction, render.render_renamed(old, ref))
+
+    async def on_alias(self, interaction: discord.Interaction, story: str, alias: str) -> None:
+        """Add an alias to a story."""
+        actor = self.admin(interaction, "alias")
+        ref = await self.service.alias(story, alias, actor=actor)
+        await reply(interaction, render.render_aliased(alias.strip().lower(), ref))
+
+    # -- the error edge ------------------------------------------------------------------------
+
+    async def on_error(self, interaction: discord.Interaction, error: BaseException) -> None:
+        """Turn an error into a polite private reply; log what is not a BriefingError."""
+        if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+            error = error.__cause__ or error
+        if isinstance(error, NotFound):
+            text = render.render_not_found(error.message, error.suggestions)
+        elif isinstance(error, BriefingError):
+            text = render.render_error(error.message)
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            text = "This command works only in a server channel."
+        elif isinstance(error, app_commands.CheckFailure):
+            text = "You cannot use this command here."
+        else:
+            log.exception("discord interaction %s failed", interaction.id, exc_info=error)
+            text = "Sorry, something went wrong on my side. It has been logged."
+        try:
+            await reply(interaction, text)
+        except discord.HTTPException:
+            log.exception("could not send the error reply for interaction %s", interaction.id)
+
+
+class AddArticleModal(discord.ui.Modal):
+    """The add-an-article form: title, URL, story and pasted text."""
+
+    def __init__(self, handlers: Handlers, interaction_id: int) -> None:
+        super().__init__(title="Add an article", custom_id=f"brief:add:{interaction_id}", timeout=1800)
+        self.handlers = handlers
+        self.article_title: discord.ui.TextInput[AddArticleModal] = discord.ui.TextInput(
+            label="Title",
+            custom_id="title",
+            required=False,
+            max_length=256,
+        )
+        self.url: discord.ui.TextInput[AddArticleModal] = discord.ui.TextInput(
+            label="URL",
+            custom_id="url",
+            required=False,
+            max_length=2000,
+            placeholder="https://… (fetched when no text is pasted)",
+        )
+        self.story: discord.ui.TextInput[AddArticleModal] = discord.ui.TextInput(
+            label="Story (slug, optional)",
+            custom_id="story",
+            required=False,
+            max_length=64,
+            placeholder="leave empty to match or start a story",
+        )
+        self.text: discord.ui.TextInput[AddArticleModal] = discord.ui.TextInput(
+            label="Article text",
+            custom_id="text",
+            required=False,
+            style=discord.TextStyle.paragraph,
+            max_length=limits.INPUT_VALUE,
+        )
+        for item in (self.article_title, self.url, self.story, self.text):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+        """Hand the form to the handlers."""
+        await self.handlers.on_add_submit(
+            interaction,
+            title=self.article_title.value or "",
+            url=self.url.value or "",
+            story=self.story.value or "",
+            text=self.text.value or "",
+        )
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:  # type: ignore[override]
+        """Send failures to the one error edge."""
+        await self.handlers.on_error(interaction, error)

@@ -1,0 +1,360 @@
+"""The `briefbot` command line: the console face of the engine, plus the platform runners."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import Callable, Coroutine
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from briefings.errors import BriefingError, InvalidInput
+from briefings.models import Actor
+
+log = logging.getLogger(__name__)
+
+DEMO_SLUG = "japan-us-talks"
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(soft_wrap=False, highlight=False)
+
+
+def _err(message: str) -> None:
+    print(f"briefbot: {message}", file=sys.stderr)
+
+
+def _actor() -> Actor:
+    try:
+        user = getpass.getuser()
+    except Exception:  # no login name (containers): still an operator at the console
+        user = "console"
+    return Actor(platform="console", user_id=user, is_admin=True)
+
+
+def _settings(args: argparse.Namespace):
+    from bot.settings import load_settings
+
+    return load_settings(db=getattr(args, "db", None))
+
+
+def _service(args: argparse.Namespace, db: str | None = None):
+    from briefings.service import open_service
+
+    settings = _settings(args)
+    return open_service(db or settings.db, fetch_allow_hosts=settings.fetch_allow_hosts)
+
+
+# ----- commands -------------------------------------------------------------------------------------
+
+
+async def cmd_demo(args: argparse.Namespace) -> int:
+    """Load the bundled sample story into a throwaway database and show its brief."""
+    from adapters.console.render import render_brief
+
+    sample = resources.files("briefings.data").joinpath("japan-us-talks.txt").read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="briefbot-demo-") as tmp:
+        db = getattr(args, "db", None) or str(Path(tmp) / "demo.db")
+        async with _service(args, db=db) as service:
+            if await service.store.story_by_ref(DEMO_SLUG) is None:
+                await service.add_text(sample, actor=_actor(), story=DEMO_SLUG)
+            brief = await service.brief(DEMO_SLUG)
+    console = _console()
+    console.print(render_brief(brief))
+    console.print(
+        "Next: `briefbot add FILE|URL` to add articles to ./briefbot.db, `briefbot stories`, "
+        "`briefbot brief SLUG`, `briefbot --help`."
+    )
+    return 0
+
+
+async def cmd_add(args: argparse.Namespace) -> int:
+    """Add an article from a file, stdin or a URL."""
+    from adapters.console.render import render_add_result
+    from briefings.ingest import article_from_bytes, parse_published, read_file
+
+    published = parse_published(args.published) if args.published else None
+    meta = {"title": args.title, "url": args.url, "published": published}
+    async with _service(args) as service:
+        source: str = args.source
+        if source.startswith(("http://", "https://")) or "://" in source:
+            if args.title or args.published:
+                _err("--title and --published are taken from the page when adding a URL; ignoring them.")
+            result = await service.add_url(source, actor=_actor(), story=args.story)
+        else:
+            if source == "-":
+                article = article_from_bytes(sys.stdin.buffer.read(), "stdin", kind=args.kind or "txt", **meta)
+            else:
+                article = read_file(source, kind=args.kind, **meta)
+            result = await service.add_article(article, actor=_actor(), story=args.story)
+    print(render_add_result(result))
+    print(f"story: {result.story.slug}\narticle: {result.article_id}")
+    return 0
+
+
+async def cmd_brief(args: argparse.Namespace) -> int:
+    """Print a story's brief."""
+    from adapters.console.render import render_brief
+
+    async with _service(args) as service:
+        brief = await service.find(" ".join(args.story))
+    if args.format == "json":
+        print(brief.model_dump_json(indent=2))
+    else:
+        _console().print(render_brief(brief))
+    return 0
+
+
+async def cmd_stories(args: argparse.Namespace) -> int:
+    """List stories, most recently updated first."""
+    from adapters.console.render import render_story_list
+
+    async with _service(args) as service:
+        stories = await service.list_stories(limit=args.limit)
+    if args.format == "json":
+        print(json.dumps([s.model_dump(mode="json") for s in stories], indent=2))
+    else:
+        _console().print(render_story_list(stories))
+    return 0
+
+
+async def cmd_search(args: argparse.Namespace) -> int:
+    """Full-text search over stories and articles."""
+    from adapters.console.render import render_search
+
+    words = " ".join(args.words)
+    async with _service(args) as service:
+        hits = await service.search(words, limit=args.limit)
+    if args.format == "json":
+        print(json.dumps([h.model_dump(mode="json") for h in hits], indent=2))
+    else:
+        _console().print(render_search(hits, words))
+    return 0 if hits else 1
+
+
+async def cmd_remove(args: argparse.Namespace) -> int:
+    """Remove a story or one article."""
+    from adapters.console.render import render_remove_result
+
+    async with _service(args) as service:
+        result = await service.remove(args.target, actor=_actor())
+    print(render_remove_result(result))
+    return 0
+
+
+async def cmd_rename(args: argparse.Namespace) -> int:
+    """Rename a story's slug."""
+    async with _service(args) as service:
+        ref = await service.rename(args.old, args.new, actor=_actor())
+    print(f"Renamed {args.old} to {ref.slug}; '{args.old}' still works as an alias.")
+    return 0
+
+
+async def cmd_alias(args: argparse.Namespace) -> int:
+    """Add an alias to a story."""
+    async with _service(args) as service:
+        ref = await service.alias(args.story, args.alias, actor=_actor())
+    print(f"'{args.alias}' now opens story {ref.slug}.")
+    return 0
+
+
+async def cmd_log(args: argparse.Namespace) -> int:
+    """Show the admin log."""
+    async with _service(args) as service:
+        entries = await service.admin_log(limit=args.limit)
+    for e in entries:
+        print(f"{e.at.isoformat()}  {e.actor}  {e.action}  {e.target}  {e.detail}")
+    return 0
+
+
+def _read_input(source: str | None) -> str:
+    from briefings.ingest import decode_bytes
+
+    if source in (None, "-"):
+        return decode_bytes(sys.stdin.buffer.read(), "stdin")
+    path = Path(source)
+    if not path.is_file():
+        raise InvalidInput(f"There is no file named {source}.")
+    return decode_bytes(path.read_bytes(), path.name)
+
+
+def _jsonl(source: str | None, handle: Callable[[dict], dict]) -> int:
+    """Run ``handle`` over each JSON line of ``source``; a bad line gets an error line, not a crash."""
+    stream = sys.stdin if source in (None, "-") else open(source, encoding="utf-8")  # noqa: SIM115
+    out = sys.stdout
+    failures = 0
+    try:
+        for number, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            item_id: Any = None
+            try:
+                item = json.loads(line)
+                if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                    raise InvalidInput('each line must be an object with a "text" string')
+                item_id = item.get("id", number)
+                result = handle(item)
+                out.write(json.dumps({"id": item_id, **result}, ensure_ascii=False) + "\n")
+            except (json.JSONDecodeError, BriefingError) as exc:
+                failures += 1
+                message = exc.message if isinstance(exc, BriefingError) else f"not JSON: {exc.msg}"
+                out.write(json.dumps({"id": item_id if item_id is not None else number, "error": message}) + "\n")
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    out.flush()
+    return 1 if failures else 0
+
+
+async def cmd_summarize(args: argparse.Namespace) -> int:
+    """Summarise one text, or each line of a JSON Lines file."""
+    from briefings.ingest import check_text
+    from briefings.summarize import summarize_text
+
+    n = args.sentences
+    if n < 1 or n > 20:
+        raise InvalidInput("--sentences must be between 1 and 20.")
+    if args.jsonl:
+        return _jsonl(args.source, lambda item: {
+            "summary": summarize_text(item["text"], n=n, title=item.get("title")),
+        })
+    text = check_text(_read_input(args.source))
+    for sentence in summarize_text(text, n=n):
+        print(sentence)
+    return 0
+
+
+async def cmd_facts(args: argparse.Namespace) -> int:
+    """Extract the key-fact card of one text, or of each line of a JSON Lines file."""
+    from briefings.facts import extract_facts
+    from briefings.ingest import check_text, parse_published
+
+    if args.jsonl:
+        return _jsonl(args.source, lambda item: {
+            "facts": extract_facts(
+                item["text"], title=item.get("title"), published=parse_published(item.get("published"))
+            ).model_dump(mode="json"),
+        })
+    text = check_text(_read_input(args.source))
+    facts = extract_facts(text, published=parse_published(args.published) if args.published else None)
+    if args.format == "json":
+        print(facts.model_dump_json(indent=2))
+    else:
+        from adapters.console.render import render_facts
+
+        _console().print(render_facts(facts))
+    return 0
+
+
+# ----- parser ---------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser for every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH",
+                        help="database file (default ./briefbot.db, or $BRIEFBOT_DB)")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more")
+
+    parser = argparse.ArgumentParser(
+        prog="briefbot", parents=[common],
+        description="News briefings: stories, summaries and key-fact cards, in the terminal, Slack and Discord.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=help_, description=help_)
+        p.set_defaults(func=func)
+        return p
+
+    add("demo", cmd_demo, "show the bundled sample story's brief (no set-up, throwaway database)")
+
+    p = add("add", cmd_add, "add an article from a file (.txt .md .html .json), - for stdin, or a URL")
+    p.add_argument("source", metavar="SOURCE")
+    p.add_argument("--story", metavar="SLUG", help="join (or create) this story instead of matching one")
+    p.add_argument("--title", help="the article's title (default: its first line)")
+    p.add_argument("--url", help="the article's original link")
+    p.add_argument("--published", metavar="DATE", help="publication date, YYYY-MM-DD or ISO 8601")
+    p.add_argument("--kind", choices=["txt", "md", "html", "json"], help="treat the input as this kind")
+
+    p = add("brief", cmd_brief, "print a story's brief")
+    p.add_argument("story", nargs="+", metavar="SLUG")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = add("stories", cmd_stories, "list stories, most recently updated first")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = add("search", cmd_search, "search stories and articles")
+    p.add_argument("words", nargs="+")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = add("remove", cmd_remove, "remove a story (by slug or alias) or one article (by id)")
+    p.add_argument("target", metavar="SLUG|ARTICLE_ID")
+
+    p = add("rename", cmd_rename, "give a story a new slug (the old one stays as an alias)")
+    p.add_argument("old")
+    p.add_argument("new")
+
+    p = add("alias", cmd_alias, "add another name that opens a story")
+    p.add_argument("story", metavar="SLUG")
+    p.add_argument("alias", metavar="ALIAS")
+
+    p = add("log", cmd_log, "show the admin log (who added, removed, renamed what)")
+    p.add_argument("--limit", type=int, default=50)
+
+    p = add("summarize", cmd_summarize, "summarise a text (or JSON Lines with --jsonl)")
+    p.add_argument("source", nargs="?", metavar="FILE|-")
+    p.add_argument("--sentences", "-n", type=int, default=3)
+    p.add_argument("--jsonl", action="store_true", help='input lines {"id","text","title"?}; output {"id","summary"}')
+
+    p = add("facts", cmd_facts, "extract the key-fact card of a text (or JSON Lines with --jsonl)")
+    p.add_argument("source", nargs="?", metavar="FILE|-")
+    p.add_argument("--jsonl", action="store_true", help='input lines {"id","text",...}; output {"id","facts"}')
+    p.add_argument("--published", metavar="DATE", help="publication date, to resolve dates against")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    for extend in _extensions():
+        extend(sub, common)
+    return parser
+
+
+def _extensions() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
+    """Return the functions that add the platform and digest subcommands."""
+    from bot import commands_platforms
+
+    return [commands_platforms.register]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    func: Callable[[argparse.Namespace], Coroutine[Any, Any, int]] = args.func
+    try:
+        return asyncio.run(func(args))
+    except BriefingError as exc:
+        _err(exc.message)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _err("interrupted.")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

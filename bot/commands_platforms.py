@@ -1,0 +1,49 @@
+"""CLI subcommands that start the chat platforms: `briefbot slack`, `briefbot discord`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from bot.settings import load_settings
+from briefings.service import open_service
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add the platform subcommands to the CLI."""
+    p = sub.add_parser("slack", parents=[common], help="run the Slack app (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)")
+    p.add_argument("--port", type=int, default=None, help="HTTP port (default $PORT or 3000)")
+    p.set_defaults(func=cmd_slack)
+
+    p = sub.add_parser("discord", parents=[common], help="run the Discord bot, sync its commands or print its invite URL")
+    p.add_argument("action", nargs="?", choices=["run", "sync", "invite"], default="run")
+    p.add_argument("--guild", type=int, default=None, help="with sync: sync to this guild only (fast, for testing)")
+    p.set_defaults(func=cmd_discord)
+
+
+async def cmd_slack(args: argparse.Namespace) -> int:
+    """Run the Slack app until interrupted."""
+    from bot.run_slack import run_slack
+
+    settings = load_settings(db=getattr(args, "db", None))
+    port = args.port or int(os.environ.get("PORT", "3000"))
+    async with open_service(settings.db, fetch_allow_hosts=settings.fetch_allow_hosts) as service:
+        await run_slack(settings, service, port=port)
+    return 0
+
+
+async def cmd_discord(args: argparse.Namespace) -> int:
+    """Run the Discord bot, sync its commands, or print its invite URL."""
+    from bot import run_discord
+
+    settings = load_settings(db=getattr(args, "db", None))
+    if args.action == "invite":
+        print(run_discord.discord_invite(settings))
+        return 0
+    async with open_service(settings.db, fetch_allow_hosts=settings.fetch_allow_hosts) as service:
+        if args.action == "sync":
+            await run_discord.sync_discord(settings, service, args.guild)
+        else:
+            await run_discord.run_discord(settings, service)
+    return 0

@@ -1,0 +1,97 @@
+"""Wiring for `briefbot discord`: run the bot, sync its commands, print its invite URL."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from adapters.discord.client import build_client
+from adapters.discord.runner import endpoints, invite_url, run_client, sync_with_token
+from briefings.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from briefings.service import BriefingService
+
+log = logging.getLogger(__name__)
+
+_MISSING = (
+    "DISCORD_TOKEN is not set. Put the bot token from the Discord developer portal "
+    "(Applications → your app → Bot → Reset Token) in the environment or in .env."
+)
+_REJECTED = (
+    "Discord rejected DISCORD_TOKEN (401 Unauthorized). Check that it is the bot token "
+    "(not the client secret or the public key) and that it was not reset."
+)
+
+
+def _token(settings: Any) -> str:
+    secret = getattr(settings, "discord_token", None)
+    token = secret.get_secret_value() if hasattr(secret, "get_secret_value") else secret
+    token = (token or "").strip()
+    if not token:
+        raise InvalidInput(_MISSING)
+    return token.removeprefix("Bot ").strip()
+
+
+async def run_discord(settings: Any, service: BriefingService) -> None:
+    """Run the Discord bot until it is stopped; a missing or rejected token is a clear error."""
+    token = _token(settings)
+    with endpoints(settings.discord_api_url, settings.discord_gateway_url):
+        client = build_client(service, admins=settings.admins)
+        try:
+            await run_client(client, token)
+        except discord.LoginFailure as exc:
+            raise InvalidInput(_REJECTED) from exc
+        except discord.PrivilegedIntentsRequired as exc:  # we ask for none; kept for clarity
+            raise InvalidInput(f"Discord refused the gateway intents: {exc}") from exc
+
+
+async def sync_discord(settings: Any, service: BriefingService, guild_id: int | None) -> list[str]:
+    """Upload the slash commands (to one guild if given, else globally); return their names."""
+    token = _token(settings)
+    with endpoints(settings.discord_api_url, settings.discord_gateway_url):
+        client = build_client(service, admins=settings.admins)
+        try:
+            synced = await sync_with_token(client, client.tree, token, guild_id)  # type: ignore[arg-type]
+        except discord.LoginFailure as exc:
+            raise InvalidInput(_REJECTED) from exc
+    names = [c.name for c in synced]
+    where = f"guild {guild_id}" if guild_id else "all servers (global; may take up to an hour to show)"
+    log.info("synced discord commands %s to %s", ", ".join(names), where)
+    return names
+
+
+def application_id_from_token(token: str) -> int:
+    """Return the application id encoded in a bot token's first part (the bot user id)."""
+    head = token.removeprefix("Bot ").strip().split(".", 1)[0]
+    try:
+        raw = base64.b64decode(head + "=" * (-len(head) % 4), validate=False).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidInput("DISCORD_TOKEN does not look like a bot token.") from exc
+    if not raw.isdigit():
+        raise InvalidInput("DISCORD_TOKEN does not look like a bot token.")
+    return int(raw)
+
+
+def discord_invite(settings_or_app_id: Any) -> str:
+    """Return the bot's invite URL, from an application id, DISCORD_APPLICATION_ID or the token."""
+    if isinstance(settings_or_app_id, int | str):
+        app_id = str(settings_or_app_id).strip()
+        if not app_id.isdigit():
+            raise InvalidInput(f"'{app_id[:40]}' is not a Discord application id (digits only).")
+        return invite_url(int(app_id))
+    settings = settings_or_app_id
+    app_id = (getattr(settings, "discord_application_id", None) or "").strip()
+    if app_id:
+        return discord_invite(app_id)
+    secret = getattr(settings, "discord_token", None)
+    if not secret:
+        raise InvalidInput(
+            "Set DISCORD_APPLICATION_ID (General Information page of your app) or DISCORD_TOKEN "
+            "to print the invite URL."
+        )
+    return invite_url(application_id_from_token(_token(settings)))

@@ -1,0 +1,75 @@
+"""Process settings, read from the environment and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the wiring needs; tokens are optional until a platform is started."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    db: str = Field("briefbot.db", validation_alias=AliasChoices("BRIEFBOT_DB", "db"))
+    admins: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(), validation_alias=AliasChoices("BRIEFBOT_ADMINS", "admins")
+    )
+    fetch_allow_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias=AliasChoices("BRIEFBOT_FETCH_ALLOW_HOSTS", "fetch_allow_hosts")
+    )
+    digest_grace: timedelta = Field(
+        timedelta(hours=6), validation_alias=AliasChoices("BRIEFBOT_DIGEST_GRACE", "digest_grace")
+    )
+    log_level: str = Field("INFO", validation_alias=AliasChoices("BRIEFBOT_LOG_LEVEL", "log_level"))
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "slack_signing_secret")
+    )
+    slack_app_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "slack_app_token"))
+    slack_api_url: str | None = Field(None, validation_alias=AliasChoices("SLACK_API_URL", "slack_api_url"))
+
+    discord_token: SecretStr | None = Field(None, validation_alias=AliasChoices("DISCORD_TOKEN", "discord_token"))
+    discord_api_url: str | None = Field(None, validation_alias=AliasChoices("DISCORD_API_URL", "discord_api_url"))
+    discord_gateway_url: str | None = Field(
+        None, validation_alias=AliasChoices("DISCORD_GATEWAY_URL", "discord_gateway_url")
+    )
+    discord_application_id: str | None = Field(
+        None, validation_alias=AliasChoices("DISCORD_APPLICATION_ID", "discord_application_id")
+    )
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(v.strip() for v in value.replace(";", ",").split(",") if v.strip())
+        return value
+
+    @field_validator("fetch_allow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(v.strip().lower() for v in value.split(",") if v.strip())
+        return value
+
+    @field_validator("digest_grace", mode="before")
+    @classmethod
+    def _parse_grace(cls, value: object) -> object:
+        """Accept '6h', '90m', '3600s', '3600' (seconds) or an ISO 8601 duration."""
+        if isinstance(value, str):
+            text = value.strip().lower()
+            units = {"h": 3600, "m": 60, "s": 1}
+            if text and text[-1] in units and text[:-1].replace(".", "", 1).isdigit():
+                return timedelta(seconds=float(text[:-1]) * units[text[-1]])
+            if text.replace(".", "", 1).isdigit():
+                return timedelta(seconds=float(text))
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment and ``.env``, with explicit overrides winning."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

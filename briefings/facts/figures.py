@@ -1,0 +1,475 @@
+"""Figures in a text (percentages, money, counts) with what each one measures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .doc import Doc, Sent
+from .lexicon import COUNT_STOP, NUMBER_WORDS, words
+from .phrases import (
+    NOUN_TAGS,
+    clause_bounds,
+    np_start,
+    skip_aux_back,
+    span_text,
+    strip_determiner,
+    trim_words,
+)
+
+_SCALE = r"(?:\s?(?:million|billion|trillion|bn|mn|tn|m|k)\b)?"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+FIGURE_RE = re.compile(
+    rf"(?P<money>(?:US|A|C|NZ|HK|S|R)?[$€£¥₹]\s?(?:{_NUM}){_SCALE}"
+    rf"|\b(?:{_NUM})(?:\s(?:million|billion|trillion))?\s(?:dollars|euros|yen|yuan|"
+    rf"rupees|francs|pesos|rubles|roubles)\b"
+    rf"|\b(?:USD|EUR|GBP|JPY|CNY)\s?(?:{_NUM}){_SCALE})"
+    rf"|(?P<pct>\b(?:{_NUM})\s?(?:%|percent\b|per cent\b|percentage points?\b|pc\b))"
+)
+_CURRENCY: Mapping[str, str] = MappingProxyType(
+    {
+        "$": "USD",
+        "US$": "USD",
+        "€": "EUR",
+        "£": "GBP",
+        "¥": "JPY",
+        "₹": "INR",
+        "A$": "AUD",
+        "C$": "CAD",
+        "NZ$": "NZD",
+        "HK$": "HKD",
+        "S$": "SGD",
+        "R$": "BRL",
+        "dollars": "USD",
+        "euros": "EUR",
+        "pounds": "GBP",
+        "yen": "JPY",
+        "yuan": "CNY",
+        "rupees": "INR",
+        "francs": "CHF",
+        "pesos": "MXN",
+        "rubles": "RUB",
+        "roubles": "RUB",
+        "USD": "USD",
+        "EUR": "EUR",
+        "GBP": "GBP",
+        "JPY": "JPY",
+        "CNY": "CNY",
+    }
+)
+_MULT: Mapping[str, float] = MappingProxyType(
+    {
+        "million": 1e6,
+        "m": 1e6,
+        "mn": 1e6,
+        "billion": 1e9,
+        "bn": 1e9,
+        "trillion": 1e12,
+        "tn": 1e12,
+        "k": 1e3,
+        "thousand": 1e3,
+    }
+)
+_NUMBER_TOKEN = re.compile(rf"^(?:{_NUM})$")
+_HEDGES = words(
+    "as much as about around nearly almost some roughly approximately over under more less "
+    "than up to just only an estimated least at a total of by from to some"
+)
+CHANGE_VERBS = words(
+    """
+    rose rise rises rising fell fall falls falling increased increase increases increasing
+    decreased decrease decreases grew grow grows jumped jump jumps dropped drop drops
+    climbed climb climbs declined decline declines surged surge soared soar slumped slump
+    plunged plunge upped up ups raised raise raises cut cuts boosted boost boosts lifted
+    lift lowered lower hiked hike doubled tripled reached reach reaches hit hits totaled
+    totalled total totals stood stands stand was were is are be been cost costs worth
+    valued raised paid pay pays spent spend spends lost lose loses earned earn earns
+    invested invest invests allocate allocated allocates sold sell sells bought buy buys
+    fined fine charged charge owes owed seeks sought demanded demand asked ask requested
+    request pledged pledge promised promise offered offer received receive gained gain
+    shed sheds added add adds slashed slash trimmed trim expanded expand reduced reduce
+    set sets fixed capped cap topped top exceeded exceed surpassed surpass
+    """
+)
+_COMPARE = re.compile(
+    r"\b(?:(?P<up>up)\s+from|(?P<down>down)\s+from|compared\s+(?:with|to)|surpass\w*|"
+    r"exceed\w*|previous(?:ly)?|than|versus|vs\.?|from)\b",
+    re.IGNORECASE,
+)
+_PEOPLE_UNITS = words(
+    """
+    people persons dead deaths killed injured wounded victims children adults men women
+    soldiers troops civilians passengers students officers workers migrants refugees
+    fighters militants protesters residents patients cases jobs homes houses members
+    """
+)
+_DURATION_UNITS = words("years months weeks days hours")
+_PRISON = re.compile(r"^\s+(?:in\s+(?:prison|jail)|behind\s+bars|jail|prison)\b")
+_NOT_UNITS = words("year-old years-old point points goal goals minute-mark mph a.m. p.m. am pm o'clock st nd rd th")
+
+
+@dataclass(slots=True)
+class FoundFigure:
+    """A figure found in the text."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # "money", "pct" or "count"
+    value: str | None
+    number: float
+    detail: str | None
+    sentence: str
+    sent_index: int
+    has_complement: bool
+
+
+def _number(text: str) -> float:
+    """Return the numeric value of a figure's text ("$1.2 billion" -> 1.2e9)."""
+    m = re.search(_NUM, text)
+    if not m:
+        return 0.0
+    n = float(m.group().replace(",", ""))
+    tail = text[m.end() :].strip().lower().split()
+    if tail and tail[0] in _MULT:
+        n *= _MULT[tail[0]]
+    return n
+
+
+def _value(kind: str, text: str) -> tuple[str | None, float]:
+    """Return a normalised value ("3.5%", "USD 1200000000", "300") and the number."""
+    n = _number(text)
+    if kind == "pct":
+        num = re.search(_NUM, text)
+        return (f"{num.group().replace(',', '')}%" if num else None), n
+    if kind == "money":
+        cur = None
+        m = re.match(r"(?:US|A|C|NZ|HK|S|R)?[$€£¥₹]|USD|EUR|GBP|JPY|CNY", text)
+        if m:
+            cur = _CURRENCY.get(m.group())
+        else:
+            last = text.split()[-1].lower()
+            cur = _CURRENCY.get(last)
+        return f"{cur or '?'} {_plain(n)}", n
+    return _plain(n), n
+
+
+def _plain(n: float) -> str:
+    """Write a number without exponent or float noise ("94900000000", "3.88")."""
+    if n == int(n):
+        return str(int(n))
+    return f"{n:.6f}".rstrip("0").rstrip(".")
+
+
+def _complement(doc: Doc, sent: Sent, k: int) -> tuple[int, int, str] | None:
+    """Return the "of X" complement starting at token ``k`` as (first, last, text)."""
+    toks = doc.tokens
+    if k >= sent.last or toks[k].text.lower() != "of":
+        return None
+    i = k + 1
+    # Skip possessives: "of their GDP", "of Japan's GDP".
+    if i < sent.last and toks[i].pos == "PRP$":
+        i += 1
+    elif i + 1 < sent.last and toks[i + 1].pos == "POS" and toks[i].pos in NOUN_TAGS:
+        i += 2
+    j = i
+    while j < sent.last and j - i < 4 and toks[j].pos in NOUN_TAGS | {"JJ", "DT"}:
+        j += 1
+    if j == i or toks[j - 1].pos not in NOUN_TAGS:
+        return None
+    return k, j, span_text(doc, i, j)
+
+
+def _resolve_possessive(doc: Doc, sent: Sent, first: int, last: int, verb: int) -> str:
+    """Return an NP's text with a leading "its/their" replaced by the clause subject."""
+    toks = doc.tokens
+    text = span_text(doc, first, last)
+    if toks[first].text.lower() not in ("its", "their"):
+        return text
+    k = skip_aux_back(doc, sent, verb - 1)
+    if k >= sent.first and toks[k].text.lower() == "to":
+        k = skip_aux_back(doc, sent, k - 1)
+    if k < sent.first or toks[k].pos not in NOUN_TAGS:
+        return text
+    s = np_start(doc, sent, k + 1, attach=0)
+    if s is None:
+        return text
+    subj = span_text(doc, s, k + 1)
+    rest = span_text(doc, first + 1, last)
+    if subj.endswith("."):
+        return f"{subj} {rest}"
+    return f"{subj}' {rest}" if subj.endswith("s") else f"{subj}'s {rest}"
+
+
+def _detail(doc: Doc, sent: Sent, first: int, last: int, kind: str) -> str | None:
+    """Describe what the figure at tokens ``[first, last)`` measures."""
+    toks = doc.tokens
+    # "a previous request of 3%", "a fine of $5,000"
+    k = first - 1
+    while k >= sent.first and toks[k].text.lower() in _HEDGES - {"of", "by", "to", "from"}:
+        k -= 1
+    if k >= sent.first + 1 and toks[k].text.lower() == "of" and toks[k - 1].pos in NOUN_TAGS:
+        head = toks[k - 1].text.lower()
+        if head not in ("total", "number", "maximum", "minimum", "average", "sum", "amount"):
+            s = np_start(doc, sent, k, attach=0)
+            if s is not None:
+                return span_text(doc, strip_determiner(doc, s, k), k)
+    # "a 5% stake in Twitter", "a $44 billion deal"
+    if kind != "count" and last < sent.last and toks[last].pos in NOUN_TAGS | {"JJ"}:
+        j = last
+        while j < sent.last and toks[j].pos in NOUN_TAGS | {"JJ", "HYPH"} and j - last < 3:
+            j += 1
+        if toks[j - 1].pos in NOUN_TAGS:
+            end = j
+            if j + 1 < sent.last and toks[j].text.lower() in ("in", "of", "for", "on"):
+                end2 = j + 1
+                if end2 < sent.last and toks[end2].pos in ("DT", "PRP$"):
+                    end2 += 1
+                while end2 < sent.last and toks[end2].pos in NOUN_TAGS and end2 - j < 4:
+                    end2 += 1
+                if toks[end2 - 1].pos in NOUN_TAGS:
+                    end = end2
+            return span_text(doc, last, end)
+    # "$5 billion in aid"
+    if kind == "money" and last + 1 < sent.last and toks[last].text.lower() in ("in", "for"):
+        j = last + 1
+        while j < sent.last and toks[j].pos in NOUN_TAGS | {"JJ"} and j - last < 4:
+            j += 1
+        if j > last + 1 and toks[j - 1].pos in NOUN_TAGS:
+            return span_text(doc, last + 1, j)
+    # "upped its request to 3.5%", "Sales rose 5%", "boost their budgets to 5%"
+    k = first - 1
+    while k >= sent.first and toks[k].text.lower() in _HEDGES:
+        k -= 1
+    # "revenue rose 5% to $94.9 billion": look past an earlier figure.
+    if k >= sent.first and toks[k].text in ("%", "percent") | _MULT.keys() | {"cent"}:
+        j = k
+        while j >= sent.first and (
+            toks[j].pos == "CD"
+            or toks[j].text.lower() in ("%", "percent", "per", "cent")
+            or toks[j].text.lower() in _MULT
+            or toks[j].text in _CURRENCY
+        ):
+            j -= 1
+        if j < k:
+            k = j
+            while k >= sent.first and toks[k].text.lower() in _HEDGES:
+                k -= 1
+    if k >= sent.first and toks[k].pos in NOUN_TAGS:
+        s = np_start(doc, sent, k + 1, attach=1)
+        if s is not None:
+            v = skip_aux_back(doc, sent, s - 1)
+            if v >= sent.first and toks[v].text.lower() in CHANGE_VERBS:
+                return _resolve_possessive(doc, sent, s, k + 1, v)
+            if v >= sent.first and toks[v].pos.startswith("VB"):
+                return _resolve_possessive(doc, sent, s, k + 1, v)
+    if k >= sent.first and toks[k].text.lower() in CHANGE_VERBS:
+        v = k
+        # "spend $10 billion on new data centers": the purpose tells what it measures.
+        tail = _tail_pp(doc, sent, last)
+        if kind == "money" and tail and tail.split()[0].lower() in ("on", "for", "to", "in", "into"):
+            return f"{toks[v].text} {tail}"
+        s_end = v - 1
+        while s_end >= sent.first and toks[s_end].pos == "RB":
+            s_end -= 1
+        if s_end >= sent.first and toks[s_end].text.lower() == "to":
+            # "allies to allocate 5% of GDP towards defense"
+            s_end = skip_aux_back(doc, sent, s_end - 1)
+            s = np_start(doc, sent, s_end + 1, attach=0) if s_end >= sent.first else None
+            if s is not None:
+                tail = _tail_pp(doc, sent, last)
+                base = f"{span_text(doc, s, s_end + 1)} to {toks[v].text}"
+                return f"{base} {tail}" if tail else base
+        elif (s_end := skip_aux_back(doc, sent, v - 1)) >= sent.first and toks[s_end].pos in NOUN_TAGS:
+            s = np_start(doc, sent, s_end + 1, attach=1)
+            if s is not None:
+                return f"{span_text(doc, strip_determiner(doc, s, s_end + 1), s_end + 1)}"
+    if kind == "count":
+        # "300 troops were deployed to Poland", "killed 15 people"
+        a, b = clause_bounds(doc, sent, first, last)
+        after = [i for i in range(last, b)]
+        if after and toks[after[0]].pos.startswith(("VB", "MD")):
+            text = trim_words(doc, after, 8)
+            if text:
+                return text
+        if k >= sent.first and toks[k].pos.startswith("VB"):
+            return toks[k].text
+    a, b = clause_bounds(doc, sent, first, last)
+    before = trim_words(doc, list(range(a, first)))
+    if len(before.split()) >= 3:
+        return before
+    after = trim_words(doc, list(range(last, b)))
+    for text in (after, before):
+        if sum(1 for w in text.split() if any(c.isalpha() for c in w)) >= 2:
+            return text
+    return None
+
+
+def _tail_pp(doc: Doc, sent: Sent, k: int) -> str:
+    """Return a short prepositional phrase at token ``k`` ("towards defense"), or ""."""
+    toks = doc.tokens
+    if k < sent.last and toks[k].text.lower() == "of":
+        c = _complement(doc, sent, k)
+        if c:
+            k = c[1]
+    if k >= sent.last or toks[k].pos != "IN" or toks[k].text.lower() == "of":
+        return ""
+    j = k + 1
+    while j < sent.last and toks[j].pos in NOUN_TAGS | {"JJ", "DT", "PRP$"} and j - k < 5:
+        j += 1
+    if j == k + 1 or toks[j - 1].pos not in NOUN_TAGS:
+        return ""
+    return span_text(doc, k, j)
+
+
+def _count_spans(doc: Doc, sent: Sent, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Find counts with units ("300 troops", "dozens of people") as token ranges."""
+    toks = doc.tokens
+    out: list[tuple[int, int]] = []
+    i = sent.first
+    while i < sent.last:
+        t = toks[i]
+        low = t.text.lower()
+        is_digit = bool(_NUMBER_TOKEN.match(t.text))
+        if not (is_digit or low in NUMBER_WORDS):
+            i += 1
+            continue
+        if any(a <= t.start < b for a, b in taken):
+            i += 1
+            continue
+        if i > sent.first and toks[i - 1].text in ("No.", "no.", "#", "No", "Number"):
+            i += 1
+            continue
+        prev = toks[i - 1] if i > sent.first else None
+        if is_digit and prev is not None and i - 1 > sent.first and prev.text[:1].isupper() and prev.pos != "POS":
+            i += 1  # a model or a name: "Boeing 737 jets", "Flight 9525"
+            continue
+        if is_digit and i + 1 < sent.last and toks[i + 1].text in ("-", "+", "/", ":"):
+            i += 1
+            continue
+        j = i + 1
+        while j < sent.last and toks[j].text.lower() in (
+            "million",
+            "billion",
+            "thousand",
+            "hundred",
+        ):
+            j += 1
+        if low in NUMBER_WORDS and j < sent.last and toks[j].text.lower() == "of":
+            j += 1  # "dozens of people"
+        u = j
+        while (
+            u < sent.last
+            and u - j < 2
+            and toks[u].pos in ("JJ", "NNP", "NNPS")
+            and (u + 1 < sent.last and toks[u + 1].pos in ("NNS", "JJ", "NNP", "NNPS"))
+        ):
+            u += 1
+        if u >= sent.last or toks[u].pos != "NNS" or not toks[u].text.islower():
+            i += 1
+            continue
+        unit = toks[u].text.lower()
+        if unit in _NOT_UNITS or (unit in COUNT_STOP and unit not in _DURATION_UNITS):
+            i += 1
+            continue
+        if unit in _DURATION_UNITS and not _PRISON.match(doc.text[toks[u].end :]):
+            i += 1
+            continue
+        value = float(t.text.replace(",", "")) if is_digit else float(NUMBER_WORDS[low])
+        year_like = is_digit and "," not in t.text and "." not in t.text and 1800 <= value <= 2099
+        if year_like and (u != j or unit not in _PEOPLE_UNITS):
+            i += 1
+            continue
+        if value < 2 or (not is_digit and value < 10 and unit not in _PEOPLE_UNITS):
+            i += 1
+            continue
+        out.append((i, u + 1))
+        i = u + 1
+    return out
+
+
+def _compare(doc: Doc, figs: list[FoundFigure]) -> None:
+    """Link figures of one sentence compared with each other ("up from 3%")."""
+    for a in figs:
+        for b in figs:
+            if b is a or b.kind != a.kind or b.start < a.end:
+                continue
+            if a.kind == "count" and a.text.split()[-1].lower() != b.text.split()[-1].lower():
+                continue
+            between = doc.text[a.end : b.start]
+            m = _COMPARE.search(between)
+            if not m or len(between) > 80:
+                continue
+            word = "up" if b.number < a.number else "down"
+            if m.group("down"):
+                word = "down"
+            shown = b.text
+            if a.detail and f"from {shown}" not in a.detail:
+                a.detail = f"{a.detail}, {word} from {shown}"
+            elif not a.detail:
+                a.detail = f"{word} from {shown}"
+            if a.has_complement and not b.has_complement:
+                comp = a.text[len(a.text.split(" of ", 1)[0]) :]
+                b.text = f"{b.text}{comp}"
+                b.has_complement = True
+
+
+def find_figures(doc: Doc, date_spans: list[tuple[int, int]]) -> list[FoundFigure]:
+    """Find the figures of ``doc`` (outside headings), skipping dates and names."""
+    out: list[FoundFigure] = []
+    for sent in doc.sents:
+        if sent.is_heading:
+            continue
+        found: list[FoundFigure] = []
+        taken = list(date_spans)
+        for m in FIGURE_RE.finditer(doc.text, sent.start, sent.end):
+            kind = "money" if m.group("money") else "pct"
+            first, last = doc.token_at(m.start()), doc.token_at(m.end())
+            text = m.group(0)
+            comp = _complement(doc, sent, last)
+            end_char = m.end()
+            if comp:
+                text = f"{text} of {comp[2]}"
+            value, number = _value(kind, m.group(0))
+            detail = _detail(doc, sent, first, last, kind)
+            taken.append((m.start(), end_char))
+            found.append(
+                FoundFigure(
+                    text,
+                    m.start(),
+                    end_char,
+                    kind,
+                    value,
+                    number,
+                    detail,
+                    sent.text,
+                    sent.index,
+                    comp is not None,
+                )
+            )
+        for i, j in _count_spans(doc, sent, taken):
+            text = span_text(doc, i, j)
+            value, number = _value("count", span_text(doc, i, min(j, i + 2)))
+            if not doc.tokens[i].text[0].isdigit():
+                value = None
+            detail = _detail(doc, sent, i, j, "count")
+            found.append(
+                FoundFigure(
+                    text,
+                    doc.tokens[i].start,
+                    doc.tokens[j - 1].end,
+                    "count",
+                    value,
+                    number,
+                    detail,
+                    sent.text,
+                    sent.index,
+                    False,
+                )
+            )
+        found.sort(key=lambda f: f.start)
+        _compare(doc, found)
+        out.extend(found)
+    return out

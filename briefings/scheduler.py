@@ -1,0 +1,255 @@
+"""The digest scheduler: claims each due slot once in the store, composes, posts, retries, catches up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from briefings.clock import Clock
+from briefings.digests import compose_digest, due_slots, slot_key
+from briefings.errors import DeliveryError
+from briefings.models import Digest, DigestSubscription
+from briefings.store import Store
+from briefings.textutil import shorten
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GRACE = timedelta(hours=6)
+LEASE = timedelta(minutes=5)
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(minutes=15)
+PERMANENT_ATTEMPTS = 3  # permanent errors this many times in a row disable the digest
+FINAL = ("sent", "empty", "skipped", "failed")
+
+
+class DigestSender(Protocol):
+    """A platform's way to render and post digests (implemented by each adapter)."""
+
+    def render(self, digest: Digest) -> list[Any]:
+        """Return the digest as messages in order, each within the platform's limits."""
+        ...
+
+    async def post(self, channel_id: str, message: Any, *, key: str, part: int) -> str:
+        """Post one message and return its id; raise DeliveryError on failure."""
+        ...
+
+    async def find_posted(self, channel_id: str, key: str) -> dict[int, str]:
+        """Return the parts of delivery ``key`` already in the channel (after a crash), by part number."""
+        ...
+
+    async def notify(self, channel_id: str, text: str) -> None:
+        """Post a short plain notice, best effort (e.g. that the digest was stopped)."""
+        ...
+
+
+@dataclass
+class TickReport:
+    """What one tick did, for logs, the CLI and tests."""
+
+    sent: list[str] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    retrying: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def total(self) -> int:
+        """Count the slots this tick settled or deferred."""
+        return sum(len(x) for x in (self.sent, self.empty, self.skipped, self.retrying, self.failed))
+
+
+class DigestScheduler:
+    """Delivers due digests exactly once across restarts and processes sharing the database."""
+
+    def __init__(
+        self,
+        store: Store,
+        senders: Mapping[str, DigestSender],
+        *,
+        clock: Clock,
+        grace: timedelta = DEFAULT_GRACE,
+        owner: str | None = None,
+        rng: random.Random | None = None,
+        concurrency: int = 8,
+    ) -> None:
+        self.store = store
+        self.senders = dict(senders)
+        self.clock = clock
+        self.grace = grace
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._rng = rng or random.Random()
+        self._limit = asyncio.Semaphore(concurrency)
+
+    async def tick(self, now: datetime | None = None) -> TickReport:
+        """Deliver every digest slot due at ``now`` (default: the clock's now) and return what happened."""
+        now = now or self.clock.now()
+        report = TickReport()
+        subs = [s for s in await self.store.digests(enabled_only=True) if s.platform in self.senders]
+        await asyncio.gather(*(self._tick_one(sub, now, report) for sub in subs))
+        return report
+
+    async def _tick_one(self, sub: DigestSubscription, now: datetime, report: TickReport) -> None:
+        slots = due_slots(sub, now, self.grace + timedelta(days=1))
+        pending: list[tuple[str, datetime]] = []
+        for day, due in slots:
+            key = slot_key(day, sub.at)
+            existing = await self.store.delivery(sub.id, key)
+            if existing and existing["status"] in FINAL:
+                continue
+            if now - due > self.grace:
+                if existing is None or existing["status"] == "retry":
+                    late = _hours(now - due)
+                    reason = (f"missed: due {late} ago, beyond the {_hours(self.grace)} catch-up window"
+                              + (f" (last error: {existing['error']})" if existing and existing["error"] else ""))
+                    await self.store.record_skipped(sub.id, key, due, now, reason)
+                    report.skipped.append(f"{sub.id}@{key}")
+                continue
+            pending.append((key, due))
+        for key, due in pending[:-1]:  # only the newest due slot is posted; older ones are superseded
+            await self.store.record_skipped(sub.id, key, due, now, "superseded by a later digest")
+            report.skipped.append(f"{sub.id}@{key}")
+        if pending:
+            key, due = pending[-1]
+            async with self._limit:
+                await self._deliver(sub, key, due, now, report)
+
+    async def _deliver(
+        self, sub: DigestSubscription, key: str, due: datetime, now: datetime, report: TickReport
+    ) -> None:
+        claimed = await self.store.claim_delivery(sub.id, key, due, self.owner, now, now + LEASE)
+        if claimed is None:
+            return  # another process holds it, or it is waiting for its retry time
+        label = f"{sub.id}@{key}"
+        delivery_id = claimed["id"]
+        since = _parse(claimed["since"]) or await self.store.last_cutoff(sub.id) or (due - timedelta(days=1))
+        composed_at = _parse(claimed["composed_at"]) or now
+        digest = await self.compose(sub, since=since, now=composed_at, local_day=_local_day(key))
+        update = self._updater(delivery_id)
+        await update(since=since, composed_at=composed_at)
+        if not digest.items and not sub.post_when_empty:
+            await update(status="empty", error=None)
+            report.empty.append(label)
+            return
+        sender = self.senders[sub.platform]
+        messages = sender.render(digest)
+        ids: list[str] = list(claimed["message_ids"])
+        start = claimed["parts_sent"]
+        if claimed["attempts"] > 1:
+            # A previous owner may have posted and died before recording it: never post twice.
+            try:
+                posted = await sender.find_posted(sub.channel_id, key)
+            except DeliveryError as exc:
+                log.warning("could not check digest %s for earlier posts: %s", label, exc.message)
+                posted = {}
+            while start in posted:
+                ids.append(posted[start])
+                start += 1
+            if start != claimed["parts_sent"]:
+                await update(parts_sent=start, message_ids=ids)
+        for part in range(start, len(messages)):
+            try:
+                message_id = await sender.post(sub.channel_id, messages[part], key=key, part=part)
+            except DeliveryError as exc:
+                await self._failed(sub, delivery_id, claimed["attempts"], exc, report, label)
+                return
+            ids.append(message_id)
+            if not await update(parts_sent=part + 1, message_ids=ids, lease_until=self.clock.now() + LEASE):
+                log.warning("digest %s was taken over by another process; stopping", label)
+                return
+        await update(status="sent", error=None)
+        report.sent.append(label)
+        log.info("digest %s delivered in %d message(s)", label, len(messages))
+
+    async def _failed(
+        self, sub: DigestSubscription, delivery_id: int, attempts: int, exc: DeliveryError,
+        report: TickReport, label: str,
+    ) -> None:
+        now = self.clock.now()
+        update = self._updater(delivery_id)
+        if not exc.transient and attempts >= PERMANENT_ATTEMPTS:
+            reason = f"stopped after {attempts} failed attempts: {exc.message}"
+            await update(status="failed", error=exc.message)
+            async with self.store.transaction():
+                await self.store.disable_digest(sub.id, reason)
+            report.failed.append(label)
+            log.warning("digest %s disabled: %s", label, exc.message)
+            try:
+                await self.senders[sub.platform].notify(
+                    sub.channel_id, f"Briefbot stopped this channel's daily digest ({shorten(exc.message, 200)})."
+                    " An admin can turn it on again with /brief digest on."
+                )
+            except DeliveryError:
+                pass  # the channel is gone or closed to us: status shows the reason
+            return
+        delay = self.backoff(attempts, exc.retry_after)
+        await update(status="retry", next_attempt=now + delay, error=exc.message)
+        report.retrying.append(label)
+        log.info("digest %s failed (%s); retrying in %ss", label, exc.message, int(delay.total_seconds()))
+
+    def backoff(self, attempts: int, retry_after: float | None = None) -> timedelta:
+        """Return the wait before retry number ``attempts``: Retry-After if given, else capped exponential with jitter."""
+        if retry_after is not None:
+            return timedelta(seconds=max(0.0, retry_after) + self._rng.uniform(0, 1))
+        base = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
+        return base * self._rng.uniform(0.5, 1.0)
+
+    def _updater(self, delivery_id: int) -> Callable[..., Awaitable[bool]]:
+        async def update(**fields: object) -> bool:
+            return await self.store.update_delivery(delivery_id, self.owner, self.clock.now(), **fields)
+
+        return update
+
+    async def compose(self, sub: DigestSubscription, *, since: datetime, now: datetime, local_day: date) -> Digest:
+        """Compose the digest of a subscription for the window (since, now]."""
+        return await compose_from_store(self.store, sub, since=since, now=now, local_day=local_day)
+
+    async def run(self, stop: asyncio.Event, *, interval: float = 20.0,
+                  sleep: Callable[[float], Awaitable[Any]] | None = None) -> None:
+        """Tick every ``interval`` seconds until ``stop`` is set; errors are logged, never fatal."""
+        while not stop.is_set():
+            try:
+                report = await self.tick()
+                if report.total():
+                    log.info("digest tick: %s", report)
+            except Exception:
+                log.exception("digest tick failed")
+            if sleep is not None:
+                await sleep(interval)
+            else:
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=interval)
+                except TimeoutError:
+                    pass
+
+
+async def compose_from_store(
+    store: Store, sub: DigestSubscription, *, since: datetime, now: datetime, local_day: date
+) -> Digest:
+    """Compose a subscription's digest from the stories changed in (since, now], filtered by its topics."""
+    changes = await store.changed_stories(since, now)
+    allowed: set[str] | None = None
+    if sub.topics:
+        allowed = set()
+        for topic in sub.topics:
+            allowed |= await store.story_ids_matching(topic)
+    return compose_digest(sub, changes, since=since, now=now, local_day=local_day, allowed=allowed)
+
+
+def _parse(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _local_day(key: str) -> date:
+    return date.fromisoformat(key.split("T", 1)[0])
+
+
+def _hours(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours:.1f}h" if hours < 48 else f"{hours / 24:.1f} days"

@@ -1,0 +1,443 @@
+"""BriefingService: the one object every face of Briefbot (CLI, Slack, Discord, digests) calls."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from briefings.briefs import build_brief
+from briefings.clock import Clock, SystemClock
+from briefings.digests import next_run, parse_local_time, parse_zone
+from briefings.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from briefings.facts import extract_facts
+from briefings.fetch import Fetcher
+from briefings.ingest import article_from_page, article_from_text, check_text
+from briefings.models import (
+    Actor,
+    AddResult,
+    AdminAction,
+    Article,
+    ArticleInput,
+    Brief,
+    Digest,
+    DigestStatus,
+    DigestSubscription,
+    KeyFacts,
+    RemoveResult,
+    SearchHit,
+    StoryRef,
+    StorySummary,
+)
+from briefings.scheduler import compose_from_store
+from briefings.slugs import close_matches, slugify, validate_slug
+from briefings.store import Store, StoryRow
+from briefings.textutil import canonical_url, content_hash, cosine, shorten, terms
+
+log = logging.getLogger(__name__)
+
+MATCH_WINDOW = timedelta(days=7)
+MATCH_THRESHOLD = 0.32  # cosine of content words: same event ~0.4-0.7, same topic but other event < 0.25
+MATCH_MARGIN = 0.05
+MAX_DIGESTS_PER_CHANNEL = 6
+
+
+class BriefingService:
+    """Stories, briefs, search and admin actions over one store."""
+
+    def __init__(self, store: Store, *, clock: Clock | None = None, fetcher: Fetcher | None = None) -> None:
+        self.store = store
+        self.clock: Clock = clock or SystemClock()
+        self.fetcher = fetcher or Fetcher()
+
+    # ----- reading ------------------------------------------------------------------------------
+
+    async def brief(self, ref: str) -> Brief:
+        """Return the stored brief of the story with this slug or alias."""
+        row = await self.store.story_by_ref(_norm_ref(ref))
+        if row is None:
+            suggestions = await self.suggest(ref)
+            raise NotFound(_no_story_message(ref, suggestions), suggestions)
+        return Brief.model_validate_json(row.brief_json)
+
+    async def find(self, text: str) -> Brief:
+        """Return the brief for a slug, an alias, or words that clearly point at one story."""
+        text = text.strip()
+        if not text:
+            raise InvalidInput("Name a story, e.g. `japan-us-talks`, or some words to search for.")
+        row = await self.store.story_by_ref(_norm_ref(text))
+        if row is not None:
+            return Brief.model_validate_json(row.brief_json)
+        hits = await self.store.search(text, limit=5)
+        if len(hits) == 1 or (len(hits) > 1 and hits[0].score >= 1.5 * hits[1].score > 0):
+            return await self.brief(hits[0].slug)
+        suggestions = list(dict.fromkeys([h.slug for h in hits] + await self.suggest(text)))[:5]
+        raise NotFound(_no_story_message(text, suggestions), suggestions)
+
+    async def list_stories(self, limit: int = 10, offset: int = 0) -> list[StorySummary]:
+        """Return the most recently updated stories first."""
+        return await self.store.list_stories(max(1, min(limit, 200)), max(0, offset))
+
+    async def search(self, words: str, limit: int = 10) -> list[SearchHit]:
+        """Search stories and articles (FTS5), best match first."""
+        if not words.strip():
+            raise InvalidInput("Tell me what to search for.")
+        return await self.store.search(words, max(1, min(limit, 50)))
+
+    async def complete(self, prefix: str, limit: int = 25) -> list[StorySummary]:
+        """Autocomplete story names: slugs, aliases and titles, best first."""
+        return await self.store.complete(prefix[:100], max(1, min(limit, 25)))
+
+    async def suggest(self, text: str, limit: int = 5) -> list[str]:
+        """Return the slugs or aliases closest to ``text``."""
+        names = await self.store.all_names()
+        close = close_matches(_norm_ref(text), names, limit)
+        if len(close) < limit:
+            hits = await self.store.search(text, limit) if text.strip() else []
+            close += [h.slug for h in hits if h.slug not in close]
+        return close[:limit]
+
+    async def admin_log(self, limit: int = 50) -> list[AdminAction]:
+        """Return the latest admin actions, newest first."""
+        return await self.store.admin_log(limit)
+
+    # ----- adding -----------------------------------------------------------------------------------
+
+    async def add_text(
+        self,
+        text: str,
+        *,
+        actor: Actor,
+        title: str | None = None,
+        url: str | None = None,
+        published: datetime | None = None,
+        story: str | None = None,
+    ) -> AddResult:
+        """Add pasted text as an article (to ``story``, or to the best-matching or a new story)."""
+        _require_admin(actor, "add articles")
+        article = article_from_text(text, title=title, url=url, published=published)
+        return await self.add_article(article, actor=actor, story=story)
+
+    async def add_url(self, url: str, *, actor: Actor, story: str | None = None) -> AddResult:
+        """Fetch a web page, extract its article and add it."""
+        _require_admin(actor, "add articles")
+        if story is not None:
+            validate_slug(_norm_ref(story), "story name")
+        page = await self.fetcher.fetch(url.strip())
+        article = await asyncio.to_thread(article_from_page, page)
+        return await self.add_article(article, actor=actor, story=story)
+
+    async def add_article(self, article: ArticleInput, *, actor: Actor, story: str | None = None) -> AddResult:
+        """Store an article and rebuild its story's brief, all in one transaction."""
+        _require_admin(actor, "add articles")
+        text = check_text(article.text)
+        slug = validate_slug(_norm_ref(story), "story name") if story else None
+        canonical = canonical_url(article.url)
+        text_hash = content_hash(text)
+        duplicate = await self._duplicate(canonical, text_hash)
+        if duplicate is not None:
+            return duplicate
+        now = self.clock.now()
+        title = article.title or shorten(text, 120)
+        facts = await asyncio.to_thread(extract_facts, text, title=title, published=article.published)
+        target = await self.store.story_by_ref(slug) if slug else await self._match_story(title, text, now)
+        async with self.store.transaction():
+            duplicate = await self._duplicate(canonical, text_hash)
+            if duplicate is not None:
+                return duplicate
+            created = target is None
+            if target is None:
+                new_slug = slug or await self._free_slug(slugify(title))
+                story_id = await self.store.insert_story(new_slug, title, now)
+                target = StoryRow(story_id, new_slug, title, now, now, "{}")
+            stored = Article(
+                id=0, story_id=target.id, title=title, text=text, url=article.url,
+                outlet=article.outlet, published=article.published, added_at=now,
+            )
+            article_id = await self.store.insert_article(target.id, stored, canonical, text_hash, facts)
+            brief = await self._rebuild(target, now)
+            await self.store.log_action(
+                now, actor.label(), "add", target.slug, f"article {article_id}: {shorten(title, 200)}"
+            )
+        log.info("added article %s to story %s (%s)", article_id, target.slug, "new" if created else "existing")
+        return AddResult(
+            story=brief.story, article_id=article_id, created_story=created, duplicate=False, title=title
+        )
+
+    async def _duplicate(self, canonical: str | None, text_hash: str) -> AddResult | None:
+        found = await self.store.find_duplicate(canonical, text_hash)
+        if found is None:
+            return None
+        article_id, story_id = found
+        row = await self.store.story_by_id(story_id)
+        stored = await self.store.article(article_id)
+        assert row is not None and stored is not None
+        return AddResult(
+            story=StoryRef(slug=row.slug, title=row.title), article_id=article_id,
+            created_story=False, duplicate=True, title=stored.article.title,
+        )
+
+    async def _match_story(self, title: str, text: str, now: datetime) -> StoryRow | None:
+        """Find the recent story this article clearly belongs to, if any."""
+        lead = text[:1500]
+        mine = terms(f"{title} {title} {lead}")
+        if not mine:
+            return None
+        top = " ".join(w for w, _ in mine.most_common(12))
+        candidates = await self.store.similar_candidates(top, now - MATCH_WINDOW, limit=8)
+        scored: list[tuple[float, StoryRow]] = []
+        for row in candidates:
+            brief = Brief.model_validate_json(row.brief_json)
+            theirs = terms(" ".join([row.title, row.title, brief.tldr, *brief.summary]))
+            scored.append((cosine(mine, theirs), row))
+        scored.sort(key=lambda s: -s[0])
+        if not scored or scored[0][0] < MATCH_THRESHOLD:
+            return None
+        if len(scored) > 1 and scored[0][0] - scored[1][0] < MATCH_MARGIN:
+            return None  # two stories fit about equally: do not guess
+        log.debug("article matched story %s (%.2f)", scored[0][1].slug, scored[0][0])
+        return scored[0][1]
+
+    async def _free_slug(self, base: str) -> str:
+        """Return ``base`` or ``base-2``, ``base-3``... whichever is not taken."""
+        candidate, n = base, 2
+        while await self.store.name_taken(candidate):
+            suffix = f"-{n}"
+            candidate = base[: 64 - len(suffix)] + suffix
+            n += 1
+        return candidate
+
+    async def _rebuild(self, row: StoryRow, now: datetime, slug: str | None = None) -> Brief:
+        """Recompute and store a story's brief (inside the caller's transaction)."""
+        stored = await self.store.articles_of(row.id)
+        aliases = await self.store.aliases_of(row.id)
+        title = stored[0].article.title if stored else row.title
+        brief = await asyncio.to_thread(
+            build_brief, slug or row.slug, title, [(s.article, s.facts) for s in stored], aliases, now
+        )
+        await self.store.save_brief(row.id, brief, now)
+        return brief
+
+    # ----- changing -----------------------------------------------------------------------------------
+
+    async def remove(self, target: str, *, actor: Actor) -> RemoveResult:
+        """Remove a whole story (by slug or alias) or one article (by id)."""
+        _require_admin(actor, "remove stories")
+        target = target.strip().lstrip("#")
+        now = self.clock.now()
+        if target.isdigit():
+            stored = await self.store.article(int(target))
+            if stored is None:
+                raise NotFound(f"There is no article with id {target}.")
+            async with self.store.transaction():
+                row = await self.store.story_by_id(stored.article.story_id)
+                assert row is not None
+                await self.store.delete_article(stored.article.id)
+                remaining = await self.store.articles_of(row.id)
+                if remaining:
+                    await self._rebuild(row, now)
+                else:
+                    await self.store.delete_story(row.id)
+                await self.store.log_action(now, actor.label(), "remove-article", row.slug, f"article {target}")
+            return RemoveResult(
+                kind="article", story=StoryRef(slug=row.slug, title=row.title), article_id=stored.article.id,
+                articles_removed=1, story_removed=not remaining,
+            )
+        row = await self._story_or_raise(target)
+        async with self.store.transaction():
+            count = await self.store.delete_story(row.id)
+            await self.store.log_action(now, actor.label(), "remove-story", row.slug, f"{count} articles")
+        return RemoveResult(
+            kind="story", story=StoryRef(slug=row.slug, title=row.title), articles_removed=count, story_removed=True
+        )
+
+    async def rename(self, old: str, new: str, *, actor: Actor) -> StoryRef:
+        """Give a story a new slug; the old slug keeps working as an alias."""
+        _require_admin(actor, "rename stories")
+        new = validate_slug(_norm_ref(new), "new story name")
+        row = await self._story_or_raise(old)
+        if new == row.slug:
+            return StoryRef(slug=row.slug, title=row.title)
+        now = self.clock.now()
+        async with self.store.transaction():
+            if await self.store.name_taken(new):
+                raise Conflict(f"'{new}' is already taken by a story or an alias.")
+            brief = Brief.model_validate_json(row.brief_json)
+            brief.story = StoryRef(slug=new, title=row.title)
+            brief.aliases = sorted({*brief.aliases, row.slug})
+            await self.store.rename_story(row.id, new, brief)
+            await self.store.add_alias(row.id, row.slug, brief)
+            await self.store.log_action(now, actor.label(), "rename", row.slug, f"to {new}")
+        return StoryRef(slug=new, title=row.title)
+
+    async def alias(self, slug: str, alias: str, *, actor: Actor) -> StoryRef:
+        """Add another name that opens the story."""
+        _require_admin(actor, "add aliases")
+        alias = validate_slug(_norm_ref(alias), "alias")
+        row = await self._story_or_raise(slug)
+        now = self.clock.now()
+        async with self.store.transaction():
+            if await self.store.name_taken(alias):
+                raise Conflict(f"'{alias}' is already taken by a story or an alias.")
+            brief = Brief.model_validate_json(row.brief_json)
+            brief.aliases = sorted({*brief.aliases, alias})
+            await self.store.add_alias(row.id, alias, brief)
+            await self.store.log_action(now, actor.label(), "alias", row.slug, alias)
+        return StoryRef(slug=row.slug, title=row.title)
+
+    # ----- digests -------------------------------------------------------------------------------------
+
+    async def digest_on(
+        self,
+        *,
+        platform: Literal["slack", "discord"],
+        channel_id: str,
+        at: str,
+        tz: str,
+        actor: Actor,
+        topics: list[str] | None = None,
+        weekdays_only: bool = False,
+        post_when_empty: bool = False,
+    ) -> DigestSubscription:
+        """Subscribe a channel to a daily digest at a local time (or update the one at that time)."""
+        _require_admin(actor, "set up digests")
+        local = parse_local_time(at)
+        zone = parse_zone(tz)
+        clean_topics = [shorten(t, 100) for t in (topics or []) if t.strip()][:10]
+        now = self.clock.now()
+        sub = DigestSubscription(
+            id=0, platform=platform, channel_id=channel_id, at=local, tz=zone, weekdays_only=weekdays_only,
+            topics=clean_topics, post_when_empty=post_when_empty, created_by=actor.label(), created_at=now,
+        )
+        async with self.store.transaction():
+            existing = await self.store.find_digest(platform, channel_id, local, zone)
+            if existing is None:
+                if len(await self.store.digests(platform, channel_id)) >= MAX_DIGESTS_PER_CHANNEL:
+                    raise Conflict(f"This channel already has {MAX_DIGESTS_PER_CHANNEL} digests; stop one first.")
+                digest_id = await self.store.insert_digest(sub)
+                assert digest_id is not None
+            else:
+                digest_id = existing.id
+                await self.store.update_digest(sub.model_copy(update={"id": digest_id}))
+            await self.store.log_action(
+                now, actor.label(), "digest-on", f"{platform}:{channel_id}",
+                f"#{digest_id} {local} {zone}" + (f" topics={clean_topics}" if clean_topics else ""),
+            )
+        found = await self.store.digest(digest_id)
+        assert found is not None
+        return found
+
+    async def digest_off(
+        self, *, platform: str, channel_id: str, actor: Actor, digest_id: int | None = None
+    ) -> list[DigestSubscription]:
+        """Stop one of a channel's digests (by id) or all of them; return what was stopped."""
+        _require_admin(actor, "stop digests")
+        subs = await self.store.digests(platform, channel_id)
+        if digest_id is not None:
+            subs = [s for s in subs if s.id == digest_id]
+        if not subs:
+            what = f"digest #{digest_id}" if digest_id is not None else "digest"
+            raise NotFound(f"This channel has no {what}. See `/brief digest status`.")
+        now = self.clock.now()
+        async with self.store.transaction():
+            for sub in subs:
+                await self.store.delete_digest(sub.id)
+                await self.store.log_action(now, actor.label(), "digest-off", f"{platform}:{channel_id}", f"#{sub.id}")
+        return subs
+
+    async def digest_status(self, *, platform: str | None = None, channel_id: str | None = None) -> list[DigestStatus]:
+        """Return each digest with its next run, last delivery, last failure and skipped slots."""
+        now = self.clock.now()
+        out: list[DigestStatus] = []
+        for sub in await self.store.digests(platform, channel_id):
+            history = await self.store.deliveries(sub.id, limit=30)
+            delivered = next((d for d in history if d["status"] in ("sent", "empty")), None)
+            failure = next((d for d in history if d["error"] and d["status"] in ("retry", "failed")), None)
+            upcoming = next_run(sub, now) if sub.enabled else None
+            out.append(DigestStatus(
+                subscription=sub,
+                next_run_utc=upcoming,
+                next_run_local=upcoming.astimezone(ZoneInfo(sub.tz)) if upcoming else None,
+                last_delivery_at=_when(delivered["updated_at"]) if delivered else None,
+                last_delivery_slot=delivered["slot"] if delivered else None,
+                last_failure=(failure["error"] if failure else None) or sub.disabled_reason,
+                last_failure_at=_when(failure["updated_at"]) if failure else None,
+                skipped=[f"{d['slot']}: {d['error']}" for d in history if d["status"] == "skipped"][:5],
+            ))
+        return out
+
+    async def digest_preview(
+        self, *, platform: str, channel_id: str, digest_id: int | None = None
+    ) -> Digest:
+        """Compose what a channel's digest would post now, without posting or recording anything."""
+        subs = await self.store.digests(platform, channel_id)
+        if digest_id is not None:
+            subs = [s for s in subs if s.id == digest_id]
+        if not subs:
+            raise NotFound("This channel has no digest yet. An admin can add one with `/brief digest on 08:30 Europe/London`.")
+        return await self.preview_subscription(subs[0])
+
+    async def preview_subscription(self, sub: DigestSubscription) -> Digest:
+        """Compose a subscription's digest as it would be posted now."""
+        now = self.clock.now()
+        since = await self.store.last_cutoff(sub.id) or now - timedelta(days=1)
+        local_day = now.astimezone(ZoneInfo(sub.tz)).date()
+        return await compose_from_store(self.store, sub, since=since, now=now, local_day=local_day)
+
+    async def digest_by_id(self, digest_id: int) -> DigestSubscription:
+        """Return one digest subscription or raise NotFound."""
+        sub = await self.store.digest(digest_id)
+        if sub is None:
+            raise NotFound(f"There is no digest #{digest_id}. See `briefbot digest list`.")
+        return sub
+
+    async def _story_or_raise(self, ref: str) -> StoryRow:
+        row = await self.store.story_by_ref(_norm_ref(ref))
+        if row is None:
+            suggestions = await self.suggest(ref)
+            raise NotFound(_no_story_message(ref, suggestions), suggestions)
+        return row
+
+
+@asynccontextmanager
+async def open_service(
+    db_path: str | Path,
+    *,
+    clock: Clock | None = None,
+    fetch_allow_hosts: Iterable[str] = (),
+    fetcher: Fetcher | None = None,
+) -> AsyncIterator[BriefingService]:
+    """Open the store at ``db_path`` and yield a service over it; close the store afterwards."""
+    store = await Store.open(db_path)
+    try:
+        yield BriefingService(store, clock=clock, fetcher=fetcher or Fetcher(fetch_allow_hosts))
+    finally:
+        await store.close()
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _norm_ref(ref: str | None) -> str:
+    return (ref or "").strip().lower()
+
+
+def _require_admin(actor: Actor, what: str) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied(f"Sorry, only Briefbot admins can {what}. Nothing was changed.")
+
+
+def _no_story_message(text: str, suggestions: list[str]) -> str:
+    shown = shorten(text.strip(), 80)
+    if suggestions:
+        return f"No story matches '{shown}'. Did you mean: {', '.join(suggestions)}?"
+    return f"No story matches '{shown}'. Try `/brief list` or `/brief search WORDS`."
+
+
+__all__ = ["BriefingService", "KeyFacts", "open_service"]
