@@ -223,9 +223,12 @@ async def cmd_summarize(args: argparse.Namespace) -> int:
     if n < 1 or n > 20:
         raise InvalidInput("--sentences must be between 1 and 20.")
     if args.jsonl:
-        return _jsonl(args.source, lambda item: {
-            "summary": summarize_text(item["text"], n=n, title=item.get("title")),
-        })
+        return _jsonl(
+            args.source,
+            lambda item: {
+                "summary": summarize_text(item["text"], n=n, title=item.get("title")),
+            },
+        )
     text = check_text(_read_input(args.source))
     for sentence in summarize_text(text, n=n):
         print(sentence)
@@ -238,11 +241,14 @@ async def cmd_facts(args: argparse.Namespace) -> int:
     from briefings.ingest import check_text, parse_published
 
     if args.jsonl:
-        return _jsonl(args.source, lambda item: {
-            "facts": extract_facts(
-                item["text"], title=item.get("title"), published=parse_published(item.get("published"))
-            ).model_dump(mode="json"),
-        })
+        return _jsonl(
+            args.source,
+            lambda item: {
+                "facts": extract_facts(
+                    item["text"], title=item.get("title"), published=parse_published(item.get("published"))
+                ).model_dump(mode="json"),
+            },
+        )
     text = check_text(_read_input(args.source))
     facts = extract_facts(text, published=parse_published(args.published) if args.published else None)
     if args.format == "json":
@@ -260,12 +266,14 @@ async def cmd_facts(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH",
-                        help="database file (default ./briefbot.db, or $BRIEFBOT_DB)")
+    common.add_argument(
+        "--db", default=argparse.SUPPRESS, metavar="PATH", help="database file (default ./briefbot.db, or $BRIEFBOT_DB)"
+    )
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more")
 
     parser = argparse.ArgumentParser(
-        prog="briefbot", parents=[common],
+        prog="briefbot",
+        parents=[common],
         description="News briefings: stories, summaries and key-fact cards, in the terminal, Slack and Discord.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -12,11 +12,15 @@ from briefings.service import open_service
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add the platform subcommands to the CLI."""
-    p = sub.add_parser("slack", parents=[common], help="run the Slack app (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)")
+    p = sub.add_parser(
+        "slack", parents=[common], help="run the Slack app (Socket Mode if SLACK_APP_TOKEN is set, else HTTP)"
+    )
     p.add_argument("--port", type=int, default=None, help="HTTP port (default $PORT or 3000)")
     p.set_defaults(func=cmd_slack)
 
-    p = sub.add_parser("discord", parents=[common], help="run the Discord bot, sync its commands or print its invite URL")
+    p = sub.add_parser(
+        "discord", parents=[common], help="run the Discord bot, sync its commands or print its invite URL"
+    )
     p.add_argument("action", nargs="?", choices=["run", "sync", "invite"], default="run")
     p.add_argument("--guild", type=int, default=None, help="with sync: sync to this guild only (fast, for testing)")
     p.set_defaults(func=cmd_discord)

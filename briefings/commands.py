@@ -32,34 +32,75 @@ class HelpEntry(BaseModel):
 
 
 _HELP: tuple[HelpEntry, ...] = (
-    HelpEntry(usage="/brief STORY", example="/brief japan-us-talks",
-              description="Show a story's brief (a slug, an alias or words to search)."),
+    HelpEntry(
+        usage="/brief STORY",
+        example="/brief japan-us-talks",
+        description="Show a story's brief (a slug, an alias or words to search).",
+    ),
     HelpEntry(usage="/brief list", example="/brief list", description="List the latest stories."),
-    HelpEntry(usage="/brief search WORDS", example="/brief search defence spending",
-              description="Search every story and article."),
-    HelpEntry(usage="/brief sources STORY", example="/brief sources japan-us-talks",
-              description="List a story's sources."),
-    HelpEntry(usage="/brief facts STORY", example="/brief facts japan-us-talks",
-              description="Show only a story's key-fact card."),
+    HelpEntry(
+        usage="/brief search WORDS",
+        example="/brief search defence spending",
+        description="Search every story and article.",
+    ),
+    HelpEntry(
+        usage="/brief sources STORY", example="/brief sources japan-us-talks", description="List a story's sources."
+    ),
+    HelpEntry(
+        usage="/brief facts STORY",
+        example="/brief facts japan-us-talks",
+        description="Show only a story's key-fact card.",
+    ),
     HelpEntry(usage="/brief help", example="/brief help", description="Show this help."),
-    HelpEntry(usage="/brief add URL [STORY]", example="/brief add https://example.com/news/1 japan-us-talks",
-              description="Fetch an article and add it (to STORY, or to the best match).", admin=True),
-    HelpEntry(usage="/brief add", example="/brief add",
-              description="Open a form to paste an article's text.", admin=True),
-    HelpEntry(usage="/brief remove STORY|ARTICLE_ID", example="/brief remove japan-us-talks",
-              description="Remove a story, or one article by its id.", admin=True),
-    HelpEntry(usage="/brief rename OLD NEW", example="/brief rename japan-us-talks japan-us-2plus2",
-              description="Give a story a new slug.", admin=True),
-    HelpEntry(usage="/brief alias STORY ALIAS", example="/brief alias japan-us-talks 2plus2",
-              description="Add another name that opens the story.", admin=True),
-    HelpEntry(usage="/brief digest on HH:MM ZONE [TOPICS]", example="/brief digest on 08:30 Asia/Tokyo",
-              description="Post a daily digest in this channel.", admin=True),
-    HelpEntry(usage="/brief digest off [ID]", example="/brief digest off",
-              description="Stop this channel's digests.", admin=True),
-    HelpEntry(usage="/brief digest status", example="/brief digest status",
-              description="Show this channel's digests: next run, last delivery."),
-    HelpEntry(usage="/brief digest preview", example="/brief digest preview",
-              description="Show what the digest would post now, to you only."),
+    HelpEntry(
+        usage="/brief add URL [STORY]",
+        example="/brief add https://example.com/news/1 japan-us-talks",
+        description="Fetch an article and add it (to STORY, or to the best match).",
+        admin=True,
+    ),
+    HelpEntry(
+        usage="/brief add", example="/brief add", description="Open a form to paste an article's text.", admin=True
+    ),
+    HelpEntry(
+        usage="/brief remove STORY|ARTICLE_ID",
+        example="/brief remove japan-us-talks",
+        description="Remove a story, or one article by its id.",
+        admin=True,
+    ),
+    HelpEntry(
+        usage="/brief rename OLD NEW",
+        example="/brief rename japan-us-talks japan-us-2plus2",
+        description="Give a story a new slug.",
+        admin=True,
+    ),
+    HelpEntry(
+        usage="/brief alias STORY ALIAS",
+        example="/brief alias japan-us-talks 2plus2",
+        description="Add another name that opens the story.",
+        admin=True,
+    ),
+    HelpEntry(
+        usage="/brief digest on HH:MM ZONE [TOPICS]",
+        example="/brief digest on 08:30 Asia/Tokyo",
+        description="Post a daily digest in this channel.",
+        admin=True,
+    ),
+    HelpEntry(
+        usage="/brief digest off [ID]",
+        example="/brief digest off",
+        description="Stop this channel's digests.",
+        admin=True,
+    ),
+    HelpEntry(
+        usage="/brief digest status",
+        example="/brief digest status",
+        description="Show this channel's digests: next run, last delivery.",
+    ),
+    HelpEntry(
+        usage="/brief digest preview",
+        example="/brief digest preview",
+        description="Show what the digest would post now, to you only.",
+    ),
 )
 
 # name -> (min positional args, max positional args, usage)
@@ -145,13 +186,20 @@ def parse_digest(args: list[str]) -> DigestRequest:
         # "japan, defence spending" is two topics; without commas every word is a topic of its own
         parts = joined.split(",") if "," in joined else extra
         topics = [t.strip() for t in parts if t.strip()]
-        return DigestRequest(action="on", at=at, tz=tz, topics=topics,
-                             weekdays_only="weekdays" in flags, post_when_empty="always" in flags)
+        return DigestRequest(
+            action="on",
+            at=at,
+            tz=tz,
+            topics=topics,
+            weekdays_only="weekdays" in flags,
+            post_when_empty="always" in flags,
+        )
     if action in ("off", "stop", "preview"):
         if len(rest) > 1 or (rest and not rest[0].lstrip("#").isdigit()):
             raise InvalidInput(DIGEST_USAGE)
-        return DigestRequest(action="off" if action != "preview" else "preview",
-                             digest_id=int(rest[0].lstrip("#")) if rest else None)
+        return DigestRequest(
+            action="off" if action != "preview" else "preview", digest_id=int(rest[0].lstrip("#")) if rest else None
+        )
     if action in ("status", "help") and not rest:
         return DigestRequest(action=action)  # type: ignore[arg-type]
     raise InvalidInput(DIGEST_USAGE)

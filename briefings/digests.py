@@ -119,8 +119,13 @@ def compose_digest(
     """Build a digest from the stories that changed since the last one: new stories first, then most new sources."""
     items = [
         DigestItem(
-            slug=story.slug, title=story.title, tldr=story.tldr, is_new_story=story.created_at > since,
-            new_sources=sources, article_count=story.article_count, updated_at=story.updated_at,
+            slug=story.slug,
+            title=story.title,
+            tldr=story.tldr,
+            is_new_story=story.created_at > since,
+            new_sources=sources,
+            article_count=story.article_count,
+            updated_at=story.updated_at,
         )
         for story, sources in changes
         if allowed is None or story.slug in allowed
@@ -128,6 +133,12 @@ def compose_digest(
     items.sort(key=lambda i: (not i.is_new_story, -len(i.new_sources), -i.updated_at.timestamp(), i.slug))
     heading = f"Daily brief · {local_day:%A} {local_day.day} {local_day:%B %Y}"
     return Digest(
-        subscription_id=sub.id, local_date=local_day, zone=sub.tz, heading=heading,
-        items=items[:MAX_ITEMS], more=max(0, len(items) - MAX_ITEMS), since=since, composed_at=now,
+        subscription_id=sub.id,
+        local_date=local_day,
+        zone=sub.tz,
+        heading=heading,
+        items=items[:MAX_ITEMS],
+        more=max(0, len(items) - MAX_ITEMS),
+        since=since,
+        composed_at=now,
     )

@@ -57,9 +57,7 @@ def check_text(text: str) -> str:
     if not text:
         raise InvalidInput("The article text is empty.")
     if len(text) > MAX_TEXT_CHARS:
-        raise InvalidInput(
-            f"The article is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}."
-        )
+        raise InvalidInput(f"The article is {len(text):,} characters long; the limit is {MAX_TEXT_CHARS:,}.")
     if len(text.split()) < MIN_WORDS:
         raise InvalidInput(f"The article text is too short (fewer than {MIN_WORDS} words) to brief.")
     return text
@@ -134,10 +132,10 @@ def article_from_html(
 def article_from_json(data: object, **overrides) -> ArticleInput:
     """Make an article from a JSON object with ``text`` and optional ``title``, ``url``, ``published``."""
     if not isinstance(data, dict):
-        raise InvalidInput("A JSON article must be an object with at least a \"text\" field.")
+        raise InvalidInput('A JSON article must be an object with at least a "text" field.')
     text = data.get("text")
     if not isinstance(text, str):
-        raise InvalidInput("A JSON article needs a \"text\" field holding the article's text.")
+        raise InvalidInput('A JSON article needs a "text" field holding the article\'s text.')
     meta = {
         "title": data.get("title") if isinstance(data.get("title"), str) else None,
         "url": data.get("url") if isinstance(data.get("url"), str) else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import random
@@ -106,8 +107,9 @@ class DigestScheduler:
             if now - due > self.grace:
                 if existing is None or existing["status"] == "retry":
                     late = _hours(now - due)
-                    reason = (f"missed: due {late} ago, beyond the {_hours(self.grace)} catch-up window"
-                              + (f" (last error: {existing['error']})" if existing and existing["error"] else ""))
+                    reason = f"missed: due {late} ago, beyond the {_hours(self.grace)} catch-up window" + (
+                        f" (last error: {existing['error']})" if existing and existing["error"] else ""
+                    )
                     await self.store.record_skipped(sub.id, key, due, now, reason)
                     report.skipped.append(f"{sub.id}@{key}")
                 continue
@@ -168,8 +170,13 @@ class DigestScheduler:
         log.info("digest %s delivered in %d message(s)", label, len(messages))
 
     async def _failed(
-        self, sub: DigestSubscription, delivery_id: int, attempts: int, exc: DeliveryError,
-        report: TickReport, label: str,
+        self,
+        sub: DigestSubscription,
+        delivery_id: int,
+        attempts: int,
+        exc: DeliveryError,
+        report: TickReport,
+        label: str,
     ) -> None:
         now = self.clock.now()
         update = self._updater(delivery_id)
@@ -180,13 +187,12 @@ class DigestScheduler:
                 await self.store.disable_digest(sub.id, reason)
             report.failed.append(label)
             log.warning("digest %s disabled: %s", label, exc.message)
-            try:
+            with contextlib.suppress(DeliveryError):  # the channel may be gone: status shows the reason
                 await self.senders[sub.platform].notify(
-                    sub.channel_id, f"Briefbot stopped this channel's daily digest ({shorten(exc.message, 200)})."
-                    " An admin can turn it on again with /brief digest on."
+                    sub.channel_id,
+                    f"Briefbot stopped this channel's daily digest ({shorten(exc.message, 200)})."
+                    " An admin can turn it on again with /brief digest on.",
                 )
-            except DeliveryError:
-                pass  # the channel is gone or closed to us: status shows the reason
             return
         delay = self.backoff(attempts, exc.retry_after)
         await update(status="retry", next_attempt=now + delay, error=exc.message)
@@ -194,7 +200,7 @@ class DigestScheduler:
         log.info("digest %s failed (%s); retrying in %ss", label, exc.message, int(delay.total_seconds()))
 
     def backoff(self, attempts: int, retry_after: float | None = None) -> timedelta:
-        """Return the wait before retry number ``attempts``: Retry-After if given, else capped exponential with jitter."""
+        """Return the wait before retry ``attempts``: Retry-After if given, else capped exponential with jitter."""
         if retry_after is not None:
             return timedelta(seconds=max(0.0, retry_after) + self._rng.uniform(0, 1))
         base = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
@@ -210,8 +216,9 @@ class DigestScheduler:
         """Compose the digest of a subscription for the window (since, now]."""
         return await compose_from_store(self.store, sub, since=since, now=now, local_day=local_day)
 
-    async def run(self, stop: asyncio.Event, *, interval: float = 20.0,
-                  sleep: Callable[[float], Awaitable[Any]] | None = None) -> None:
+    async def run(
+        self, stop: asyncio.Event, *, interval: float = 20.0, sleep: Callable[[float], Awaitable[Any]] | None = None
+    ) -> None:
         """Tick every ``interval`` seconds until ``stop`` is set; errors are logged, never fatal."""
         while not stop.is_set():
             try:
@@ -223,10 +230,8 @@ class DigestScheduler:
             if sleep is not None:
                 await sleep(interval)
             else:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=interval)
-                except TimeoutError:
-                    pass
 
 
 async def compose_from_store(

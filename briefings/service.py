@@ -156,8 +156,14 @@ class BriefingService:
                 story_id = await self.store.insert_story(new_slug, title, now)
                 target = StoryRow(story_id, new_slug, title, now, now, "{}")
             stored = Article(
-                id=0, story_id=target.id, title=title, text=text, url=article.url,
-                outlet=article.outlet, published=article.published, added_at=now,
+                id=0,
+                story_id=target.id,
+                title=title,
+                text=text,
+                url=article.url,
+                outlet=article.outlet,
+                published=article.published,
+                added_at=now,
             )
             article_id = await self.store.insert_article(target.id, stored, canonical, text_hash, facts)
             brief = await self._rebuild(target, now)
@@ -165,9 +171,7 @@ class BriefingService:
                 now, actor.label(), "add", target.slug, f"article {article_id}: {shorten(title, 200)}"
             )
         log.info("added article %s to story %s (%s)", article_id, target.slug, "new" if created else "existing")
-        return AddResult(
-            story=brief.story, article_id=article_id, created_story=created, duplicate=False, title=title
-        )
+        return AddResult(story=brief.story, article_id=article_id, created_story=created, duplicate=False, title=title)
 
     async def _duplicate(self, canonical: str | None, text_hash: str) -> AddResult | None:
         found = await self.store.find_duplicate(canonical, text_hash)
@@ -178,8 +182,11 @@ class BriefingService:
         stored = await self.store.article(article_id)
         assert row is not None and stored is not None
         return AddResult(
-            story=StoryRef(slug=row.slug, title=row.title), article_id=article_id,
-            created_story=False, duplicate=True, title=stored.article.title,
+            story=StoryRef(slug=row.slug, title=row.title),
+            article_id=article_id,
+            created_story=False,
+            duplicate=True,
+            title=stored.article.title,
         )
 
     async def _match_story(self, title: str, text: str, now: datetime) -> StoryRow | None:
@@ -245,8 +252,11 @@ class BriefingService:
                     await self.store.delete_story(row.id)
                 await self.store.log_action(now, actor.label(), "remove-article", row.slug, f"article {target}")
             return RemoveResult(
-                kind="article", story=StoryRef(slug=row.slug, title=row.title), article_id=stored.article.id,
-                articles_removed=1, story_removed=not remaining,
+                kind="article",
+                story=StoryRef(slug=row.slug, title=row.title),
+                article_id=stored.article.id,
+                articles_removed=1,
+                story_removed=not remaining,
             )
         row = await self._story_or_raise(target)
         async with self.store.transaction():
@@ -311,8 +321,16 @@ class BriefingService:
         clean_topics = [shorten(t, 100) for t in (topics or []) if t.strip()][:10]
         now = self.clock.now()
         sub = DigestSubscription(
-            id=0, platform=platform, channel_id=channel_id, at=local, tz=zone, weekdays_only=weekdays_only,
-            topics=clean_topics, post_when_empty=post_when_empty, created_by=actor.label(), created_at=now,
+            id=0,
+            platform=platform,
+            channel_id=channel_id,
+            at=local,
+            tz=zone,
+            weekdays_only=weekdays_only,
+            topics=clean_topics,
+            post_when_empty=post_when_empty,
+            created_by=actor.label(),
+            created_at=now,
         )
         async with self.store.transaction():
             existing = await self.store.find_digest(platform, channel_id, local, zone)
@@ -325,7 +343,10 @@ class BriefingService:
                 digest_id = existing.id
                 await self.store.update_digest(sub.model_copy(update={"id": digest_id}))
             await self.store.log_action(
-                now, actor.label(), "digest-on", f"{platform}:{channel_id}",
+                now,
+                actor.label(),
+                "digest-on",
+                f"{platform}:{channel_id}",
                 f"#{digest_id} {local} {zone}" + (f" topics={clean_topics}" if clean_topics else ""),
             )
         found = await self.store.digest(digest_id)
@@ -359,27 +380,29 @@ class BriefingService:
             delivered = next((d for d in history if d["status"] in ("sent", "empty")), None)
             failure = next((d for d in history if d["error"] and d["status"] in ("retry", "failed")), None)
             upcoming = next_run(sub, now) if sub.enabled else None
-            out.append(DigestStatus(
-                subscription=sub,
-                next_run_utc=upcoming,
-                next_run_local=upcoming.astimezone(ZoneInfo(sub.tz)) if upcoming else None,
-                last_delivery_at=_when(delivered["updated_at"]) if delivered else None,
-                last_delivery_slot=delivered["slot"] if delivered else None,
-                last_failure=(failure["error"] if failure else None) or sub.disabled_reason,
-                last_failure_at=_when(failure["updated_at"]) if failure else None,
-                skipped=[f"{d['slot']}: {d['error']}" for d in history if d["status"] == "skipped"][:5],
-            ))
+            out.append(
+                DigestStatus(
+                    subscription=sub,
+                    next_run_utc=upcoming,
+                    next_run_local=upcoming.astimezone(ZoneInfo(sub.tz)) if upcoming else None,
+                    last_delivery_at=_when(delivered["updated_at"]) if delivered else None,
+                    last_delivery_slot=delivered["slot"] if delivered else None,
+                    last_failure=(failure["error"] if failure else None) or sub.disabled_reason,
+                    last_failure_at=_when(failure["updated_at"]) if failure else None,
+                    skipped=[f"{d['slot']}: {d['error']}" for d in history if d["status"] == "skipped"][:5],
+                )
+            )
         return out
 
-    async def digest_preview(
-        self, *, platform: str, channel_id: str, digest_id: int | None = None
-    ) -> Digest:
+    async def digest_preview(self, *, platform: str, channel_id: str, digest_id: int | None = None) -> Digest:
         """Compose what a channel's digest would post now, without posting or recording anything."""
         subs = await self.store.digests(platform, channel_id)
         if digest_id is not None:
             subs = [s for s in subs if s.id == digest_id]
         if not subs:
-            raise NotFound("This channel has no digest yet. An admin can add one with `/brief digest on 08:30 Europe/London`.")
+            raise NotFound(
+                "This channel has no digest yet. An admin can add one with `/brief digest on 08:30 Europe/London`."
+            )
         return await self.preview_subscription(subs[0])
 
     async def preview_subscription(self, sub: DigestSubscription) -> Digest:

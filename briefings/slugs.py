@@ -14,7 +14,50 @@ RESERVED = frozenset(
     {"list", "search", "help", "add", "remove", "rename", "alias", "digest", "show", "sources", "facts"}
 )
 _STOP = frozenset(
-    ["a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "for", "with", "from", "by", "as", "is", "are", "was", "were", "be", "been", "amid", "amidst", "over", "after", "before", "into", "about", "its", "it", "this", "that", "these", "those", "his", "her", "their", "our", "your", "new", "says", "said"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "by",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "amid",
+        "amidst",
+        "over",
+        "after",
+        "before",
+        "into",
+        "about",
+        "its",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "new",
+        "says",
+        "said",
+    ]
 )
 
 

@@ -99,9 +99,9 @@ class Store:
         path = str(path)
         if path != ":memory:":
             file = Path(path)
-            if file.exists() and file.is_dir():
+            if file.is_dir():  # noqa: ASYNC240 - one stat at start-up
                 raise StoreError(f"{path} is a directory, not a database file.")
-            if file.parent and not file.parent.exists():
+            if not file.parent.exists():  # noqa: ASYNC240
                 raise StoreError(f"The folder for the database {path} does not exist.")
         try:
             conn = await aiosqlite.connect(path, isolation_level=None)
@@ -237,8 +237,13 @@ class Store:
     @staticmethod
     def _summary(r: tuple) -> StorySummary:
         return StorySummary(
-            slug=r[0], title=r[1], tldr=r[2] or "", aliases=sorted((r[3] or "").split()),
-            article_count=r[4], created_at=_dt(r[5]), updated_at=_dt(r[6]),
+            slug=r[0],
+            title=r[1],
+            tldr=r[2] or "",
+            aliases=sorted((r[3] or "").split()),
+            article_count=r[4],
+            created_at=_dt(r[5]),
+            updated_at=_dt(r[6]),
         )
 
     async def complete(self, prefix: str, limit: int) -> list[StorySummary]:
@@ -286,8 +291,7 @@ class Store:
             )
             if rows:
                 return [
-                    SearchHit(slug=r[0], title=r[1], snippet=r[2] or "", score=round(-r[3], 4),
-                              updated_at=_dt(r[4]))
+                    SearchHit(slug=r[0], title=r[1], snippet=r[2] or "", score=round(-r[3], 4), updated_at=_dt(r[4]))
                     for r in rows
                 ]
         return []
@@ -316,16 +320,21 @@ class Store:
     @staticmethod
     def _article(row: tuple) -> StoredArticle:
         article = Article(
-            id=row[0], story_id=row[1], title=row[2], text=row[3], url=row[4], outlet=row[5],
-            published=_dt(row[6]), added_at=_dt(row[7]),
+            id=row[0],
+            story_id=row[1],
+            title=row[2],
+            text=row[3],
+            url=row[4],
+            outlet=row[5],
+            published=_dt(row[6]),
+            added_at=_dt(row[7]),
         )
         return StoredArticle(article, KeyFacts.model_validate_json(row[8]))
 
     async def articles_of(self, story_id: int) -> list[StoredArticle]:
         """Return a story's articles, oldest first."""
         rows = await self._all(
-            f"SELECT {self._ARTICLE_COLS} FROM articles WHERE story_id = ? "
-            "ORDER BY coalesce(published, added_at), id",
+            f"SELECT {self._ARTICLE_COLS} FROM articles WHERE story_id = ? ORDER BY coalesce(published, added_at), id",
             (story_id,),
         )
         return [self._article(r) for r in rows]
@@ -338,8 +347,7 @@ class Store:
     async def find_duplicate(self, canonical: str | None, text_hash: str) -> tuple[int, int] | None:
         """Return (article id, story id) of an article with the same canonical URL or text, if any."""
         row = await self._one(
-            "SELECT id, story_id FROM articles WHERE content_hash = ? "
-            "OR (? IS NOT NULL AND canonical_url = ?) LIMIT 1",
+            "SELECT id, story_id FROM articles WHERE content_hash = ? OR (? IS NOT NULL AND canonical_url = ?) LIMIT 1",
             (text_hash, canonical, canonical),
         )
         return (row[0], row[1]) if row else None
@@ -367,8 +375,15 @@ class Store:
             "INSERT INTO articles (story_id, title, text, url, canonical_url, outlet, published,"
             " added_at, content_hash, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                story_id, article.title, article.text, article.url, canonical, article.outlet,
-                _ts(article.published), article.added_at.isoformat(), text_hash,
+                story_id,
+                article.title,
+                article.text,
+                article.url,
+                canonical,
+                article.outlet,
+                _ts(article.published),
+                article.added_at.isoformat(),
+                text_hash,
                 facts.model_dump_json(),
             ),
         )
@@ -449,10 +464,7 @@ class Store:
         rows = await self._all(
             "SELECT id, at, actor, action, target, detail FROM admin_log ORDER BY id DESC LIMIT ?", (limit,)
         )
-        return [
-            AdminAction(id=r[0], at=_dt(r[1]), actor=r[2], action=r[3], target=r[4], detail=r[5])
-            for r in rows
-        ]
+        return [AdminAction(id=r[0], at=_dt(r[1]), actor=r[2], action=r[3], target=r[4], detail=r[5]) for r in rows]
 
     # ----- digests ----------------------------------------------------------------------------------
 
@@ -464,9 +476,18 @@ class Store:
     @staticmethod
     def _digest(r: tuple) -> DigestSubscription:
         return DigestSubscription(
-            id=r[0], platform=r[1], channel_id=r[2], at=r[3], tz=r[4], weekdays_only=bool(r[5]),
-            topics=json.loads(r[6]), post_when_empty=bool(r[7]), enabled=bool(r[8]), disabled_reason=r[9],
-            created_by=r[10], created_at=_dt(r[11]),
+            id=r[0],
+            platform=r[1],
+            channel_id=r[2],
+            at=r[3],
+            tz=r[4],
+            weekdays_only=bool(r[5]),
+            topics=json.loads(r[6]),
+            post_when_empty=bool(r[7]),
+            enabled=bool(r[8]),
+            disabled_reason=r[9],
+            created_by=r[10],
+            created_at=_dt(r[11]),
         )
 
     async def insert_digest(self, sub: DigestSubscription) -> int | None:
@@ -475,8 +496,17 @@ class Store:
             "INSERT INTO digests (platform, channel_id, at, tz, weekdays_only, topics, post_when_empty,"
             " enabled, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
             " ON CONFLICT (platform, channel_id, at, tz) DO NOTHING",
-            (sub.platform, sub.channel_id, sub.at, sub.tz, int(sub.weekdays_only), json.dumps(sub.topics),
-             int(sub.post_when_empty), sub.created_by, sub.created_at.isoformat()),
+            (
+                sub.platform,
+                sub.channel_id,
+                sub.at,
+                sub.tz,
+                int(sub.weekdays_only),
+                json.dumps(sub.topics),
+                int(sub.post_when_empty),
+                sub.created_by,
+                sub.created_at.isoformat(),
+            ),
         )
         return cur.lastrowid if cur.rowcount else None
 
@@ -533,8 +563,14 @@ class Store:
                 " ON CONFLICT (digest_id, slot) DO UPDATE SET status = 'claimed', owner = :o,"
                 " lease_until = :lease, attempts = attempts + 1, updated_at = :now"
                 " WHERE (status = 'claimed' AND lease_until < :now) OR (status = 'retry' AND next_attempt <= :now)",
-                {"d": digest_id, "s": slot, "due": due_at.isoformat(), "o": owner,
-                 "lease": lease_until.isoformat(), "now": now.isoformat()},
+                {
+                    "d": digest_id,
+                    "s": slot,
+                    "due": due_at.isoformat(),
+                    "o": owner,
+                    "lease": lease_until.isoformat(),
+                    "now": now.isoformat(),
+                },
             )
             if not cur.rowcount:
                 return None
@@ -566,11 +602,21 @@ class Store:
 
     async def update_delivery(self, delivery_id: int, owner: str, now: datetime, **fields: object) -> bool:
         """Update a delivery this owner still holds; return False if another process took it over."""
-        allowed = {"status", "lease_until", "next_attempt", "since", "composed_at", "parts_sent",
-                   "message_ids", "error"}
+        allowed = {
+            "status",
+            "lease_until",
+            "next_attempt",
+            "since",
+            "composed_at",
+            "parts_sent",
+            "message_ids",
+            "error",
+        }
         assert set(fields) <= allowed, set(fields) - allowed
-        values = {k: (json.dumps(v) if k == "message_ids" else _ts(v) if isinstance(v, datetime) else v)
-                  for k, v in fields.items()}
+        values = {
+            k: (json.dumps(v) if k == "message_ids" else _ts(v) if isinstance(v, datetime) else v)
+            for k, v in fields.items()
+        }
         sets = ", ".join(f"{k} = :{k}" for k in values)
         async with self.transaction():
             cur = await self._conn.execute(
@@ -612,9 +658,7 @@ class Store:
         for r in rows:
             if r[0] not in grouped:
                 grouped[r[0]] = (self._summary(r[:7]), [])
-            grouped[r[0]][1].append(
-                Source(article_id=r[7], title=r[8], outlet=r[9], url=r[10], published=_dt(r[11]))
-            )
+            grouped[r[0]][1].append(Source(article_id=r[7], title=r[8], outlet=r[9], url=r[10], published=_dt(r[11])))
         return list(grouped.values())
 
     async def story_ids_matching(self, words: str) -> set[str]:

@@ -90,7 +90,9 @@ def render_brief_text(brief: Brief) -> str:
     lines += ["", "Sources:"]
     for src in brief.sources:
         meta = ", ".join(m for m in (src.outlet, src.published.date().isoformat() if src.published else None) if m)
-        lines.append(f"  - [{src.article_id}] {src.title}" + (f" ({meta})" if meta else "") + (f" {src.url}" if src.url else ""))
+        lines.append(
+            f"  - [{src.article_id}] {src.title}" + (f" ({meta})" if meta else "") + (f" {src.url}" if src.url else "")
+        )
     lines += ["", f"Story: {brief.story.slug} · updated {_when(brief.updated_at)}"]
     return "\n".join(lines)
 
@@ -122,8 +124,10 @@ def render_search(hits: list[SearchHit], words: str) -> RenderableType:
 def render_add_result(result: AddResult) -> str:
     """Describe what an add did, in one line."""
     if result.duplicate:
-        return (f"Already stored: article {result.article_id} in story {result.story.slug} "
-                "(same link or same text); nothing added.")
+        return (
+            f"Already stored: article {result.article_id} in story {result.story.slug} "
+            "(same link or same text); nothing added."
+        )
     verb = "new story" if result.created_story else "story"
     return f"Added article {result.article_id} to {verb} {result.story.slug}: {result.title}"
 

@@ -25,16 +25,27 @@ def run(*args: str, db: Path | None = None, stdin: str | None = None, env: dict 
     if db is not None:
         full_env["BRIEFBOT_DB"] = str(db)
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], input=stdin, capture_output=True, text=True,
-        env=full_env, timeout=120, check=False,
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+        check=False,
     )
 
 
 def test_demo_prints_the_seed_card(tmp_path: Path) -> None:
     out = run("demo", env={"HOME": str(tmp_path)})
     assert out.returncode == 0, out.stderr
-    for needle in ("Japan Cancels Key Security Talks", "Shigeru Ishiba", "Marco Rubio", "July 20", "3.5%",
-                   "japan-us-talks"):
+    for needle in (
+        "Japan Cancels Key Security Talks",
+        "Shigeru Ishiba",
+        "Marco Rubio",
+        "July 20",
+        "3.5%",
+        "japan-us-talks",
+    ):
         assert needle in out.stdout
     assert not list(tmp_path.glob("*.db"))
 
@@ -62,17 +73,20 @@ def test_add_brief_list_search_rename_alias_remove(tmp_path: Path) -> None:
     assert "add" in run("log", db=db).stdout
 
 
-@pytest.mark.parametrize("args,stdin,code,message", [
-    (("add", "-"), "", 2, "empty"),
-    (("add", "-"), "   \n", 2, "empty"),
-    (("add", "ftp://example.com/a"), None, 6, "Only http"),
-    (("add", "http://127.0.0.1:9/a"), None, 6, "private or local"),
-    (("add", "-", "--story", "Not A Slug"), OTHER, 2, "not a valid story name"),
-    (("add", "-", "--published", "soon"), OTHER, 2, "not a date"),
-    (("brief", "japan-us-talk"), None, 3, "No story matches"),
-    (("remove", "77"), None, 3, "no article with id 77"),
-    (("rename", "nope", "other"), None, 3, "No story matches"),
-])
+@pytest.mark.parametrize(
+    "args,stdin,code,message",
+    [
+        (("add", "-"), "", 2, "empty"),
+        (("add", "-"), "   \n", 2, "empty"),
+        (("add", "ftp://example.com/a"), None, 6, "Only http"),
+        (("add", "http://127.0.0.1:9/a"), None, 6, "private or local"),
+        (("add", "-", "--story", "Not A Slug"), OTHER, 2, "not a valid story name"),
+        (("add", "-", "--published", "soon"), OTHER, 2, "not a date"),
+        (("brief", "japan-us-talk"), None, 3, "No story matches"),
+        (("remove", "77"), None, 3, "no article with id 77"),
+        (("rename", "nope", "other"), None, 3, "No story matches"),
+    ],
+)
 def test_bad_input_fails_politely_and_changes_nothing(tmp_path: Path, args, stdin, code, message) -> None:
     db = tmp_path / "b.db"
     out = run(*args, db=db, stdin=stdin)
@@ -93,11 +107,13 @@ def test_binary_file_and_foreign_database(tmp_path: Path) -> None:
 
 
 def test_summarize_and_facts_jsonl(tmp_path: Path) -> None:
-    lines = "\n".join([
-        json.dumps({"id": "a", "text": seed_text()}),
-        json.dumps({"id": "b", "text": OTHER, "title": "Heat"}),
-        "not json",
-    ])
+    lines = "\n".join(
+        [
+            json.dumps({"id": "a", "text": seed_text()}),
+            json.dumps({"id": "b", "text": OTHER, "title": "Heat"}),
+            "not json",
+        ]
+    )
     out = run("summarize", "--jsonl", "-", stdin=lines)
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert out.returncode == 1  # one bad line
@@ -108,7 +124,7 @@ def test_summarize_and_facts_jsonl(tmp_path: Path) -> None:
     facts = [json.loads(line) for line in out.stdout.splitlines()]
     entity = facts[0]["facts"]["entities"][0]
     assert set(entity) == {"text", "type", "start", "end"}
-    assert seed_text()[entity["start"]:entity["end"]] == entity["text"]
+    assert seed_text()[entity["start"] : entity["end"]] == entity["text"]
 
 
 def test_summarize_one_text_with_sentences(tmp_path: Path) -> None:

@@ -14,12 +14,30 @@ from briefings.models import DigestSubscription, Source, StorySummary
 
 def sub(at: str = "08:30", tz: str = "Asia/Tokyo", **kw) -> DigestSubscription:
     """A subscription created long ago."""
-    return DigestSubscription(id=1, platform="slack", channel_id="C1", at=at, tz=tz, created_by="t",
-                              created_at=datetime(2020, 1, 1, tzinfo=UTC), **kw)
+    return DigestSubscription(
+        id=1,
+        platform="slack",
+        channel_id="C1",
+        at=at,
+        tz=tz,
+        created_by="t",
+        created_at=datetime(2020, 1, 1, tzinfo=UTC),
+        **kw,
+    )
 
 
-@pytest.mark.parametrize("text,want", [("08:30", "08:30"), ("8:05", "08:05"), ("18:00", "18:00"),
-                                       ("7am", "07:00"), ("6:15pm", "18:15"), ("12am", "00:00"), ("12pm", "12:00")])
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        ("08:30", "08:30"),
+        ("8:05", "08:05"),
+        ("18:00", "18:00"),
+        ("7am", "07:00"),
+        ("6:15pm", "18:15"),
+        ("12am", "00:00"),
+        ("12pm", "12:00"),
+    ],
+)
 def test_parse_local_time(text: str, want: str) -> None:
     assert parse_local_time(text) == want
 
@@ -88,9 +106,11 @@ def test_compose_orders_new_stories_first_then_most_sources() -> None:
     def sources(n: int) -> list[Source]:
         return [Source(article_id=i, title=f"a{i}") for i in range(n)]
 
-    changes = [(story("old-few", since - timedelta(days=3)), sources(1)),
-               (story("old-many", since - timedelta(days=3)), sources(3)),
-               (story("brand-new", since + timedelta(hours=1)), sources(1))]
+    changes = [
+        (story("old-few", since - timedelta(days=3)), sources(1)),
+        (story("old-many", since - timedelta(days=3)), sources(3)),
+        (story("brand-new", since + timedelta(hours=1)), sources(1)),
+    ]
     digest = compose_digest(sub(), changes, since=since, now=now, local_day=date(2025, 6, 20))
     assert [i.slug for i in digest.items] == ["brand-new", "old-many", "old-few"]
     assert digest.heading == "Daily brief · Friday 20 June 2025"
@@ -101,13 +121,20 @@ def test_compose_orders_new_stories_first_then_most_sources() -> None:
     assert [i.slug for i in allowed.items] == ["s03"]
 
 
-@pytest.mark.parametrize("words,want", [
-    (["on", "08:30", "Asia/Tokyo"], ("on", "08:30", "Asia/Tokyo", [], False, False)),
-    (["on", "8:30", "Asia/Tokyo", "weekdays", "always", "japan", "nato"],
-     ("on", "8:30", "Asia/Tokyo", ["japan", "nato"], True, True)),
-    (["on", "08:30", "UTC", "defence", "spending,", "japan"], ("on", "08:30", "UTC", ["defence spending", "japan"],
-                                                               False, False)),
-])
+@pytest.mark.parametrize(
+    "words,want",
+    [
+        (["on", "08:30", "Asia/Tokyo"], ("on", "08:30", "Asia/Tokyo", [], False, False)),
+        (
+            ["on", "8:30", "Asia/Tokyo", "weekdays", "always", "japan", "nato"],
+            ("on", "8:30", "Asia/Tokyo", ["japan", "nato"], True, True),
+        ),
+        (
+            ["on", "08:30", "UTC", "defence", "spending,", "japan"],
+            ("on", "08:30", "UTC", ["defence spending", "japan"], False, False),
+        ),
+    ],
+)
 def test_parse_digest_on(words, want) -> None:
     r = parse_digest(words)
     assert (r.action, r.at, r.tz, r.topics, r.weekdays_only, r.post_when_empty) == want

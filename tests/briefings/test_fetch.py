@@ -61,8 +61,14 @@ async def site() -> AsyncIterator[str]:
         return web.Response(body=b"\x89PNG\r\n\x1a\n\x00\x00", content_type="image/png")
 
     for path, handler in {
-        "/article": article, "/empty": empty, "/broken": broken, "/redirect": to_article,
-        "/to-private": to_private, "/big": big, "/big-chunked": big_chunked, "/image.png": image,
+        "/article": article,
+        "/empty": empty,
+        "/broken": broken,
+        "/redirect": to_article,
+        "/to-private": to_private,
+        "/big": big,
+        "/big-chunked": big_chunked,
+        "/image.png": image,
     }.items():
         app.router.add_get(path, handler)
     runner = web.AppRunner(app)
@@ -104,8 +110,22 @@ async def test_redirect_to_a_private_host_is_refused(site: str) -> None:
         await Fetcher([f"127.0.0.1:{port}"]).fetch(f"{site}/to-private")
 
 
-@pytest.mark.parametrize("address", ["10.0.0.5", "172.16.3.4", "192.168.1.1", "169.254.169.254", "224.0.0.1",
-                                     "::1", "fe80::1", "fd00::1", "0.0.0.0", "::ffff:127.0.0.1", "100.64.0.1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "10.0.0.5",
+        "172.16.3.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "224.0.0.1",
+        "::1",
+        "fe80::1",
+        "fd00::1",
+        "0.0.0.0",
+        "::ffff:127.0.0.1",
+        "100.64.0.1",
+    ],
+)
 async def test_hosts_resolving_to_private_addresses_are_refused(address: str) -> None:
     async def resolver(host: str, port: int) -> list[str]:
         return [address]
@@ -145,8 +165,9 @@ async def test_oversized_pages_are_refused(site: str, path: str) -> None:
         await fetcher.fetch(f"{site}{path}")
 
 
-@pytest.mark.parametrize("path,error", [("/empty", InvalidInput), ("/broken", InvalidInput),
-                                        ("/image.png", FetchError)])
+@pytest.mark.parametrize(
+    "path,error", [("/empty", InvalidInput), ("/broken", InvalidInput), ("/image.png", FetchError)]
+)
 async def test_pages_without_an_article_change_nothing(
     service: BriefingService, site: str, path: str, error: type[Exception]
 ) -> None:

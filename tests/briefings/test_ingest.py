@@ -34,35 +34,48 @@ def test_markdown_loses_its_markup(tmp_path: Path) -> None:
 
 def test_json_file_with_metadata(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
-    path.write_text(json.dumps({"title": "T", "text": BODY, "url": "https://x.example/a",
-                                "published": "2025-06-20"}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"title": "T", "text": BODY, "url": "https://x.example/a", "published": "2025-06-20"}),
+        encoding="utf-8",
+    )
     article = read_file(path)
     assert (article.title, article.url) == ("T", "https://x.example/a")
     assert article.published == datetime(2025, 6, 20, tzinfo=UTC)
     assert article.outlet == "x.example"
 
 
-@pytest.mark.parametrize("payload,match", [
-    ("[1, 2]", "must be an object"), ('{"title": "x"}', "needs a \"text\""), ("{not json", "not valid JSON"),
-    ('{"text": "%s", "published": "yesterday"}' % BODY, "not a date"),
-])
+@pytest.mark.parametrize(
+    "payload,match",
+    [
+        ("[1, 2]", "must be an object"),
+        ('{"title": "x"}', 'needs a "text"'),
+        ("{not json", "not valid JSON"),
+        (json.dumps({"text": BODY, "published": "yesterday"}), "not a date"),
+    ],
+)
 def test_bad_json_is_refused(payload: str, match: str) -> None:
     with pytest.raises(InvalidInput, match=match):
         article_from_bytes(payload.encode(), "a.json")
 
 
 def test_html_file(tmp_path: Path) -> None:
-    html = f"<html><head><title>Headline here</title></head><body><article><p>{BODY}</p><p>{BODY}</p></article></body></html>"
+    html = (
+        f"<html><head><title>Headline here</title></head>"
+        f"<body><article><p>{BODY}</p><p>{BODY}</p></article></body></html>"
+    )
     article = article_from_bytes(html.encode(), "page.html")
     assert article.title == "Headline here" and "meeting would not go ahead" in article.text
 
 
-@pytest.mark.parametrize("raw,match", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-    (b"caf\xe9 au lait and other words in latin-1 encoding here", "not UTF-8"),
-    (b"", "empty"),
-    (b"   \n\n  ", "empty"),
-])
+@pytest.mark.parametrize(
+    "raw,match",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"caf\xe9 au lait and other words in latin-1 encoding here", "not UTF-8"),
+        (b"", "empty"),
+        (b"   \n\n  ", "empty"),
+    ],
+)
 def test_binary_undecodable_and_empty_files(raw: bytes, match: str) -> None:
     with pytest.raises(InvalidInput, match=match):
         article_from_bytes(raw, "upload.txt")

@@ -28,15 +28,24 @@ def test_close_matches() -> None:
     assert close_matches("zzz", names) == []
 
 
-@pytest.mark.parametrize("text,name,args", [
-    ("", "list", []), ("list", "list", []), ("help", "help", []),
-    ("search defence spending", "search", ["defence", "spending"]),
-    ("add https://x.example/a japan", "add", ["https://x.example/a", "japan"]), ("add", "add", []),
-    ("remove 12", "remove", ["12"]), ("rename a b", "rename", ["a", "b"]), ("alias a b", "alias", ["a", "b"]),
-    ("japan-us-talks", "show", ["japan-us-talks"]), ("japan talks", "show", ["japan", "talks"]),
-    ("digest on 08:30 Asia/Tokyo", "digest", ["on", "08:30", "Asia/Tokyo"]),
-    ("SOURCES japan-us-talks", "sources", ["japan-us-talks"]),
-])
+@pytest.mark.parametrize(
+    "text,name,args",
+    [
+        ("", "list", []),
+        ("list", "list", []),
+        ("help", "help", []),
+        ("search defence spending", "search", ["defence", "spending"]),
+        ("add https://x.example/a japan", "add", ["https://x.example/a", "japan"]),
+        ("add", "add", []),
+        ("remove 12", "remove", ["12"]),
+        ("rename a b", "rename", ["a", "b"]),
+        ("alias a b", "alias", ["a", "b"]),
+        ("japan-us-talks", "show", ["japan-us-talks"]),
+        ("japan talks", "show", ["japan", "talks"]),
+        ("digest on 08:30 Asia/Tokyo", "digest", ["on", "08:30", "Asia/Tokyo"]),
+        ("SOURCES japan-us-talks", "sources", ["japan-us-talks"]),
+    ],
+)
 def test_parse_command(text: str, name: str, args: list[str]) -> None:
     cmd = parse_command(text)
     assert (cmd.name, cmd.args) == (name, args)
