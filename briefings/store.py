@@ -388,6 +388,16 @@ class Store:
             ),
         )
         article_id = cur.lastrowid
+        # facts are computed before the id exists: stamp it now so each fact traces back to its article
+        stamped = facts.model_copy(
+            update={
+                kind: [f.model_copy(update={"article_id": article_id}) for f in getattr(facts, kind)]
+                for kind in ("people", "organizations", "places", "dates", "figures")
+            }
+        )
+        await self._conn.execute(
+            "UPDATE articles SET facts = ? WHERE id = ?", (stamped.model_dump_json(), article_id)
+        )
         await self._conn.execute(
             "INSERT INTO article_fts (rowid, title, text) VALUES (?, ?, ?)",
             (article_id, article.title, article.text),

@@ -36,6 +36,8 @@ async def test_seed_brief_is_stored_and_complete(seeded_service: BriefingService
     assert len(brief.sources) == 1 and brief.article_count == 1
     people = {f.text for f in brief.facts.people}
     assert {"Shigeru Ishiba", "Marco Rubio", "Pete Hegseth"} <= people
+    article_id = brief.sources[0].article_id
+    assert all(f.article_id == article_id and f.sentence for f in brief.facts.people + brief.facts.figures)
 
 
 async def test_reading_a_brief_does_not_recompute_it(seeded_service: BriefingService, monkeypatch) -> None:

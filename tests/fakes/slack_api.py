@@ -3,6 +3,9 @@
 It serves ``/api/{method}`` (Web API), ``/respond/{name}`` (``response_url`` POSTs) and
 ``/ws/{name}`` (a Socket Mode websocket handed out by ``apps.connections.open``).
 Any method can be told to fail its next N calls with a 429 (``Retry-After``) or a 5xx.
+Messages posted with ``chat.postMessage`` are kept per channel (with their ``metadata``) and
+served back, newest first, by ``conversations.history``; channels in ``missing_channels``
+answer ``channel_not_found``.
 """
 
 from __future__ import annotations
@@ -84,6 +87,8 @@ class FakeSlackAPI:
         self.users: dict[str, FakeUser] = {}
         self.channels: dict[str, dict[str, Any]] = {}
         self.not_in_channels: set[str] = set()
+        self.missing_channels: set[str] = set()
+        self.messages: dict[str, list[dict[str, Any]]] = {}
         self._failures: dict[str, _Failure] = {}
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
@@ -162,6 +167,10 @@ class FakeSlackAPI:
 
     # ----- inspection ------------------------------------------------------------------------
 
+    def history(self, channel: str) -> list[dict[str, Any]]:
+        """Return the messages posted in ``channel`` with chat.postMessage, oldest first."""
+        return list(self.messages.get(channel, []))
+
     def calls_to(self, method: str) -> list[Call]:
         """Return the recorded calls of one method (answered with 200 or not)."""
         return [c for c in self.calls if c.method == method]
@@ -239,7 +248,7 @@ class FakeSlackAPI:
                 params.update(await request.json())
             else:
                 params.update(dict(await request.post()))
-        for key in ("blocks", "attachments", "view"):
+        for key in ("blocks", "attachments", "view", "metadata"):
             if isinstance(params.get(key), str):
                 with contextlib.suppress(ValueError):
                     params[key] = json.loads(params[key])
@@ -313,12 +322,19 @@ class FakeSlackAPI:
             return {"ok": True, "user": user.to_dict()}
         if method in ("chat.postMessage", "chat.update"):
             channel = str(params.get("channel"))
+            if channel in self.missing_channels:
+                return {"ok": False, "error": "channel_not_found"}
             if channel in self.not_in_channels:
                 return {"ok": False, "error": "not_in_channel"}
             ts = params.get("ts") or f"17500000{next(self._ts):02d}.000100"
-            message = {k: params.get(k) for k in ("text", "blocks") if k in params}
+            message = {k: params.get(k) for k in ("text", "blocks", "metadata") if k in params}
+            if method == "chat.postMessage":
+                self.messages.setdefault(channel, []).append(
+                    {**message, "type": "message", "bot_id": self.bot_id, "ts": ts})
             return {"ok": True, "channel": channel, "ts": ts,
                     "message": {**message, "bot_id": self.bot_id, "ts": ts}}
+        if method == "conversations.history":
+            return self._history(params)
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"17500000{next(self._ts):02d}.000200"}
         if method in ("views.open", "views.update"):
@@ -331,3 +347,21 @@ class FakeSlackAPI:
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/ws/{next(self._envelopes)}"}
         return {"ok": False, "error": "unknown_method"}
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Answer ``conversations.history``: newest first, ``limit`` and ``cursor`` pages."""
+        channel = str(params.get("channel"))
+        if channel in self.missing_channels:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel in self.not_in_channels:
+            return {"ok": False, "error": "not_in_channel"}
+        limit = max(1, min(int(params.get("limit") or 100), 999))
+        start = int(params.get("cursor") or 0)
+        with_meta = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        newest_first = list(reversed(self.messages.get(channel, [])))
+        page = newest_first[start:start + limit]
+        if not with_meta:
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(newest_first)
+        return {"ok": True, "messages": page, "has_more": more,
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
