@@ -159,10 +159,10 @@ class DigestScheduler:
             try:
                 message_id = await sender.post(sub.channel_id, messages[part], key=key, part=part)
             except DeliveryError as exc:
-                await self._failed(sub, delivery_id, claimed["attempts"], exc, report, label)
+                await self._failed(sub, delivery_id, claimed["attempts"], exc, report, label, now)
                 return
             ids.append(message_id)
-            if not await update(parts_sent=part + 1, message_ids=ids, lease_until=self.clock.now() + LEASE):
+            if not await update(parts_sent=part + 1, message_ids=ids, lease_until=max(now, self.clock.now()) + LEASE):
                 log.warning("digest %s was taken over by another process; stopping", label)
                 return
         await update(status="sent", error=None)
@@ -177,8 +177,9 @@ class DigestScheduler:
         exc: DeliveryError,
         report: TickReport,
         label: str,
+        now: datetime,
     ) -> None:
-        now = self.clock.now()
+        now = max(now, self.clock.now())
         update = self._updater(delivery_id)
         if not exc.transient and attempts >= PERMANENT_ATTEMPTS:
             reason = f"stopped after {attempts} failed attempts: {exc.message}"
