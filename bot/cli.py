@@ -338,9 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
     """Return the functions that add the platform and digest subcommands."""
-    from bot import commands_platforms
+    from bot import commands_digest, commands_platforms
 
-    return [commands_platforms.register]
+    return [commands_platforms.register, commands_digest.register]
 
 
 def main(argv: list[str] | None = None) -> int:

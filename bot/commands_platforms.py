@@ -6,6 +6,7 @@ import argparse
 import os
 from typing import Any
 
+from bot.runtime import running_scheduler
 from bot.settings import load_settings
 from briefings.service import open_service
 
@@ -32,7 +33,10 @@ async def cmd_slack(args: argparse.Namespace) -> int:
 
     settings = load_settings(db=getattr(args, "db", None))
     port = args.port or int(os.environ.get("PORT", "3000"))
-    async with open_service(settings.db, fetch_allow_hosts=settings.fetch_allow_hosts) as service:
+    async with (
+        open_service(settings.db, fetch_allow_hosts=settings.fetch_allow_hosts) as service,
+        running_scheduler(settings, service),
+    ):
         await run_slack(settings, service, port=port)
     return 0
 
@@ -47,7 +51,10 @@ async def cmd_discord(args: argparse.Namespace) -> int:
         return 0
     async with open_service(settings.db, fetch_allow_hosts=settings.fetch_allow_hosts) as service:
         if args.action == "sync":
-            await run_discord.sync_discord(settings, service, args.guild)
+            synced = await run_discord.sync_discord(settings, service, args.guild)
+            where = f"guild {args.guild}" if args.guild else "all guilds (global; may take up to an hour to appear)"
+            print(f"Synced {len(synced or [])} command(s) to {where}: {', '.join(map(str, synced or []))}")
         else:
-            await run_discord.run_discord(settings, service)
+            async with running_scheduler(settings, service):
+                await run_discord.run_discord(settings, service)
     return 0

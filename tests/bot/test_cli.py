@@ -130,3 +130,27 @@ def test_summarize_and_facts_jsonl(tmp_path: Path) -> None:
 def test_summarize_one_text_with_sentences(tmp_path: Path) -> None:
     out = run("summarize", "-", "--sentences", "2", stdin=seed_text())
     assert out.returncode == 0 and len(out.stdout.strip().splitlines()) == 2
+
+
+def test_digest_commands_end_to_end(tmp_path: Path) -> None:
+    db = tmp_path / "d.db"
+    seed = tmp_path / "seed.txt"
+    seed.write_text(seed_text(), encoding="utf-8")
+    out = run("digest", "set", "--platform", "slack", "--channel", "C1", "--at", "08:30", "--tz", "Asia/Tokyo", db=db)
+    assert out.returncode == 0, out.stderr
+    assert "#1 slack:C1 daily at 08:30 Asia/Tokyo" in out.stdout and "next run" in out.stdout
+    bad = run("digest", "set", "--platform", "slack", "--channel", "C1", "--at", "8h", "--tz", "Asia/Tokio", db=db)
+    assert bad.returncode == 2 and "not a time" in bad.stderr
+    bad = run("digest", "set", "--platform", "slack", "--channel", "C1", "--at", "08:00", "--tz", "Asia/Tokio", db=db)
+    assert bad.returncode == 2 and "Did you mean: Asia/Tokyo" in bad.stderr
+    assert run("add", str(seed), "--story", "japan-us-talks", db=db).returncode == 0
+    preview = run("digest", "preview", "1", db=db)
+    assert "japan-us-talks" in preview.stdout and "New story" in preview.stdout
+    listed = run("digest", "list", db=db)
+    assert "last delivery: never" in listed.stdout
+    due = run("digest", "run-due", "--now", "2025-06-21T00:00:00Z", db=db, env={"SLACK_BOT_TOKEN": ""})
+    assert due.returncode == 0 and "SLACK_BOT_TOKEN is not set" in due.stdout
+    bad = run("digest", "run-due", "--now", "tomorrow", db=db)
+    assert bad.returncode == 2 and "ISO 8601" in bad.stderr
+    assert run("digest", "off", "1", db=db).returncode == 0
+    assert "No digests" in run("digest", "list", db=db).stdout

@@ -1,0 +1,63 @@
+"""Process wiring shared by the runners: digest senders for configured platforms and the scheduler task."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from bot.settings import Settings
+from briefings.scheduler import DigestScheduler, DigestSender
+from briefings.service import BriefingService
+
+log = logging.getLogger(__name__)
+
+
+def _secret(value: Any) -> str:
+    return (value.get_secret_value() if value is not None else "").strip()
+
+
+async def build_senders(settings: Settings) -> dict[str, DigestSender]:
+    """Make a digest sender for every platform whose token is configured."""
+    senders: dict[str, DigestSender] = {}
+    if _secret(settings.slack_bot_token):
+        from adapters.slack.digest import make_digest_sender as make_slack
+
+        senders["slack"] = make_slack(_secret(settings.slack_bot_token), settings.slack_api_url)
+    if _secret(settings.discord_token):
+        from adapters.discord.digest import make_digest_sender as make_discord
+
+        senders["discord"] = await make_discord(_secret(settings.discord_token), settings.discord_api_url)
+    return senders
+
+
+async def close_senders(senders: dict[str, DigestSender]) -> None:
+    """Close whatever sessions the senders hold."""
+    for sender in senders.values():
+        close = getattr(sender, "close", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                await close()
+
+
+@contextlib.asynccontextmanager
+async def running_scheduler(settings: Settings, service: BriefingService) -> AsyncIterator[DigestScheduler | None]:
+    """Run the digest scheduler in the background for as long as the block runs."""
+    senders = await build_senders(settings)
+    if not senders:
+        log.info("no platform token configured: digest scheduler not started")
+        yield None
+        return
+    scheduler = DigestScheduler(service.store, senders, clock=service.clock, grace=settings.digest_grace)
+    stop = asyncio.Event()
+    task = asyncio.create_task(scheduler.run(stop), name="digest-scheduler")
+    log.info("digest scheduler started for %s", ", ".join(sorted(senders)))
+    try:
+        yield scheduler
+    finally:
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await close_senders(senders)
