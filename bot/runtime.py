@@ -36,7 +36,7 @@ async def build_senders(settings: Settings) -> dict[str, DigestSender]:
 async def close_senders(senders: dict[str, DigestSender]) -> None:
     """Close whatever sessions the senders hold."""
     for sender in senders.values():
-        close = getattr(sender, "close", None)
+        close = getattr(sender, "aclose", None) or getattr(sender, "close", None)
         if close is not None:
             with contextlib.suppress(Exception):
                 await close()

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from briefings.clock import Clock
 from briefings.digests import compose_digest, due_slots, slot_key
 from briefings.errors import DeliveryError
-from briefings.models import Digest, DigestSubscription
+from briefings.models import Digest, DigestSubscription, Source, StorySummary
 from briefings.store import Store
 from briefings.textutil import shorten
 
@@ -87,11 +87,13 @@ class DigestScheduler:
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._rng = rng or random.Random()
         self._limit = asyncio.Semaphore(concurrency)
+        self._changes: dict[tuple[datetime, datetime], asyncio.Future[list[tuple[StorySummary, list[Source]]]]] = {}
 
     async def tick(self, now: datetime | None = None) -> TickReport:
         """Deliver every digest slot due at ``now`` (default: the clock's now) and return what happened."""
         now = now or self.clock.now()
         report = TickReport()
+        self._changes = {}  # digests due together share their window: read the changes once per tick
         subs = [s for s in await self.store.digests(enabled_only=True) if s.platform in self.senders]
         await asyncio.gather(*(self._tick_one(sub, now, report) for sub in subs))
         return report
@@ -141,12 +143,13 @@ class DigestScheduler:
             return
         sender = self.senders[sub.platform]
         messages = sender.render(digest)
+        post_key = f"{sub.id}/{key}"  # unique per digest: a channel may have two digests at one local time
         ids: list[str] = list(claimed["message_ids"])
         start = claimed["parts_sent"]
         if claimed["attempts"] > 1:
             # A previous owner may have posted and died before recording it: never post twice.
             try:
-                posted = await sender.find_posted(sub.channel_id, key)
+                posted = await sender.find_posted(sub.channel_id, post_key)
             except DeliveryError as exc:
                 log.warning("could not check digest %s for earlier posts: %s", label, exc.message)
                 posted = {}
@@ -157,7 +160,7 @@ class DigestScheduler:
                 await update(parts_sent=start, message_ids=ids)
         for part in range(start, len(messages)):
             try:
-                message_id = await sender.post(sub.channel_id, messages[part], key=key, part=part)
+                message_id = await sender.post(sub.channel_id, messages[part], key=post_key, part=part)
             except DeliveryError as exc:
                 await self._failed(sub, delivery_id, claimed["attempts"], exc, report, label, now)
                 return
@@ -215,7 +218,11 @@ class DigestScheduler:
 
     async def compose(self, sub: DigestSubscription, *, since: datetime, now: datetime, local_day: date) -> Digest:
         """Compose the digest of a subscription for the window (since, now]."""
-        return await compose_from_store(self.store, sub, since=since, now=now, local_day=local_day)
+        key = (since, now)
+        if key not in self._changes:
+            self._changes[key] = asyncio.ensure_future(self.store.changed_stories(since, now))
+        changes = await asyncio.shield(self._changes[key])
+        return await compose_from_store(self.store, sub, since=since, now=now, local_day=local_day, changes=changes)
 
     async def run(
         self, stop: asyncio.Event, *, interval: float = 20.0, sleep: Callable[[float], Awaitable[Any]] | None = None
@@ -236,10 +243,17 @@ class DigestScheduler:
 
 
 async def compose_from_store(
-    store: Store, sub: DigestSubscription, *, since: datetime, now: datetime, local_day: date
+    store: Store,
+    sub: DigestSubscription,
+    *,
+    since: datetime,
+    now: datetime,
+    local_day: date,
+    changes: list[tuple[StorySummary, list[Source]]] | None = None,
 ) -> Digest:
     """Compose a subscription's digest from the stories changed in (since, now], filtered by its topics."""
-    changes = await store.changed_stories(since, now)
+    if changes is None:
+        changes = await store.changed_stories(since, now)
     allowed: set[str] | None = None
     if sub.topics:
         allowed = set()

@@ -79,11 +79,18 @@ class BriefGroup(app_commands.Group):
         """Show the commands."""
         await self.handlers.on_help(interaction)
 
-    @app_commands.command(name="digest", description="Daily digests in this channel")
-    @app_commands.describe(text="on HH:MM ZONE [TOPICS] | off [ID] | status | preview")
-    async def digest(self, interaction: discord.Interaction, text: str = "") -> None:
-        """Manage digests."""
-        await self.handlers.on_digest(interaction, text)
+    digest = app_commands.Group(name="digest", description="This channel's daily digests")
+
+    @digest.command(name="status", description="This channel's digests: next run, last delivery, failures")
+    async def digest_status(self, interaction: discord.Interaction) -> None:
+        """Show this channel's digests."""
+        await self.handlers.on_digest_status(interaction)
+
+    @digest.command(name="preview", description="See what this channel's digest would post now (only you)")
+    @app_commands.describe(id="Which digest (see status; default: the first)")
+    async def digest_preview(self, interaction: discord.Interaction, id: int | None = None) -> None:  # noqa: A002
+        """Preview a digest privately."""
+        await self.handlers.on_digest_preview(interaction, id)
 
     @show.autocomplete("story")
     @sources.autocomplete("story")
@@ -135,6 +142,42 @@ class BriefAdminGroup(app_commands.Group):
         """Add an alias."""
         await self.handlers.on_alias(interaction, story, alias)
 
+    # Setting and stopping digests changes what the channel receives: an admin action, so it lives
+    # here under Manage Server (Discord allows default permissions only on top-level commands).
+    digest = app_commands.Group(name="digest", description="Set or stop this channel's daily digests")
+
+    @digest.command(name="on", description="Post a daily digest in this channel")
+    @app_commands.describe(
+        time="Local time, HH:MM (24-hour), e.g. 08:30",
+        zone="IANA time zone, e.g. Asia/Tokyo",
+        topics="Only stories about these (comma-separated, or words)",
+        weekdays="Monday to Friday only",
+        always="Post a short line even when nothing changed",
+    )
+    async def digest_on(
+        self,
+        interaction: discord.Interaction,
+        time: app_commands.Range[str, 1, 10],
+        zone: app_commands.Range[str, 1, 64],
+        topics: app_commands.Range[str, 1, 300] | None = None,
+        weekdays: bool = False,
+        always: bool = False,
+    ) -> None:
+        """Set a digest."""
+        await self.handlers.on_digest_on(
+            interaction, time=time, zone=zone, topics=topics, weekdays=weekdays, always=always
+        )
+
+    @digest.command(name="off", description="Stop this channel's digests (all, or one by id)")
+    @app_commands.describe(id="Which digest (see /brief digest status; default: all)")
+    async def digest_off(self, interaction: discord.Interaction, id: int | None = None) -> None:  # noqa: A002
+        """Stop digests."""
+        await self.handlers.on_digest_off(interaction, id)
+
+    @digest_on.autocomplete("zone")
+    async def _zone(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self.handlers.complete_zone(current)
+
     @add.autocomplete("story")
     @remove.autocomplete("target")
     @rename.autocomplete("story")
@@ -177,7 +220,7 @@ class BriefbotClient(discord.Client):
         lines: list[HelpLine] = []
         for command in self.tree.get_commands(type=discord.AppCommandType.chat_input):
             admin = command.default_permissions is not None
-            subs = command.commands if isinstance(command, app_commands.Group) else [command]
+            subs = command.walk_commands() if isinstance(command, app_commands.Group) else [command]
             for sub in subs:
                 if isinstance(sub, app_commands.Command):
                     params = " ".join(

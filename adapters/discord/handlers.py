@@ -6,6 +6,7 @@ else is logged with ``log.exception`` and answered with a short apology.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -14,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from adapters.discord import limits, render
+from adapters.discord import digest, limits, render
 from adapters.discord.buttons import Action
 from briefings.clock import Clock, SystemClock
+from briefings.digests import all_zones
 from briefings.errors import BriefingError, InvalidInput, NotFound, PermissionDenied
 from briefings.models import Actor
 
@@ -69,6 +71,11 @@ async def reply(
         await interaction.edit_original_response(content=text, **kwargs)
     else:
         await interaction.followup.send(text or discord.utils.MISSING, ephemeral=ephemeral, **kwargs)
+
+
+@functools.cache
+def _zones() -> tuple[str, ...]:
+    return tuple(all_zones())
 
 
 class Handlers:
@@ -152,9 +159,80 @@ class Handlers:
         """Show the commands."""
         await reply(interaction, embed=render.render_help(self.help_lines()))
 
-    async def on_digest(self, interaction: discord.Interaction, text: str) -> None:
-        """Answer `/brief digest …`; the digest feature plugs in here (answers with help for now)."""
-        await self.on_help(interaction)
+    # -- digests (status and preview for everyone; on and off are admin, in /brief-admin) ----------
+
+    def _digest_channel(self, interaction: discord.Interaction) -> str:
+        if interaction.guild_id is None or interaction.channel_id is None:
+            raise InvalidInput("Digests are posted in server channels, not in direct messages.")
+        return str(interaction.channel_id)
+
+    async def on_digest_status(self, interaction: discord.Interaction) -> None:
+        """Show this channel's digests: next run (local and UTC), last delivery, last failure."""
+        channel = self._digest_channel(interaction)
+        statuses = await self.service.digest_status(platform="discord", channel_id=channel)
+        await reply(interaction, embed=digest.render_digest_status(statuses))
+
+    async def on_digest_preview(self, interaction: discord.Interaction, digest_id: int | None = None) -> None:
+        """Show what this channel's digest would post now, to the caller only."""
+        channel = self._digest_channel(interaction)
+        composed = await self.service.digest_preview(platform="discord", channel_id=channel, digest_id=digest_id)
+        messages = digest.render_digest_preview(composed)
+        first, rest = messages[0], messages[1:]
+        await interaction.response.send_message(
+            first.content, embeds=first.embeds, ephemeral=True, allowed_mentions=NONE
+        )
+        for message in rest:
+            await interaction.followup.send(
+                message.content or discord.utils.MISSING, embeds=message.embeds, ephemeral=True, allowed_mentions=NONE
+            )
+
+    async def on_digest_on(
+        self,
+        interaction: discord.Interaction,
+        *,
+        time: str,
+        zone: str,
+        topics: str | None = None,
+        weekdays: bool = False,
+        always: bool = False,
+    ) -> None:
+        """Subscribe this channel to a daily digest (admin)."""
+        actor = self.admin(interaction, "digest-on")
+        channel = self._digest_channel(interaction)
+        text = (topics or "").strip()
+        # "japan, defence spending" is two topics; without commas every word is one (as on Slack).
+        words = text.split(",") if "," in text else text.split()
+        sub = await self.service.digest_on(
+            platform="discord",
+            channel_id=channel,
+            at=time,
+            tz=zone,
+            actor=actor,
+            topics=[w.strip() for w in words if w.strip()],
+            weekdays_only=weekdays,
+            post_when_empty=always,
+        )
+        statuses = await self.service.digest_status(platform="discord", channel_id=channel)
+        status = next((s for s in statuses if s.subscription.id == sub.id), None)
+        upcoming = (
+            f"{status.next_run_local:%a %d %b %H:%M} {sub.tz} ({status.next_run_utc:%H:%M} UTC)"
+            if status and status.next_run_local and status.next_run_utc
+            else None
+        )
+        await reply(interaction, digest.render_digest_set(sub, upcoming))
+
+    async def on_digest_off(self, interaction: discord.Interaction, digest_id: int | None = None) -> None:
+        """Stop one of this channel's digests, or all of them (admin)."""
+        actor = self.admin(interaction, "digest-off")
+        channel = self._digest_channel(interaction)
+        stopped = await self.service.digest_off(
+            platform="discord", channel_id=channel, actor=actor, digest_id=digest_id
+        )
+        await reply(interaction, digest.render_digest_stopped(stopped))
+
+    async def complete_zone(self, current: str) -> list[app_commands.Choice[str]]:
+        """Return at most 25 IANA zones matching what the user typed (prefix, then city, then contains)."""
+        return [app_commands.Choice(name=z, value=z) for z in digest.zone_choices(_zones(), current)]
 
     async def complete_story(self, current: str) -> list[app_commands.Choice[str]]:
         """Return at most 25 stories matching what the user typed, best first."""

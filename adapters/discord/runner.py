@@ -26,6 +26,7 @@ BOT_PERMISSIONS = discord.Permissions(
     send_messages=True,
     embed_links=True,
     send_messages_in_threads=True,
+    read_message_history=True,  # digests: find an already-posted digest after a crash, never post twice
 )
 
 

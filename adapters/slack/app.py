@@ -20,6 +20,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import modal
 from adapters.slack.admin import DEFAULT_TTL, AdminPolicy
+from adapters.slack.digest import (
+    render_digest_off,
+    render_digest_on,
+    render_digest_preview,
+    render_digest_status,
+)
 from adapters.slack.render import (
     FACTS,
     SHARE,
@@ -45,7 +51,8 @@ from adapters.slack.render import (
 )
 from adapters.slack.send import Responder, make_client, post_message
 from briefings.clock import Clock, SystemClock
-from briefings.commands import Command, help_entries, parse_command
+from briefings.commands import Command, help_entries, parse_command, parse_digest
+from briefings.digests import next_run
 from briefings.errors import BriefingError, Conflict, InvalidInput, PermissionDenied
 from briefings.models import Actor, Brief
 from briefings.service import BriefingService
@@ -327,9 +334,35 @@ class BriefHandlers:
         await self.on_digest(ctx, cmd)
 
     async def on_digest(self, ctx: _Ctx, cmd: Command) -> None:
-        """Answer `/brief digest …` (the digest help for now; the digest scheduler takes over)."""
-        entries = [e for e in help_entries() if e.usage.startswith("/brief digest")]
-        await ctx.reply.send(render_help(entries or help_entries()))
+        """Answer `/brief digest on|off|status|preview|help` privately, in this channel."""
+        req = parse_digest(cmd.args)
+        if req.action == "help":
+            entries = [e for e in help_entries() if e.usage.startswith("/brief digest")]
+            await ctx.reply.send(render_help(entries or help_entries()))
+            return
+        if not ctx.channel_id:
+            raise InvalidInput("Digests belong to a channel: use `/brief digest` in the channel itself.")
+        channel = ctx.channel_id
+        if req.action == "on":
+            actor = await self._admin(ctx, "set up digests")
+            sub = await self.service.digest_on(
+                platform="slack", channel_id=channel, at=req.at or "", tz=req.tz or "", actor=actor,
+                topics=req.topics, weekdays_only=req.weekdays_only, post_when_empty=req.post_when_empty,
+            )
+            await ctx.reply.send(render_digest_on(sub, next_run(sub, self.clock.now())))
+        elif req.action == "off":
+            actor = await self._admin(ctx, "stop digests")
+            stopped = await self.service.digest_off(platform="slack", channel_id=channel, actor=actor,
+                                                    digest_id=req.digest_id)
+            await ctx.reply.send(render_digest_off(stopped))
+        elif req.action == "status":
+            statuses = await self.service.digest_status(platform="slack", channel_id=channel)
+            await ctx.reply.send(render_digest_status(statuses))
+        else:  # preview: to the caller only
+            digest = await self.service.digest_preview(platform="slack", channel_id=channel,
+                                                       digest_id=req.digest_id)
+            for message in render_digest_preview(digest):
+                await ctx.reply.send(message, replace_original=False)
 
     # ----- buttons -----------------------------------------------------------------------------
 

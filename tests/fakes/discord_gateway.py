@@ -72,6 +72,8 @@ class _Fault:
     retry_after: float
     via: bool
     is_global: bool
+    code: int = 0
+    message: str | None = None
 
 
 def _user(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
@@ -107,6 +109,7 @@ class FakeDiscord:
         self.identifies: list[dict[str, Any]] = []
         self.commands: dict[str | None, list[dict[str, Any]]] = {}
         self.messages: dict[int, dict[str, Any]] = {}
+        self._nonces: dict[tuple[int, str], int] = {}
         self._faults: list[_Fault] = []
         self._ids = itertools.count(1500000000000000001)
         self._seq = itertools.count(1)
@@ -188,10 +191,15 @@ class FakeDiscord:
         retry_after: float = 1.5,
         via: bool = True,
         is_global: bool = False,
+        code: int = 0,
+        message: str | None = None,
     ) -> None:
-        """Answer the next ``times`` requests matching ``method`` and the path regex with ``status``."""
+        """Answer the next ``times`` requests matching ``method`` and the path regex with ``status``.
+
+        ``code`` and ``message`` set the Discord error body (e.g. 404, 10003, "Unknown Channel").
+        """
         self._faults.append(
-            _Fault(method.upper(), re.compile(path_pattern), status, times, retry_after, via, is_global)
+            _Fault(method.upper(), re.compile(path_pattern), status, times, retry_after, via, is_global, code, message)
         )
 
     def _take_fault(self, method: str, path: str) -> _Fault | None:
@@ -223,6 +231,12 @@ class FakeDiscord:
         rec = found()
         assert rec is not None
         return rec
+
+    def channel_messages(self, channel_id: int, limit: int = 50) -> list[dict[str, Any]]:
+        """Return the messages posted to a channel, newest first (as GET /channels/{id}/messages)."""
+        found = [m for m in self.messages.values() if int(m["channel_id"]) == channel_id]
+        found.sort(key=lambda m: int(m["id"]), reverse=True)
+        return found[: max(1, min(limit, 100))]
 
     # -- REST ----------------------------------------------------------------------------------
 
@@ -284,7 +298,8 @@ class FakeDiscord:
                     "global": fault.is_global,
                 }
                 return self._json(body, 429, headers)
-            return self._json({"message": "Internal Server Error", "code": 0}, fault.status)
+            text = fault.message or ("Internal Server Error" if fault.status >= 500 else "Error")
+            return self._json({"message": text, "code": fault.code}, fault.status)
 
         needs_auth = not rec.path.startswith(("/interactions/", "/webhooks/"))
         if needs_auth and rec.headers.get("Authorization") != f"Bot {self.token}":
@@ -325,9 +340,22 @@ class FakeDiscord:
         if re.fullmatch(r"/webhooks/(\d+)/([^/]+)", p) and m == "POST":
             return self._json(self._message(self.channel_id, rec.body or {}, webhook=True))
         if (match := re.fullmatch(r"/channels/(\d+)/messages", p)) and m == "POST":
-            msg = self._message(int(match.group(1)), rec.body or {})
+            body = rec.body or {}
+            channel = int(match.group(1))
+            nonce = body.get("nonce")
+            if nonce is not None and body.get("enforce_nonce"):
+                # Like Discord: the same author and nonce again returns the first message, posts nothing.
+                earlier = self._nonces.get((channel, str(nonce)))
+                if earlier is not None:
+                    return self._json(self.messages[earlier])
+            msg = self._message(channel, body)
+            if nonce is not None:
+                msg["nonce"] = str(nonce)
+                self._nonces[(channel, str(nonce))] = int(msg["id"])
             self.messages[int(msg["id"])] = msg
             return self._json(msg)
+        if (match := re.fullmatch(r"/channels/(\d+)/messages", p)) and m == "GET":
+            return self._json(self.channel_messages(int(match.group(1)), int(rec.query.get("limit", "50"))))
         if (match := re.fullmatch(r"/channels/(\d+)", p)) and m == "GET":
             return self._json(self._channel(int(match.group(1))))
         return self._json({"message": "404: Not Found", "code": 0}, 404)

@@ -183,8 +183,11 @@ async def test_list_search_help_sources_facts(bot: Bot) -> None:
     facts = body(await fake.interact(fake.slash("brief", "facts", {"story": SLUG})))
     assert facts["embeds"][0]["title"].startswith("Key facts:")
 
-    digest = body(await fake.interact(fake.slash("brief", "digest", {"text": "status"})))
-    assert digest["embeds"][0]["title"] == "Briefbot"
+    status = {"name": "digest", "type": 2, "options": [{"name": "status", "type": 1, "options": []}]}
+    digest = body(
+        await fake.interact(fake.interaction(2, {"id": "1", "name": "brief", "type": 1, "options": [status]}))
+    )
+    assert digest["embeds"][0]["title"] == "Daily digests in this channel"
     assert_quiet(fake)
 
 
@@ -481,7 +484,9 @@ async def test_tree_sync_payloads(bot: Bot) -> None:
     assert str(admin["default_member_permissions"]) == "32"  # Manage Server
     assert admin["contexts"] == [0]
     admin_subs = {o["name"]: o for o in admin["options"]}
-    assert set(admin_subs) == {"add", "remove", "rename", "alias"}
+    assert set(admin_subs) == {"add", "remove", "rename", "alias", "digest"}
+    assert {o["name"] for o in admin_subs["digest"]["options"]} == {"on", "off"}
+    assert {o["name"] for o in subs["digest"]["options"]} == {"status", "preview"}
     assert [o["required"] for o in admin_subs["add"]["options"]] == [False, False]
 
     menu = commands["Add to briefings"]

@@ -36,7 +36,7 @@ def test_invite_url_has_exact_scopes_and_minimal_permissions() -> None:
     assert parts.netloc == "discord.com" and parts.path == "/oauth2/authorize"
     assert query["client_id"] == ["1100000000000000001"]
     assert query["scope"] == ["bot applications.commands"]
-    expected = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 38)
+    expected = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 38)  # + read message history
     assert query["permissions"] == [str(expected)] and BOT_PERMISSIONS.value == expected
 
 
