@@ -113,18 +113,7 @@ def render_digest(digest: Digest) -> list[DigestMessage]:
     if digest.more > 0:
         last = embeds[-1]
         last.set_footer(text=f"…and {digest.more} more stories changed: /brief list")
-    groups: list[list[discord.Embed]] = []
-    current: list[discord.Embed] = []
-    size = 0
-    for embed in embeds:
-        n = len(embed)
-        if current and (len(current) >= limits.EMBEDS_PER_MESSAGE or size + n > MESSAGE_BUDGET):
-            groups.append(current)
-            current, size = [], 0
-        current.append(embed)
-        size += n
-    if current:
-        groups.append(current)
+    groups = limits.chunk_embeds(embeds, MESSAGE_BUDGET)
     total = len(groups)
     messages: list[DigestMessage] = []
     for part, group in enumerate(groups):

@@ -191,14 +191,14 @@ def violations(data: dict[str, Any]) -> list[str]:
     return found
 
 
-def chunk_embeds(embeds: Iterable[discord.Embed]) -> list[list[discord.Embed]]:
-    """Group embeds into messages of at most 10 embeds and 6000 characters in all."""
+def chunk_embeds(embeds: Iterable[discord.Embed], budget: int = TOTAL) -> list[list[discord.Embed]]:
+    """Group embeds into messages of at most 10 embeds and ``budget`` (default 6000) characters in all."""
     chunks: list[list[discord.Embed]] = []
     current: list[discord.Embed] = []
     size = 0
     for embed in embeds:
         n = len(embed)
-        if current and (len(current) >= EMBEDS_PER_MESSAGE or size + n > TOTAL):
+        if current and (len(current) >= EMBEDS_PER_MESSAGE or size + n > budget):
             chunks.append(current)
             current, size = [], 0
         current.append(embed)
