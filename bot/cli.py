@@ -32,7 +32,8 @@ def _err(message: str) -> None:
     print(f"briefbot: {message}", file=sys.stderr)
 
 
-def _actor() -> Actor:
+def console_actor() -> Actor:
+    """Return the operator at the console, who is always an admin."""
     try:
         user = getpass.getuser()
     except Exception:  # no login name (containers): still an operator at the console
@@ -46,7 +47,8 @@ def _settings(args: argparse.Namespace):
     return load_settings(db=getattr(args, "db", None))
 
 
-def _service(args: argparse.Namespace, db: str | None = None):
+def open_for(args: argparse.Namespace, db: str | None = None):
+    """Open the service on the database the arguments and settings name."""
     from briefings.service import open_service
 
     settings = _settings(args)
@@ -63,9 +65,9 @@ async def cmd_demo(args: argparse.Namespace) -> int:
     sample = resources.files("briefings.data").joinpath("japan-us-talks.txt").read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="briefbot-demo-") as tmp:
         db = getattr(args, "db", None) or str(Path(tmp) / "demo.db")
-        async with _service(args, db=db) as service:
+        async with open_for(args, db=db) as service:
             if await service.store.story_by_ref(DEMO_SLUG) is None:
-                await service.add_text(sample, actor=_actor(), story=DEMO_SLUG)
+                await service.add_text(sample, actor=console_actor(), story=DEMO_SLUG)
             brief = await service.brief(DEMO_SLUG)
     console = _console()
     console.print(render_brief(brief))
@@ -83,18 +85,18 @@ async def cmd_add(args: argparse.Namespace) -> int:
 
     published = parse_published(args.published) if args.published else None
     meta = {"title": args.title, "url": args.url, "published": published}
-    async with _service(args) as service:
+    async with open_for(args) as service:
         source: str = args.source
         if source.startswith(("http://", "https://")) or "://" in source:
             if args.title or args.published:
                 _err("--title and --published are taken from the page when adding a URL; ignoring them.")
-            result = await service.add_url(source, actor=_actor(), story=args.story)
+            result = await service.add_url(source, actor=console_actor(), story=args.story)
         else:
             if source == "-":
                 article = article_from_bytes(sys.stdin.buffer.read(), "stdin", kind=args.kind or "txt", **meta)
             else:
                 article = read_file(source, kind=args.kind, **meta)
-            result = await service.add_article(article, actor=_actor(), story=args.story)
+            result = await service.add_article(article, actor=console_actor(), story=args.story)
     print(render_add_result(result))
     print(f"story: {result.story.slug}\narticle: {result.article_id}")
     return 0
@@ -104,7 +106,7 @@ async def cmd_brief(args: argparse.Namespace) -> int:
     """Print a story's brief."""
     from adapters.console.render import render_brief
 
-    async with _service(args) as service:
+    async with open_for(args) as service:
         brief = await service.find(" ".join(args.story))
     if args.format == "json":
         print(brief.model_dump_json(indent=2))
@@ -117,7 +119,7 @@ async def cmd_stories(args: argparse.Namespace) -> int:
     """List stories, most recently updated first."""
     from adapters.console.render import render_story_list
 
-    async with _service(args) as service:
+    async with open_for(args) as service:
         stories = await service.list_stories(limit=args.limit)
     if args.format == "json":
         print(json.dumps([s.model_dump(mode="json") for s in stories], indent=2))
@@ -131,7 +133,7 @@ async def cmd_search(args: argparse.Namespace) -> int:
     from adapters.console.render import render_search
 
     words = " ".join(args.words)
-    async with _service(args) as service:
+    async with open_for(args) as service:
         hits = await service.search(words, limit=args.limit)
     if args.format == "json":
         print(json.dumps([h.model_dump(mode="json") for h in hits], indent=2))
@@ -144,31 +146,31 @@ async def cmd_remove(args: argparse.Namespace) -> int:
     """Remove a story or one article."""
     from adapters.console.render import render_remove_result
 
-    async with _service(args) as service:
-        result = await service.remove(args.target, actor=_actor())
+    async with open_for(args) as service:
+        result = await service.remove(args.target, actor=console_actor())
     print(render_remove_result(result))
     return 0
 
 
 async def cmd_rename(args: argparse.Namespace) -> int:
     """Rename a story's slug."""
-    async with _service(args) as service:
-        ref = await service.rename(args.old, args.new, actor=_actor())
+    async with open_for(args) as service:
+        ref = await service.rename(args.old, args.new, actor=console_actor())
     print(f"Renamed {args.old} to {ref.slug}; '{args.old}' still works as an alias.")
     return 0
 
 
 async def cmd_alias(args: argparse.Namespace) -> int:
     """Add an alias to a story."""
-    async with _service(args) as service:
-        ref = await service.alias(args.story, args.alias, actor=_actor())
+    async with open_for(args) as service:
+        ref = await service.alias(args.story, args.alias, actor=console_actor())
     print(f"'{args.alias}' now opens story {ref.slug}.")
     return 0
 
 
 async def cmd_log(args: argparse.Namespace) -> int:
     """Show the admin log."""
-    async with _service(args) as service:
+    async with open_for(args) as service:
         entries = await service.admin_log(limit=args.limit)
     for e in entries:
         print(f"{e.at.isoformat()}  {e.actor}  {e.action}  {e.target}  {e.detail}")

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.console.render import render_digest_status, render_digest_text
+from bot.cli import console_actor, open_for
 from bot.runtime import build_senders, close_senders
 from bot.settings import load_settings
 from briefings.clock import ManualClock, SystemClock
 from briefings.errors import InvalidInput
-from briefings.models import Actor, Digest, DigestStatus
 from briefings.scheduler import DigestScheduler
 from briefings.service import open_service
 
@@ -47,102 +47,47 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     a.set_defaults(func=cmd_run_due)
 
 
-def _actor() -> Actor:
-    try:
-        user = getpass.getuser()
-    except Exception:  # no login name in some containers
-        user = "console"
-    return Actor(platform="console", user_id=user, is_admin=True)
-
-
-def render_status(status: DigestStatus) -> str:
-    """Describe one digest in a few lines."""
-    sub = status.subscription
-    head = f"#{sub.id} {sub.platform}:{sub.channel_id} daily at {sub.at} {sub.tz}"
-    head += " (weekdays)" if sub.weekdays_only else ""
-    head += f" topics: {', '.join(sub.topics)}" if sub.topics else ""
-    lines = [head]
-    if not sub.enabled:
-        lines.append(f"  STOPPED: {sub.disabled_reason}")
-    elif status.next_run_local and status.next_run_utc:
-        lines.append(
-            f"  next run: {status.next_run_local:%Y-%m-%d %H:%M %Z} ({status.next_run_utc:%Y-%m-%d %H:%M} UTC)"
-        )
-    last = (
-        f"{status.last_delivery_slot} at {status.last_delivery_at:%Y-%m-%d %H:%M} UTC"
-        if status.last_delivery_at
-        else "never"
-    )
-    lines.append(f"  last delivery: {last}")
-    if status.last_failure:
-        when = f" ({status.last_failure_at:%Y-%m-%d %H:%M} UTC)" if status.last_failure_at else ""
-        lines.append(f"  last failure{when}: {status.last_failure}")
-    lines += [f"  skipped {s}" for s in status.skipped]
-    return "\n".join(lines)
-
-
-def render_digest_text(digest: Digest) -> str:
-    """Render a digest as plain text."""
-    lines = [digest.heading, ""]
-    if not digest.items:
-        lines.append("Nothing new since the last digest.")
-    for item in digest.items:
-        new = "New story" if item.is_new_story else f"+{len(item.new_sources)} source(s)"
-        lines.append(f"• {item.title} [{new}]")
-        if item.tldr:
-            lines.append(f"  {item.tldr}")
-        for src in item.new_sources[:3]:
-            lines.append(f"  - {src.title}" + (f" ({src.outlet})" if src.outlet else ""))
-        lines.append(f"  /brief {item.slug}")
-    if digest.more:
-        lines.append(f"…and {digest.more} more stories changed: /brief list")
-    return "\n".join(lines)
-
-
 async def cmd_list(args: argparse.Namespace) -> int:
     """List every digest."""
-    settings = load_settings(db=getattr(args, "db", None))
-    async with open_service(settings.db) as service:
+    async with open_for(args) as service:
         statuses = await service.digest_status()
-    print(
-        "\n".join(render_status(s) for s in statuses) if statuses else "No digests. Add one with `briefbot digest set`."
-    )
+    none = "No digests. Add one with `briefbot digest set`."
+    print("\n".join(render_digest_status(s) for s in statuses) if statuses else none)
     return 0
 
 
 async def cmd_set(args: argparse.Namespace) -> int:
     """Subscribe a channel to a digest."""
-    settings = load_settings(db=getattr(args, "db", None))
-    async with open_service(settings.db) as service:
+    async with open_for(args) as service:
         sub = await service.digest_on(
             platform=args.platform,
             channel_id=args.channel,
             at=args.at,
             tz=args.tz,
-            actor=_actor(),
+            actor=console_actor(),
             topics=args.topics,
             weekdays_only=args.weekdays,
             post_when_empty=args.always,
         )
         status = [s for s in await service.digest_status() if s.subscription.id == sub.id]
-    print(render_status(status[0]))
+    print(render_digest_status(status[0]))
     return 0
 
 
 async def cmd_off(args: argparse.Namespace) -> int:
     """Stop a digest."""
-    settings = load_settings(db=getattr(args, "db", None))
-    async with open_service(settings.db) as service:
+    async with open_for(args) as service:
         sub = await service.digest_by_id(args.id)
-        await service.digest_off(platform=sub.platform, channel_id=sub.channel_id, actor=_actor(), digest_id=sub.id)
+        await service.digest_off(
+            platform=sub.platform, channel_id=sub.channel_id, actor=console_actor(), digest_id=sub.id
+        )
     print(f"Stopped digest #{sub.id} ({sub.platform}:{sub.channel_id} at {sub.at} {sub.tz}).")
     return 0
 
 
 async def cmd_preview(args: argparse.Namespace) -> int:
     """Print what a digest would post now."""
-    settings = load_settings(db=getattr(args, "db", None))
-    async with open_service(settings.db) as service:
+    async with open_for(args) as service:
         digest = await service.preview_subscription(await service.digest_by_id(args.id))
     print(render_digest_text(digest))
     return 0

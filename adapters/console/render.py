@@ -9,7 +9,17 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from briefings.models import AddResult, Brief, Fact, KeyFacts, RemoveResult, SearchHit, StorySummary
+from briefings.models import (
+    AddResult,
+    Brief,
+    Digest,
+    DigestStatus,
+    Fact,
+    KeyFacts,
+    RemoveResult,
+    SearchHit,
+    StorySummary,
+)
 
 _FACT_ROWS: tuple[tuple[str, str], ...] = (
     ("people", "Who"),
@@ -138,3 +148,47 @@ def render_remove_result(result: RemoveResult) -> str:
         return f"Removed story {result.story.slug} and its {result.articles_removed} article(s)."
     tail = " The story had no other article, so it was removed too." if result.story_removed else ""
     return f"Removed article {result.article_id} from story {result.story.slug}.{tail}"
+
+
+def render_digest_status(status: DigestStatus) -> str:
+    """Describe one digest in a few lines."""
+    sub = status.subscription
+    head = f"#{sub.id} {sub.platform}:{sub.channel_id} daily at {sub.at} {sub.tz}"
+    head += " (weekdays)" if sub.weekdays_only else ""
+    head += f" topics: {', '.join(sub.topics)}" if sub.topics else ""
+    lines = [head]
+    if not sub.enabled:
+        lines.append(f"  STOPPED: {sub.disabled_reason}")
+    elif status.next_run_local and status.next_run_utc:
+        lines.append(
+            f"  next run: {status.next_run_local:%Y-%m-%d %H:%M %Z} ({status.next_run_utc:%Y-%m-%d %H:%M} UTC)"
+        )
+    last = (
+        f"{status.last_delivery_slot} at {status.last_delivery_at:%Y-%m-%d %H:%M} UTC"
+        if status.last_delivery_at
+        else "never"
+    )
+    lines.append(f"  last delivery: {last}")
+    if status.last_failure:
+        when = f" ({status.last_failure_at:%Y-%m-%d %H:%M} UTC)" if status.last_failure_at else ""
+        lines.append(f"  last failure{when}: {status.last_failure}")
+    lines += [f"  skipped {s}" for s in status.skipped]
+    return "\n".join(lines)
+
+
+def render_digest_text(digest: Digest) -> str:
+    """Render a digest as plain text."""
+    lines = [digest.heading, ""]
+    if not digest.items:
+        lines.append("Nothing new since the last digest.")
+    for item in digest.items:
+        new = "New story" if item.is_new_story else f"+{len(item.new_sources)} source(s)"
+        lines.append(f"• {item.title} [{new}]")
+        if item.tldr:
+            lines.append(f"  {item.tldr}")
+        for src in item.new_sources[:3]:
+            lines.append(f"  - {src.title}" + (f" ({src.outlet})" if src.outlet else ""))
+        lines.append(f"  /brief {item.slug}")
+    if digest.more:
+        lines.append(f"…and {digest.more} more stories changed: /brief list")
+    return "\n".join(lines)
