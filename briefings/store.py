@@ -395,9 +395,7 @@ class Store:
                 for kind in ("people", "organizations", "places", "dates", "figures")
             }
         )
-        await self._conn.execute(
-            "UPDATE articles SET facts = ? WHERE id = ?", (stamped.model_dump_json(), article_id)
-        )
+        await self._conn.execute("UPDATE articles SET facts = ? WHERE id = ?", (stamped.model_dump_json(), article_id))
         await self._conn.execute(
             "INSERT INTO article_fts (rowid, title, text) VALUES (?, ?, ?)",
             (article_id, article.title, article.text),
@@ -586,29 +584,30 @@ class Store:
                 return None
             return await self.delivery(digest_id, slot)
 
-    async def delivery(self, digest_id: int, slot: str) -> dict | None:
-        """Return one delivery row as a dict."""
-        cur = await self._conn.execute(
-            "SELECT id, digest_id, slot, due_at, status, owner, lease_until, next_attempt, attempts, since,"
-            " composed_at, parts_sent, message_ids, error, updated_at FROM digest_deliveries"
-            " WHERE digest_id = ? AND slot = ?",
-            (digest_id, slot),
+    _DELIVERY_KEYS = (
+        "id", "digest_id", "slot", "due_at", "status", "owner", "lease_until", "next_attempt", "attempts",
+        "since", "composed_at", "parts_sent", "message_ids", "error", "updated_at",
+    )  # fmt: skip
+
+    async def _deliveries(self, where: str, params: tuple, limit: int) -> list[dict]:
+        rows = await self._all(
+            f"SELECT {', '.join(self._DELIVERY_KEYS)} FROM digest_deliveries WHERE {where}"
+            " ORDER BY due_at DESC LIMIT ?",
+            (*params, limit),
         )
-        row = await cur.fetchone()
-        if row is None:
-            return None
-        keys = [c[0] for c in cur.description]
-        out = dict(zip(keys, row, strict=True))
-        out["message_ids"] = json.loads(out["message_ids"])
+        out = [dict(zip(self._DELIVERY_KEYS, row, strict=True)) for row in rows]
+        for d in out:
+            d["message_ids"] = json.loads(d["message_ids"])
         return out
 
+    async def delivery(self, digest_id: int, slot: str) -> dict | None:
+        """Return one delivery row as a dict."""
+        found = await self._deliveries("digest_id = ? AND slot = ?", (digest_id, slot), 1)
+        return found[0] if found else None
+
     async def deliveries(self, digest_id: int, limit: int = 20) -> list[dict]:
-        """Return a digest's latest deliveries, newest slot first."""
-        rows = await self._all(
-            "SELECT slot FROM digest_deliveries WHERE digest_id = ? ORDER BY due_at DESC LIMIT ?",
-            (digest_id, limit),
-        )
-        return [d for r in rows if (d := await self.delivery(digest_id, r[0])) is not None]
+        """Return a digest's latest deliveries, newest slot first (one query)."""
+        return await self._deliveries("digest_id = ?", (digest_id,), limit)
 
     async def update_delivery(self, delivery_id: int, owner: str, now: datetime, **fields: object) -> bool:
         """Update a delivery this owner still holds; return False if another process took it over."""
