@@ -76,7 +76,7 @@ class BriefingService:
         hits = await self.store.search(text, limit=5)
         if len(hits) == 1 or (len(hits) > 1 and hits[0].score >= 1.5 * hits[1].score > 0):
             return await self.brief(hits[0].slug)
-        suggestions = list(dict.fromkeys([h.slug for h in hits] + await self.suggest(text)))[:5]
+        suggestions = list(dict.fromkeys([h.slug for h in hits] + await self._close_names(text, 5)))[:5]
         raise NotFound(_no_story_message(text, suggestions), suggestions)
 
     async def list_stories(self, limit: int = 10, offset: int = 0) -> list[StorySummary]:
@@ -95,12 +95,15 @@ class BriefingService:
 
     async def suggest(self, text: str, limit: int = 5) -> list[str]:
         """Return the slugs or aliases closest to ``text``."""
-        names = await self.store.all_names()
-        close = close_matches(_norm_ref(text), names, limit)
+        close = await self._close_names(text, limit)
         if len(close) < limit:
             hits = await self.store.search(text, limit) if text.strip() else []
             close += [h.slug for h in hits if h.slug not in close]
         return close[:limit]
+
+    async def _close_names(self, text: str, limit: int) -> list[str]:
+        """Return the slugs or aliases spelled most like ``text``."""
+        return close_matches(_norm_ref(text), await self.store.all_names(), limit)
 
     async def admin_log(self, limit: int = 50) -> list[AdminAction]:
         """Return the latest admin actions, newest first."""
