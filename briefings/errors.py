@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
+# What a user can do next, named without any face's syntax: each face (CLI, Slack, Discord) words these
+# as its own command ("briefbot stories", "/brief list", "/brief-admin digest on ...").
+Hint = Literal[
+    "list",  # list the stories
+    "search",  # search stories by words
+    "digest_status",  # see this channel's digests
+    "digest_on",  # subscribe a channel to a digest (admins)
+    "digest_list",  # list every digest (console)
+    "add",  # add an article (admins)
+    "paste_text",  # add the article by pasting its text instead of a URL
+]
+HINTS: tuple[Hint, ...] = get_args(Hint)
+
 
 class BriefingError(Exception):
-    """Base of every error the engine raises on purpose; ``message`` is safe to show users."""
+    """Base of every error the engine raises on purpose; ``message`` is safe to show users.
+
+    ``message`` never names a command of one face; ``hints`` say which commands help, and each face words them.
+    """
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, hints: tuple[Hint, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
+        self.hints: tuple[Hint, ...] = tuple(hints)
 
 
 class InvalidInput(BriefingError):
@@ -24,8 +43,10 @@ class NotFound(BriefingError):
 
     exit_code = 3
 
-    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, suggestions: list[str] | None = None, *, hints: tuple[Hint, ...] = ()
+    ) -> None:
+        super().__init__(message, hints=hints)
         self.suggestions = list(suggestions or [])
 
 
@@ -48,9 +69,15 @@ class FetchError(BriefingError):
 
 
 class StoreError(BriefingError):
-    """The database cannot be used (not Briefbot's, or written by a newer version)."""
+    """The database cannot be used (not Briefbot's, written by a newer version, missing, or unreachable)."""
 
     exit_code = 7
+
+
+class ReadOnlyStore(StoreError):
+    """The database can be read but not changed (a read-only file or mount)."""
+
+    exit_code = 8
 
 
 class DeliveryError(BriefingError):

@@ -62,7 +62,7 @@ class BriefingService:
         row = await self.store.story_by_ref(_norm_ref(ref))
         if row is None:
             suggestions = await self.suggest(ref)
-            raise NotFound(_no_story_message(ref, suggestions), suggestions)
+            raise _no_story(ref, suggestions)
         return Brief.model_validate_json(row.brief_json)
 
     async def find(self, text: str) -> Brief:
@@ -77,7 +77,7 @@ class BriefingService:
         if len(hits) == 1 or (len(hits) > 1 and hits[0].score >= 1.5 * hits[1].score > 0):
             return await self.brief(hits[0].slug)
         suggestions = list(dict.fromkeys([h.slug for h in hits] + await self._close_names(text, 5)))[:5]
-        raise NotFound(_no_story_message(text, suggestions), suggestions)
+        raise _no_story(text, suggestions)
 
     async def list_stories(self, limit: int = 10, offset: int = 0) -> list[StorySummary]:
         """Return the most recently updated stories first."""
@@ -366,7 +366,7 @@ class BriefingService:
             subs = [s for s in subs if s.id == digest_id]
         if not subs:
             what = f"digest #{digest_id}" if digest_id is not None else "digest"
-            raise NotFound(f"This channel has no {what}. See `/brief digest status`.")
+            raise NotFound(f"This channel has no {what}.", hints=("digest_status",))
         now = self.clock.now()
         async with self.store.transaction():
             for sub in subs:
@@ -403,9 +403,7 @@ class BriefingService:
         if digest_id is not None:
             subs = [s for s in subs if s.id == digest_id]
         if not subs:
-            raise NotFound(
-                "This channel has no digest yet. An admin can add one with `/brief digest on 08:30 Europe/London`."
-            )
+            raise NotFound("This channel has no digest yet; an admin can add one.", hints=("digest_on",))
         return await self.preview_subscription(subs[0])
 
     async def preview_subscription(self, sub: DigestSubscription) -> Digest:
@@ -419,14 +417,14 @@ class BriefingService:
         """Return one digest subscription or raise NotFound."""
         sub = await self.store.digest(digest_id)
         if sub is None:
-            raise NotFound(f"There is no digest #{digest_id}. See `briefbot digest list`.")
+            raise NotFound(f"There is no digest #{digest_id}.", hints=("digest_list",))
         return sub
 
     async def _story_or_raise(self, ref: str) -> StoryRow:
         row = await self.store.story_by_ref(_norm_ref(ref))
         if row is None:
             suggestions = await self.suggest(ref)
-            raise NotFound(_no_story_message(ref, suggestions), suggestions)
+            raise _no_story(ref, suggestions)
         return row
 
 
@@ -459,11 +457,10 @@ def _require_admin(actor: Actor, what: str) -> None:
         raise PermissionDenied(f"Sorry, only Briefbot admins can {what}. Nothing was changed.")
 
 
-def _no_story_message(text: str, suggestions: list[str]) -> str:
+def _no_story(text: str, suggestions: list[str]) -> NotFound:
+    """The 'no such story' error: close matches when there are some, else a hint to list or search."""
     shown = shorten(text.strip(), 80)
-    if suggestions:
-        return f"No story matches '{shown}'. Did you mean: {', '.join(suggestions)}?"
-    return f"No story matches '{shown}'. Try `/brief list` or `/brief search WORDS`."
+    return NotFound(f"No story matches '{shown}'.", suggestions, hints=() if suggestions else ("list", "search"))
 
 
 __all__ = ["BriefingService", "KeyFacts", "open_service"]
