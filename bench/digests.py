@@ -23,11 +23,11 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from adapters.slack.digest import make_digest_sender  # noqa: E402
+from adapters.testing.slack_api import FakeSlackAPI  # noqa: E402
 from briefings.clock import ManualClock  # noqa: E402
 from briefings.scheduler import DigestScheduler  # noqa: E402
 from briefings.service import open_service  # noqa: E402
-from tests.conftest import ADMIN, bulk_stories  # noqa: E402
-from tests.fakes.slack_api import FakeSlackAPI  # noqa: E402
+from briefings.testing import ADMIN, bulk_stories  # noqa: E402
 
 DUE = datetime(2025, 6, 21, 8, 30, tzinfo=UTC)
 

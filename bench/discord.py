@@ -24,10 +24,10 @@ import discord
 from discord import app_commands
 
 from adapters.discord.client import BriefbotClient, build_client
+from adapters.testing.discord_gateway import FakeDiscord
 from briefings.clock import ManualClock
 from briefings.service import open_service
-from tests.conftest import bulk_stories
-from tests.fakes.discord_gateway import FakeDiscord
+from briefings.testing import bulk_stories
 
 log = logging.getLogger(__name__)
 

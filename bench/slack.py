@@ -27,11 +27,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_app
 from adapters.slack.runner import build_web_app
+from adapters.testing.slack_api import FakeSlackAPI
+from adapters.testing.slack_requests import SlackSender
 from briefings.clock import ManualClock
 from briefings.service import open_service
-from tests.conftest import bulk_stories
-from tests.fakes.slack_api import FakeSlackAPI
-from tests.fakes.slack_requests import SlackSender
+from briefings.testing import bulk_stories
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import seed_text
+from briefings.testing import seed_text
 
 OTHER = """Heatwave grips southern Europe as wildfires spread in Greece
 Firefighters battled wildfires near Athens on Tuesday as temperatures climbed above 40C across southern Europe.

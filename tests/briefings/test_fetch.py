@@ -11,7 +11,7 @@ from aiohttp import web
 from briefings.errors import FetchError, InvalidInput
 from briefings.fetch import Fetcher, is_public_address
 from briefings.service import BriefingService
-from tests.conftest import ADMIN
+from briefings.testing import ADMIN
 
 ARTICLE_HTML = """<!doctype html><html><head><title>Tokyo pulls out of talks | Example News</title>
 <meta property="og:site_name" content="Example News"><meta property="article:published_time" content="2025-06-21">

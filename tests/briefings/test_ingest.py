@@ -10,8 +10,8 @@ import pytest
 
 from briefings.errors import InvalidInput
 from briefings.ingest import article_from_bytes, article_from_html, parse_published, read_file
+from briefings.testing import seed_text
 from briefings.textutil import canonical_url, content_hash
-from tests.conftest import seed_text
 
 BODY = "Officials in Tokyo said on Monday that the meeting would not go ahead as planned this summer."
 

@@ -15,7 +15,7 @@ from briefings.models import Actor, Digest
 from briefings.scheduler import LEASE, DigestScheduler
 from briefings.service import BriefingService, open_service
 from briefings.store import Store
-from tests.conftest import ADMIN, seed_text
+from briefings.testing import ADMIN, seed_text
 
 OTHER = """Heatwave grips southern Europe as wildfires spread in Greece
 Firefighters battled wildfires near Athens on Tuesday as temperatures climbed above 40C across southern Europe.

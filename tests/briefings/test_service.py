@@ -9,7 +9,7 @@ import pytest
 from briefings.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from briefings.models import Actor
 from briefings.service import BriefingService
-from tests.conftest import ADMIN, SEED_SLUG, seed_text
+from briefings.testing import ADMIN, SEED_SLUG, seed_text
 
 USER = Actor(platform="slack", user_id="U1", is_admin=False)
 
@@ -121,7 +121,7 @@ async def test_unknown_story_suggests_close_matches(seeded_service: BriefingServ
     with pytest.raises(NotFound) as err:
         await seeded_service.brief("japan-us-talk")
     assert err.value.suggestions[0] == SEED_SLUG
-    assert "Did you mean: japan-us-talks" in err.value.message
+    assert err.value.message == "No story matches 'japan-us-talk'." and err.value.hints == ()
     with pytest.raises(NotFound):
         await seeded_service.remove("9999", actor=ADMIN)
 

@@ -13,9 +13,9 @@ import discord.webhook.async_
 import pytest
 
 from adapters.discord.client import BriefbotClient, build_client
+from adapters.testing.discord_gateway import FakeDiscord
 from briefings.clock import ManualClock
 from briefings.service import BriefingService
-from tests.fakes.discord_gateway import FakeDiscord
 
 LISTED_ADMIN = 1600000000000000009
 

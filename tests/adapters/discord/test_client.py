@@ -13,16 +13,16 @@ from aiohttp import web
 from adapters.discord import limits
 from adapters.discord.handlers import first_url
 from adapters.discord.runner import sync_commands
-from briefings.models import Actor
-from briefings.service import BriefingService
-from tests.adapters.discord.conftest import LISTED_ADMIN, Bot
-from tests.fakes.discord_gateway import (
+from adapters.testing.discord_gateway import (
     ADMIN_PERMISSIONS,
     MEMBER_PERMISSIONS,
     THREAD_ID,
     FakeDiscord,
     Recorded,
 )
+from briefings.models import Actor
+from briefings.service import BriefingService
+from tests.adapters.discord.conftest import LISTED_ADMIN, Bot
 
 SLUG = "japan-us-talks"
 ADMIN = {"permissions": ADMIN_PERMISSIONS, "user_id": 1600000000000000005, "user_name": "editor"}

@@ -12,16 +12,16 @@ import pytest
 from adapters.discord import digest as dd
 from adapters.discord import limits
 from adapters.discord.digest import DigestMessage, DiscordDigestSender, make_digest_sender
+from adapters.testing.discord_gateway import FakeDiscord
 from briefings.clock import ManualClock
 from briefings.errors import DeliveryError
 from briefings.models import Digest, DigestItem, Source
 from briefings.scheduler import LEASE, DigestScheduler
 from briefings.service import BriefingService
+from briefings.testing import ADMIN as CONSOLE_ADMIN
+from briefings.testing import seed_text
 from tests.adapters.discord.conftest import Bot, SleepRecorder
 from tests.adapters.discord.test_client import ADMIN, NO_MENTIONS, assert_quiet, body
-from tests.conftest import ADMIN as CONSOLE_ADMIN
-from tests.conftest import seed_text
-from tests.fakes.discord_gateway import FakeDiscord
 
 ROUTE = r"^/channels/\d+/messages$"
 EPHEMERAL = 64

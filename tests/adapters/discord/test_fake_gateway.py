@@ -8,7 +8,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from tests.fakes.discord_gateway import FakeDiscord, fake_discord
+from adapters.testing.discord_gateway import FakeDiscord, fake_discord
 
 
 async def _trivial_client(fake: FakeDiscord) -> discord.Client:

@@ -14,11 +14,11 @@ import discord.http
 import pytest
 
 from adapters.discord.runner import BOT_PERMISSIONS, endpoints, invite_url, rest_base
+from adapters.testing.discord_gateway import FakeDiscord
 from bot.run_discord import application_id_from_token, discord_invite, run_discord, sync_discord
 from bot.settings import Settings
 from briefings.errors import InvalidInput
 from briefings.service import BriefingService
-from tests.fakes.discord_gateway import FakeDiscord
 
 
 def settings_for(fake: FakeDiscord | None, token: str | None, **extra: Any) -> Settings:

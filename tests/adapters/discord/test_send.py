@@ -10,7 +10,7 @@ import pytest
 
 from adapters.discord import limits
 from adapters.discord.send import post_embeds
-from tests.fakes.discord_gateway import FakeDiscord
+from adapters.testing.discord_gateway import FakeDiscord
 
 ROUTE = r"^/channels/\d+/messages$"
 

@@ -17,10 +17,8 @@ from slack_sdk.http_retry import async_handler, builtin_async_handlers
 
 from adapters.slack.app import build_app
 from adapters.slack.runner import build_web_app
-from briefings.clock import ManualClock
-from briefings.service import BriefingService
-from tests.fakes.slack_api import RESPONSE_URL, Call, FakeSlackAPI
-from tests.fakes.slack_requests import (
+from adapters.testing.slack_api import RESPONSE_URL, Call, FakeSlackAPI
+from adapters.testing.slack_requests import (
     CHANNEL_ID,
     Reply,
     SlackSender,
@@ -28,6 +26,8 @@ from tests.fakes.slack_requests import (
     message_shortcut_payload,
     view_submission_payload,
 )
+from briefings.clock import ManualClock
+from briefings.service import BriefingService
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-test-token"

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from adapters.testing.slack_api import RESPONSE_URL
 from briefings.commands import help_entries
 from briefings.models import Actor
+from briefings.testing import SEED_SLUG, seed_text
 from tests.adapters.slack.conftest import ADMIN, LISTED, MEMBER, OWNER, SlackHarness
-from tests.conftest import SEED_SLUG, seed_text
-from tests.fakes.slack_api import RESPONSE_URL
 
 
 def _texts(body: dict[str, Any]) -> str:

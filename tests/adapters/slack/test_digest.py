@@ -18,16 +18,16 @@ from adapters.slack.digest import (
     render_digest_status,
 )
 from adapters.slack.render import Message
+from adapters.testing.slack_api import RESPONSE_URL, FakeSlackAPI
+from adapters.testing.slack_requests import CHANNEL_ID
 from briefings.clock import ManualClock
 from briefings.errors import DeliveryError
 from briefings.models import Digest, DigestItem, DigestSubscription, Source
 from briefings.scheduler import DigestScheduler, TickReport
 from briefings.service import BriefingService
+from briefings.testing import ADMIN as ENGINE_ADMIN
+from briefings.testing import SEED_SLUG, seed_text
 from tests.adapters.slack.conftest import ADMIN, BOT_TOKEN, LISTED, MEMBER, SlackHarness
-from tests.conftest import ADMIN as ENGINE_ADMIN
-from tests.conftest import SEED_SLUG, seed_text
-from tests.fakes.slack_api import RESPONSE_URL, FakeSlackAPI
-from tests.fakes.slack_requests import CHANNEL_ID
 
 POST = "chat.postMessage"
 KEY = "2025-06-20T09:30"

@@ -12,8 +12,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fakes.slack_api import RESPONSE_URL, FakeSlackAPI
-from tests.fakes.slack_requests import SlackSender
+from adapters.testing.slack_api import RESPONSE_URL, FakeSlackAPI
+from adapters.testing.slack_requests import SlackSender
 
 SECRET = "test-signing-secret"
 

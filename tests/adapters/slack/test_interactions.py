@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from adapters.testing.slack_api import RESPONSE_URL
+from adapters.testing.slack_requests import CHANNEL_ID
+from briefings.testing import SEED_SLUG
 from tests.adapters.slack.conftest import ADMIN, LISTED, MEMBER, SlackHarness, serve
-from tests.conftest import SEED_SLUG
-from tests.fakes.slack_api import RESPONSE_URL
-from tests.fakes.slack_requests import CHANNEL_ID
 
 ARTICLE = """Harbour Bridge Reopens After Two Years of Repairs
 

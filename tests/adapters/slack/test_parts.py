@@ -12,10 +12,10 @@ from adapters.slack.app import links_in
 from adapters.slack.modal import build_add_modal, parse_submission
 from adapters.slack.render import render_notice
 from adapters.slack.send import make_client, post_blocks, post_message
+from adapters.testing.slack_api import FakeSlackAPI
 from briefings.clock import ManualClock
 from briefings.models import StorySummary
 from tests.adapters.slack.conftest import ADMIN, LISTED, MEMBER, OWNER, modal_values
-from tests.fakes.slack_api import FakeSlackAPI
 
 WHEN = datetime(2025, 6, 20, 9, 0, tzinfo=UTC)
 

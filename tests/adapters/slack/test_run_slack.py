@@ -12,11 +12,11 @@ import aiohttp
 import pytest
 
 from adapters.slack.app import COMMAND, SHORTCUT_ID
+from adapters.testing.slack_api import FakeSlackAPI
 from bot.run_slack import run_slack
 from bot.settings import Settings
 from briefings.errors import InvalidInput
 from briefings.service import BriefingService
-from tests.fakes.slack_api import FakeSlackAPI
 
 ENV = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
        "BRIEFBOT_ADMINS")

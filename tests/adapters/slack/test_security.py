@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from adapters.testing.slack_api import RESPONSE_URL
+from adapters.testing.slack_requests import block_action_payload, slash_command_fields
 from briefings.models import Actor
+from briefings.testing import SEED_SLUG, seed_text
 from tests.adapters.slack.conftest import ADMIN, SlackHarness
-from tests.conftest import SEED_SLUG, seed_text
-from tests.fakes.slack_api import RESPONSE_URL
-from tests.fakes.slack_requests import block_action_payload, slash_command_fields
 
 BAD_SIGNING = [
     pytest.param({"secret": "not-the-secret"}, id="wrong-secret"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from adapters.slack.app import build_app
+from adapters.testing.slack_api import FakeSlackAPI
+from adapters.testing.slack_requests import block_action_payload, slash_command_fields
 from briefings.clock import ManualClock
 from briefings.service import BriefingService
+from briefings.testing import SEED_SLUG
 from tests.adapters.slack.conftest import BOT_TOKEN, MEMBER
-from tests.conftest import SEED_SLUG
-from tests.fakes.slack_api import FakeSlackAPI
-from tests.fakes.slack_requests import block_action_payload, slash_command_fields
 
 
 async def test_brief_over_socket_mode(
