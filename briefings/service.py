@@ -316,8 +316,8 @@ class BriefingService:
         topics: list[str] | None = None,
         weekdays_only: bool = False,
         post_when_empty: bool = False,
-    ) -> DigestSubscription:
-        """Subscribe a channel to a daily digest at a local time (or update the one at that time)."""
+    ) -> DigestStatus:
+        """Subscribe a channel to a daily digest at a local time (or update the one at that time), with its status."""
         _require_admin(actor, "set up digests")
         local = parse_local_time(at)
         zone = parse_zone(tz)
@@ -350,11 +350,10 @@ class BriefingService:
                 actor.label(),
                 "digest-on",
                 f"{platform}:{channel_id}",
-                f"#{digest_id} {local} {zone}" + (f" topics={clean_topics}" if clean_topics else ""),
+                f"#{digest_id} {local} {zone}" + (f" topics: {', '.join(clean_topics)}" if clean_topics else ""),
             )
-        found = await self.store.digest(digest_id)
-        assert found is not None
-        return found
+        statuses = await self.digest_status(platform=platform, channel_id=channel_id)
+        return next(s for s in statuses if s.subscription.id == digest_id)
 
     async def digest_off(
         self, *, platform: str, channel_id: str, actor: Actor, digest_id: int | None = None

@@ -72,7 +72,7 @@ def validate_slug(slug: str, what: str = "slug") -> str:
     if slug.isdigit():
         raise InvalidInput(f"'{slug}' is not a valid {what}: it must contain a letter (numbers are article ids).")
     if slug in RESERVED:
-        raise InvalidInput(f"'{slug}' is not a valid {what}: it is a /brief command word.")
+        raise InvalidInput(f"'{slug}' is not a valid {what}: it is a command word.")
     return slug
 
 
