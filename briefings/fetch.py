@@ -1,4 +1,10 @@
-"""Fetching article URLs with httpx, guarded against SSRF, slow servers and huge bodies."""
+"""Fetching article URLs with httpx, guarded against SSRF, slow servers and huge bodies.
+
+Each connection is made by :class:`PinnedBackend`: it resolves the host once, checks every address it got,
+and connects to exactly one of those checked addresses, so a host whose DNS answer changes between the
+check and the connection (DNS rebinding) cannot reach a private address. TLS still runs on the original
+host name (SNI and certificate verification), and the ``Host`` header is the URL's.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,12 @@ import asyncio
 import ipaddress
 import logging
 import socket
+import ssl
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from briefings.errors import FetchError
@@ -41,14 +49,17 @@ async def resolve_host(host: str, port: int) -> list[str]:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise FetchError(f"Could not find the host '{host}' ({exc.strerror}).") from exc
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})
 
 
 def is_public_address(address: str) -> bool:
     """Tell whether an IP address is globally routable (not private, loopback, link-local, multicast...)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        # An IPv6 address that carries an IPv4 one (mapped ::ffff:a.b.c.d, 6to4 2002:a.b.c.d::) is judged by it.
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is not None:
+            ip = embedded
     return not (
         ip.is_private
         or ip.is_loopback
@@ -60,8 +71,92 @@ def is_public_address(address: str) -> bool:
     )
 
 
+def _ip_literal(host: str) -> str | None:
+    """Return ``host`` as a normalised IP address if it is one, else None."""
+    try:
+        return str(ipaddress.ip_address(host.strip("[]").split("%", 1)[0]))
+    except ValueError:
+        return None
+
+
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """An httpcore network backend that connects only to addresses it has resolved and checked itself.
+
+    ``addresses(host, port)`` resolves once and raises FetchError if the host may not be fetched; the TCP
+    connection then goes to one of exactly those addresses through ``inner`` (by default anyio's sockets).
+    """
+
+    def __init__(
+        self,
+        addresses: Callable[[str, int], Awaitable[list[str]]],
+        inner: httpcore.AsyncNetworkBackend | None = None,
+    ) -> None:
+        self._addresses = addresses
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's backend interface
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Resolve and check ``host`` once, then connect to the first checked address that answers."""
+        addresses = await self._addresses(host, port)
+        error: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
+        for address in addresses:
+            try:
+                log.debug("connecting to %s:%s for %s", address, port, host)
+                return await self._inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        if error is None:  # pragma: no cover - addresses() never returns an empty list
+            raise FetchError(f"Could not find the host '{host}'.")
+        raise error
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 - httpcore's backend interface
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        """Refuse: pages are fetched over TCP only."""
+        raise FetchError("Briefbot fetches pages over the network only.")
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep with the inner backend (httpcore uses this between connection retries)."""
+        await self._inner.sleep(seconds)
+
+
+class PinnedTransport(httpx.AsyncHTTPTransport):
+    """httpx's HTTP transport with its connection pool built on a :class:`PinnedBackend`."""
+
+    def __init__(self, backend: PinnedBackend, *, verify: ssl.SSLContext | bool = True) -> None:
+        super().__init__(verify=verify, trust_env=False)
+        # httpx 0.28 has no public way to pass a network backend (encode/httpx#3749), so the pool that its
+        # constructor made is swapped for an identical one on the pinned backend; the tests in
+        # tests/briefings/test_fetch_pinning.py fail if a new httpx stops using it.
+        limits = httpx.Limits(max_connections=10, max_keepalive_connections=5, keepalive_expiry=5.0)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend,
+        )
+
+
 class Fetcher:
-    """Fetches http(s) pages for ingest; refuses private addresses unless the host is allow-listed."""
+    """Fetches http(s) pages for ingest; refuses private addresses unless the host is allow-listed.
+
+    ``resolver`` answers host names (injectable for tests); ``network_backend`` opens the TCP connections
+    to the checked addresses (anyio's by default; injectable for tests); ``verify`` is the TLS trust (a
+    context for an on-premise CA). A custom ``transport`` (tests) is opaque, so with one the addresses are
+    checked before each request instead of pinned.
+    """
 
     def __init__(
         self,
@@ -71,18 +166,25 @@ class Fetcher:
         max_bytes: int = MAX_BYTES,
         resolver: Resolver = resolve_host,
         transport: httpx.AsyncBaseTransport | None = None,
+        network_backend: httpcore.AsyncNetworkBackend | None = None,
+        verify: ssl.SSLContext | bool = True,
     ) -> None:
         self.allow_hosts = {h.strip().lower() for h in allow_hosts if h.strip()}
         self.timeout = timeout
         self.max_bytes = max_bytes
         self._resolve = resolver
         self._transport = transport
+        self._network_backend = network_backend
+        self._verify = verify
 
     def _allowed(self, host: str, port: int) -> bool:
-        return host in self.allow_hosts or f"{host}:{port}" in self.allow_hosts
+        host = host.lower().strip("[]")
+        return any(
+            name in self.allow_hosts for name in (host, f"{host}:{port}", f"[{host}]", f"[{host}]:{port}")
+        )
 
-    async def check_url(self, url: str) -> None:
-        """Raise FetchError unless ``url`` is http(s) and its host resolves only to public addresses."""
+    def _parse(self, url: str) -> tuple[SplitResult, str, int]:
+        """Check the URL's form (scheme, host, no credentials); return its parts, host and port."""
         try:
             parts = urlsplit(url)
             port = parts.port
@@ -95,21 +197,31 @@ class Fetcher:
             raise FetchError(f"'{url[:200]}' has no host name.")
         if parts.username or parts.password:
             raise FetchError("Links with a user name or password in them are not fetched.")
-        port = port or (443 if parts.scheme == "https" else 80)
-        if self._allowed(host, port):
-            return
-        try:
-            addresses = [str(ipaddress.ip_address(host.strip("[]")))]
-        except ValueError:
-            addresses = await self._resolve(host, port)
+        return parts, host, port or (443 if parts.scheme == "https" else 80)
+
+    async def addresses(self, host: str, port: int) -> list[str]:
+        """Resolve ``host`` once and return its addresses; raise FetchError if any is not public.
+
+        An allow-listed ``host`` or ``host:port`` may resolve to any address.
+        """
+        literal = _ip_literal(host)
+        addresses = [literal] if literal else await self._resolve(host, port)
         if not addresses:
             raise FetchError(f"Could not find the host '{host}'.")
+        if self._allowed(host, port):
+            return addresses
         for address in addresses:
             if not is_public_address(address):
                 raise FetchError(
                     f"'{host}' points at a private or local address ({address}); Briefbot only fetches "
                     "public web pages. An operator can allow a host with BRIEFBOT_FETCH_ALLOW_HOSTS."
                 )
+        return addresses
+
+    async def check_url(self, url: str) -> None:
+        """Raise FetchError unless ``url`` is http(s) and its host resolves only to public addresses."""
+        _, host, port = self._parse(url)
+        await self.addresses(host, port)
 
     async def fetch(self, url: str) -> FetchedPage:
         """Fetch ``url`` following at most five redirects, each checked; enforce the time and size limits."""
@@ -119,17 +231,25 @@ class Fetcher:
         except TimeoutError as exc:
             raise FetchError(f"The page took longer than {self.timeout:g} seconds to answer.") from exc
 
+    def _client_transport(self) -> httpx.AsyncBaseTransport:
+        if self._transport is not None:
+            return self._transport
+        return PinnedTransport(PinnedBackend(self.addresses, self._network_backend), verify=self._verify)
+
     async def _fetch(self, url: str) -> FetchedPage:
         current = url
         async with httpx.AsyncClient(
             follow_redirects=False,
             timeout=httpx.Timeout(self.timeout),
             headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain"},
-            transport=self._transport,
+            transport=self._client_transport(),
             trust_env=False,
         ) as client:
             for _ in range(MAX_REDIRECTS + 1):
-                await self.check_url(current)
+                if self._transport is not None:
+                    await self.check_url(current)  # an opaque transport cannot pin: check before asking it
+                else:
+                    self._parse(current)  # the pinned backend checks the address when it connects
                 try:
                     async with client.stream("GET", current) as response:
                         if response.is_redirect:
