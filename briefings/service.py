@@ -36,7 +36,7 @@ from briefings.models import (
 )
 from briefings.scheduler import compose_from_store
 from briefings.slugs import close_matches, slugify, validate_slug
-from briefings.store import Store, StoryRow
+from briefings.store import Store, StoredArticle, StoryRow
 from briefings.textutil import canonical_url, content_hash, cosine, shorten, terms
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,8 @@ MATCH_WINDOW = timedelta(days=7)
 MATCH_THRESHOLD = 0.32  # cosine of content words: same event ~0.4-0.7, same topic but other event < 0.25
 MATCH_MARGIN = 0.05
 MAX_DIGESTS_PER_CHANNEL = 6
+PENDING_ID = 2**62  # stands for a new article's id in a brief built before the article is stored
+FACT_KINDS = ("people", "organizations", "places", "dates", "figures")
 
 
 class BriefingService:
@@ -136,7 +138,11 @@ class BriefingService:
         return await self.add_article(article, actor=actor, story=story)
 
     async def add_article(self, article: ArticleInput, *, actor: Actor, story: str | None = None) -> AddResult:
-        """Store an article and rebuild its story's brief, all in one transaction."""
+        """Store an article and its story's new brief in one short transaction.
+
+        The facts and the brief are computed before the write lock is taken; inside it the story is checked
+        to be as it was read (else the brief is rebuilt there), so the lock is held for milliseconds.
+        """
         _require_admin(actor, "add articles")
         text = check_text(article.text)
         slug = validate_slug(_norm_ref(story), "story name") if story else None
@@ -148,33 +154,71 @@ class BriefingService:
         now = self.clock.now()
         title = article.title or shorten(text, 120)
         facts = await asyncio.to_thread(extract_facts, text, title=title, published=article.published)
+        facts = _stamp_facts(facts, PENDING_ID)
         target = await self.store.story_by_ref(slug) if slug else await self._match_story(title, text, now)
+        pending = Article(
+            id=PENDING_ID,
+            story_id=target.id if target else 0,
+            title=title,
+            text=text,
+            url=article.url,
+            outlet=article.outlet,
+            published=article.published,
+            added_at=now,
+        )
+        before = await self.store.articles_of(target.id) if target else []
+        aliases = await self.store.aliases_of(target.id) if target else []
+        new_slug = None if target else (slug or await self._free_slug(slugify(title)))
+        brief = await self._compose(target.slug if target else str(new_slug), before, (pending, facts), aliases, now)
         async with self.store.transaction():
             duplicate = await self._duplicate(canonical, text_hash)
             if duplicate is not None:
                 return duplicate
             created = target is None
             if target is None:
-                new_slug = slug or await self._free_slug(slugify(title))
+                assert new_slug is not None
+                if await self.store.name_taken(new_slug):  # taken since it was chosen: take the next free one
+                    new_slug = slug or await self._free_slug(slugify(title))
+                    brief = brief.model_copy(update={"story": StoryRef(slug=new_slug, title=brief.story.title)})
                 story_id = await self.store.insert_story(new_slug, title, now)
                 target = StoryRow(story_id, new_slug, title, now, now, "{}")
-            stored = Article(
-                id=0,
-                story_id=target.id,
-                title=title,
-                text=text,
-                url=article.url,
-                outlet=article.outlet,
-                published=article.published,
-                added_at=now,
-            )
+                changed = False
+            else:
+                current = await self.store.story_by_id(target.id)
+                changed = (
+                    current is None
+                    or current.slug != target.slug
+                    or await self.store.article_ids(target.id) != [s.article.id for s in before]
+                    or await self.store.aliases_of(target.id) != aliases
+                )
+                if current is None:
+                    raise Conflict(f"The story '{target.slug}' was removed meanwhile; nothing was added.")
+            stored = pending.model_copy(update={"id": 0, "story_id": target.id})
             article_id = await self.store.insert_article(target.id, stored, canonical, text_hash, facts)
-            brief = await self._rebuild(target, now)
+            if changed:  # another writer changed the story since it was read: rebuild under the lock
+                brief = await self._rebuild(target, now)
+            else:
+                brief = _stamp_brief(brief, article_id)
+                await self.store.save_brief(target.id, brief, now)
             await self.store.log_action(
                 now, actor.label(), "add", target.slug, f"article {article_id}: {shorten(title, 200)}"
             )
         log.info("added article %s to story %s (%s)", article_id, target.slug, "new" if created else "existing")
         return AddResult(story=brief.story, article_id=article_id, created_story=created, duplicate=False, title=title)
+
+    async def _compose(
+        self,
+        slug: str,
+        before: list[StoredArticle],
+        pending: tuple[Article, KeyFacts],
+        aliases: list[str],
+        now: datetime,
+    ) -> Brief:
+        """Build the brief the story will have once ``pending`` is stored (in the stored reading order)."""
+        pairs = [(s.article, s.facts) for s in before] + [pending]
+        pairs.sort(key=lambda af: ((af[0].published or af[0].added_at).isoformat(), af[0].id))
+        title = pairs[0][0].title
+        return await asyncio.to_thread(build_brief, slug, title, pairs, aliases, now)
 
     async def _duplicate(self, canonical: str | None, text_hash: str) -> AddResult | None:
         found = await self.store.find_duplicate(canonical, text_hash)
@@ -434,13 +478,38 @@ async def open_service(
     clock: Clock | None = None,
     fetch_allow_hosts: Iterable[str] = (),
     fetcher: Fetcher | None = None,
+    create: bool = True,
 ) -> AsyncIterator[BriefingService]:
-    """Open the store at ``db_path`` and yield a service over it; close the store afterwards."""
-    store = await Store.open(db_path)
+    """Open the store at ``db_path`` (creating it only if ``create``) and yield a service; close it afterwards."""
+    store = await Store.open(db_path, create=create)
     try:
         yield BriefingService(store, clock=clock, fetcher=fetcher or Fetcher(fetch_allow_hosts))
     finally:
         await store.close()
+
+
+def _stamp_facts(facts: KeyFacts, article_id: int) -> KeyFacts:
+    """Return the facts with every fact traced to ``article_id``."""
+    update = {
+        kind: [f.model_copy(update={"article_id": article_id}) for f in getattr(facts, kind)] for kind in FACT_KINDS
+    }
+    return facts.model_copy(update=update)
+
+
+def _stamp_brief(brief: Brief, article_id: int) -> Brief:
+    """Replace the pending article's stand-in id with its real id in a brief's facts and sources."""
+
+    def fix(fact_id: int | None) -> int | None:
+        return article_id if fact_id == PENDING_ID else fact_id
+
+    facts = brief.facts.model_copy(
+        update={
+            kind: [f.model_copy(update={"article_id": fix(f.article_id)}) for f in getattr(brief.facts, kind)]
+            for kind in FACT_KINDS
+        }
+    )
+    sources = [s.model_copy(update={"article_id": fix(s.article_id)}) for s in brief.sources]
+    return brief.model_copy(update={"facts": facts, "sources": sources})
 
 
 def _when(value: str | None) -> datetime | None:

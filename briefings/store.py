@@ -5,18 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
+from urllib.parse import quote
 
 import aiosqlite
 
-from briefings.errors import StoreError
+from briefings.errors import ReadOnlyStore, StoreError
 from briefings.models import (
     AdminAction,
     Article,
@@ -29,8 +32,11 @@ from briefings.models import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 APPLICATION_ID = 0x42524246  # "BRBF": marks a database file as Briefbot's
+READERS = 2  # read-only connections per store: reads never wait behind a write, nor see one half-done
+BUSY_TIMEOUT_MS = 10_000
 _FTS_WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -86,105 +92,148 @@ def fts_query(words: str, any_word: bool = False) -> str | None:
 
 
 class Store:
-    """Async access to one Briefbot database; writes go through ``transaction()`` one at a time."""
+    """Async access to one Briefbot database.
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
-        self._conn = conn
+    One writer connection takes every write, one transaction at a time (``transaction()``); reads outside a
+    transaction go to read-only connections of their own, so no reader ever sees another coroutine's
+    uncommitted (and maybe rolled back) write. Reads inside a transaction use the writer and see its writes.
+    """
+
+    def __init__(
+        self, conn: aiosqlite.Connection | None, readers: list[aiosqlite.Connection], path: str
+    ) -> None:
+        self._writer = conn
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for reader in readers:
+            self._readers.put_nowait(reader)
+        self._all_readers = list(readers)
         self.path = path
+        self.read_only = conn is None
         self._write_lock = asyncio.Lock()
+        self._tx_task: asyncio.Task | None = None  # the task inside transaction(), which reads on the writer
 
     @classmethod
-    async def open(cls, path: str | Path) -> Store:
-        """Open (creating if needed) and migrate the database at ``path``; raise StoreError if it is not ours."""
+    async def open(cls, path: str | Path, *, create: bool = True, readers: int = READERS) -> Store:
+        """Open and migrate the database at ``path`` (creating it only if ``create``); raise StoreError if unusable.
+
+        A file Briefbot may not write (a read-only file or mount) opens read-only: reads work and every write
+        raises ReadOnlyStore.
+        """
         path = str(path)
-        if path != ":memory:":
-            file = Path(path)
-            if file.is_dir():  # noqa: ASYNC240 - one stat at start-up
-                raise StoreError(f"{path} is a directory, not a database file.")
-            if not file.parent.exists():  # noqa: ASYNC240
+        if path == ":memory:":
+            conn = await _connect(path)
+            store = cls(conn, [], path)
+            await store._guarded(store._migrate(conn))
+            return store
+        file = Path(path)
+        if file.is_dir():  # noqa: ASYNC240 - a few stats at start-up
+            raise StoreError(f"{path} is a folder, not a database file.")
+        if not file.exists():  # noqa: ASYNC240
+            if not create:
+                raise StoreError(f"There is no Briefbot database at {path} yet.", hints=("add",))
+            if not file.parent.is_dir():  # noqa: ASYNC240
                 raise StoreError(f"The folder for the database {path} does not exist.")
+        writable = _may_write(file)
+        writer: aiosqlite.Connection | None = None
+        opened: list[aiosqlite.Connection] = []
         try:
-            conn = await aiosqlite.connect(path, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise StoreError(f"Cannot open the database {path}: {exc}") from exc
-        store = cls(conn, path)
-        try:
-            await store._prepare()
+            if writable:
+                writer = await _connect(path)
+                opened.append(writer)
+                await _guard(path, _prepare_writer(writer, path))
+            for _ in range(max(1, readers)):
+                reader = await _connect(_read_only_uri(file), uri=True)
+                opened.append(reader)
+                await _guard(path, reader.execute("PRAGMA query_only = 1"))
+            store = cls(writer, opened[1:] if writable else opened, path)
+            if not writable:
+                await _guard(path, _check_ours(opened[0], path, read_only=True))
         except BaseException:
-            await conn.close()
+            for conn in opened:
+                await conn.close()
             raise
         return store
 
-    async def _prepare(self) -> None:
-        conn = self._conn
-        try:
-            app_id = (await (await conn.execute("PRAGMA application_id")).fetchone())[0]
-            version = (await (await conn.execute("PRAGMA user_version")).fetchone())[0]
-            tables = (await (await conn.execute("SELECT count(*) FROM sqlite_master")).fetchone())[0]
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a Briefbot database ({exc}).") from exc
-        if app_id != APPLICATION_ID and (app_id != 0 or tables):
-            raise StoreError(
-                f"{self.path} is not a Briefbot database (it holds other data); "
-                "choose another file with --db or BRIEFBOT_DB."
-            )
-        migrations = load_migrations()
-        if version > len(migrations):
-            raise StoreError(
-                f"{self.path} was written by a newer Briefbot (schema {version}, this one knows "
-                f"{len(migrations)}); upgrade Briefbot to use it."
-            )
-        await conn.execute("PRAGMA busy_timeout = 10000")
-        if self.path != ":memory:":
-            await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        for number, sql in migrations:
-            if number <= version:
-                continue
-            log.info("applying migration %04d to %s", number, self.path)
-            await conn.execute("BEGIN IMMEDIATE")
-            try:
-                # re-read inside the lock: another process may have migrated meanwhile
-                current = (await (await conn.execute("PRAGMA user_version")).fetchone())[0]
-                if current < number:
-                    for statement in _statements(sql):
-                        await conn.execute(statement)
-                    await conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                    await conn.execute(f"PRAGMA user_version = {number}")
-                await conn.execute("COMMIT")
-            except BaseException:
-                await conn.execute("ROLLBACK")
-                raise
+    async def _guarded(self, work: Awaitable[T]) -> T:
+        return await _guard(self.path, work)
+
+    async def _migrate(self, conn: aiosqlite.Connection) -> None:
+        await _prepare_writer(conn, self.path)
 
     async def close(self) -> None:
-        """Close the connection."""
-        await self._conn.close()
+        """Close every connection."""
+        if self._writer is not None:
+            await self._writer.close()
+        for reader in self._all_readers:
+            await reader.close()
 
     async def schema_version(self) -> int:
         """Return the schema version (the number of migrations applied)."""
-        return (await (await self._conn.execute("PRAGMA user_version")).fetchone())[0]
+        row = await self._one("PRAGMA user_version")
+        assert row is not None
+        return int(row[0])
+
+    def _writable(self) -> aiosqlite.Connection:
+        if self._writer is None:
+            raise ReadOnlyStore(f"{self.path} is read-only; Briefbot can read it but not change it.")
+        return self._writer
+
+    @property
+    def _conn(self) -> aiosqlite.Connection:
+        """The writer, for statements inside ``transaction()`` (writes anywhere else are a bug)."""
+        conn = self._writable()
+        if not self._in_transaction() and self.path != ":memory:":
+            raise RuntimeError("store writes must run inside Store.transaction()")
+        return conn
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Run a block as one write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on any error)."""
+        conn = self._writable()
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                await conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise _store_error(self.path, exc) from exc
+            self._tx_task = asyncio.current_task()
+            try:
+                yield conn
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await conn.execute("ROLLBACK")
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                try:
+                    await conn.execute("COMMIT")
+                except sqlite3.OperationalError as exc:
+                    await conn.execute("ROLLBACK")
+                    raise _store_error(self.path, exc) from exc
+            finally:
+                self._tx_task = None
+
+    def _in_transaction(self) -> bool:
+        return self._tx_task is not None and self._tx_task is asyncio.current_task()
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A connection to read with: the writer inside this task's transaction, else a read-only one."""
+        if self._in_transaction() or (self._writer is not None and not self._all_readers):
+            yield self._writable()
+            return
+        reader = await self._readers.get()
+        try:
+            yield reader
+        finally:
+            self._readers.put_nowait(reader)
 
     async def _one(self, sql: str, params: Iterable | dict = ()) -> sqlite3.Row | tuple | None:
-        cur = await self._conn.execute(sql, params if isinstance(params, dict) else tuple(params))
-        return await cur.fetchone()
+        async with self._reading() as conn:
+            cur = await conn.execute(sql, params if isinstance(params, dict) else tuple(params))
+            return await cur.fetchone()
 
     async def _all(self, sql: str, params: Iterable | dict = ()) -> list:
-        cur = await self._conn.execute(sql, params if isinstance(params, dict) else tuple(params))
-        return list(await cur.fetchall())
+        async with self._reading() as conn:
+            cur = await conn.execute(sql, params if isinstance(params, dict) else tuple(params))
+            return list(await cur.fetchall())
 
     # ----- stories: reads -------------------------------------------------------------------
 
@@ -338,6 +387,13 @@ class Store:
             (story_id,),
         )
         return [self._article(r) for r in rows]
+
+    async def article_ids(self, story_id: int) -> list[int]:
+        """Return the ids of a story's articles, in reading order (as ``articles_of``)."""
+        rows = await self._all(
+            "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(published, added_at), id", (story_id,)
+        )
+        return [r[0] for r in rows]
 
     async def article(self, article_id: int) -> StoredArticle | None:
         """Return one article by id."""
@@ -677,6 +733,139 @@ class Store:
         found.update(h.slug for h in await self.search(words, 500, fallback=False))
         return found
 
+
+
+
+
+async def _connect(database: str, *, uri: bool = False) -> aiosqlite.Connection:
+    """Connect in autocommit mode with the busy timeout set before anything else is read."""
+    conn = await aiosqlite.connect(database, isolation_level=None, uri=uri)
+    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def _may_write(file: Path) -> bool:
+    """Tell whether this process may change the database (the file, or a new one, and its folder)."""
+    folder = file.parent if str(file.parent) else Path(".")
+    if file.exists() and not os.access(file, os.W_OK):
+        return False
+    return os.access(folder, os.W_OK)
+
+
+def _read_only_uri(file: Path) -> str:
+    """A read-only SQLite URI; ``immutable`` where no -wal/-shm can be made (a read-only folder)."""
+    folder = file.parent if str(file.parent) else Path(".")
+    immutable = not os.access(folder, os.W_OK) and not Path(f"{file}-wal").exists()
+    query = "mode=ro" + ("&immutable=1" if immutable else "")
+    return f"file:{quote(str(file.resolve()))}?{query}"
+
+
+async def _state(conn: aiosqlite.Connection) -> tuple[int, int, int]:
+    """Read (application id, schema version, object count) in one statement, so from one snapshot."""
+    cur = await conn.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id()),"
+        " (SELECT user_version FROM pragma_user_version()), (SELECT count(*) FROM sqlite_master)"
+    )
+    row = await cur.fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def _judge(path: str, app_id: int, version: int, objects: int, known: int) -> None:
+    """Refuse a database that is not Briefbot's or is newer than this Briefbot."""
+    if app_id != APPLICATION_ID and (app_id != 0 or objects):
+        raise StoreError(
+            f"{path} is not a Briefbot database (it holds other data); choose another file.",
+        )
+    if version > known:
+        raise StoreError(
+            f"{path} was written by a newer Briefbot (schema {version}, this one knows {known}); "
+            "upgrade Briefbot to use it."
+        )
+
+
+async def _check_ours(conn: aiosqlite.Connection, path: str, *, read_only: bool) -> None:
+    """On a database we cannot write: refuse what is not ours, or not migrated to this version."""
+    app_id, version, objects = await _state(conn)
+    known = len(load_migrations())
+    _judge(path, app_id, version, objects, known)
+    if app_id == 0 and not objects:
+        raise StoreError(f"{path} is read-only and holds no Briefbot data yet.")
+    if read_only and version < known:
+        raise ReadOnlyStore(
+            f"{path} is read-only and from an older Briefbot (schema {version}); "
+            "open it once where it can be written to upgrade it."
+        )
+
+
+async def _prepare_writer(conn: aiosqlite.Connection, path: str) -> None:
+    """Check the database is ours and migrate it, deciding under the same write lock the migration takes."""
+    migrations = load_migrations()
+    app_id, version, objects = await _state(conn)
+    _judge(path, app_id, version, objects, len(migrations))
+    if app_id != APPLICATION_ID or version < len(migrations):
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            # re-read inside the lock: another process may have created or migrated it meanwhile
+            app_id, version, objects = await _state(conn)
+            _judge(path, app_id, version, objects, len(migrations))
+            for number, sql in migrations:
+                if number <= version:
+                    continue
+                log.info("applying migration %04d to %s", number, path)
+                for statement in _statements(sql):
+                    await conn.execute(statement)
+                await conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                await conn.execute(f"PRAGMA user_version = {number}")
+            await conn.execute("COMMIT")
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+    if path != ":memory:":
+        await _use_wal(conn)
+    await conn.execute("PRAGMA synchronous = NORMAL")
+    await conn.execute("PRAGMA foreign_keys = ON")
+
+
+async def _use_wal(conn: aiosqlite.Connection) -> None:
+    """Switch to WAL. SQLite does not wait on its busy handler for this, so retry while others hold the file."""
+    delay = 0.005
+    for _ in range(200):
+        try:
+            cur = await conn.execute("PRAGMA journal_mode")
+            row = await cur.fetchone()
+            if row is not None and str(row[0]).lower() == "wal":
+                return
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        await asyncio.sleep(delay)  # bounded: at most about 10 s in all
+        delay = min(delay * 2, 0.05)
+    raise StoreError("The database is busy (another process holds it); try again.")
+
+
+def _store_error(path: str, exc: sqlite3.Error) -> StoreError:
+    """Word an SQLite failure as one clear line."""
+    text = str(exc)
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyStore(f"{path} is read-only; Briefbot can read it but not change it.")
+    if "unable to open" in text:
+        return StoreError(f"Cannot open the database {path}: the file or its folder cannot be reached.")
+    if "locked" in text or "busy" in text:
+        return StoreError(f"The database {path} is busy (another process holds it); try again.")
+    if "not a database" in text or "malformed" in text:
+        return StoreError(f"{path} is not a Briefbot database ({text}); choose another file.")
+    return StoreError(f"The database {path} cannot be used: {text}.")
+
+
+async def _guard(path: str, work: Awaitable[T]) -> T:
+    """Await ``work``, turning SQLite errors into StoreError."""
+    try:
+        return await work
+    except sqlite3.Error as exc:
+        raise _store_error(path, exc) from exc
 
 def _statements(sql: str) -> list[str]:
     """Split a migration into statements (our migrations put no ';' or '--' inside literals)."""

@@ -189,3 +189,35 @@ async def test_crash_during_add_leaves_nothing_half_written(service: BriefingSer
         await service.add_text(OTHER, actor=ADMIN, story="heat")
     assert await service.list_stories() == []
     assert await service.search("wildfires") == []
+
+
+async def test_brief_built_before_the_lock_equals_a_full_rebuild(seeded_service: BriefingService) -> None:
+    svc = seeded_service
+    svc.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
+    added = await svc.add_text(FOLLOW_UP, actor=ADMIN, story=SEED_SLUG)
+    stored = await svc.brief(SEED_SLUG)
+    row = await svc.store.story_by_ref(SEED_SLUG)
+    assert row is not None
+    async with svc.store.transaction():
+        rebuilt = await svc._rebuild(row, stored.updated_at)
+    assert stored == rebuilt
+    assert added.article_id in {s.article_id for s in stored.sources}
+    assert all(f.article_id is not None and f.article_id < 2**62 for f in stored.facts.people + stored.facts.figures)
+
+
+async def test_story_changed_between_read_and_lock_is_rebuilt_under_the_lock(
+    seeded_service: BriefingService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    svc = seeded_service
+    real_compose = svc._compose
+
+    async def compose_then_other_writer(*args, **kwargs):  # another writer adds to the story meanwhile
+        brief = await real_compose(*args, **kwargs)
+        monkeypatch.setattr(svc, "_compose", real_compose)
+        await svc.add_text(OTHER, actor=ADMIN, story=SEED_SLUG)
+        return brief
+
+    monkeypatch.setattr(svc, "_compose", compose_then_other_writer)
+    await svc.add_text(FOLLOW_UP, actor=ADMIN, story=SEED_SLUG)
+    brief = await svc.brief(SEED_SLUG)
+    assert brief.article_count == 3 and len(brief.sources) == 3
