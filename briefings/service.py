@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
+import re
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -37,7 +40,7 @@ from briefings.models import (
 from briefings.scheduler import compose_from_store
 from briefings.slugs import close_matches, slugify, validate_slug
 from briefings.store import Store, StoredArticle, StoryRow
-from briefings.textutil import canonical_url, content_hash, cosine, shorten, terms
+from briefings.textutil import STOPWORDS, canonical_url, content_hash, cosine, shorten, terms
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,15 @@ MATCH_MARGIN = 0.05
 MAX_DIGESTS_PER_CHANNEL = 6
 PENDING_ID = 2**62  # stands for a new article's id in a brief built before the article is stored
 FACT_KINDS = ("people", "organizations", "places", "dates", "figures")
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The story a user's words were taken to mean; ``exact`` is False when it was found by spelling or search."""
+
+    brief: Brief
+    query: str
+    exact: bool
 
 
 class BriefingService:
@@ -69,17 +81,40 @@ class BriefingService:
 
     async def find(self, text: str) -> Brief:
         """Return the brief for a slug, an alias, or words that clearly point at one story."""
+        return (await self.lookup(text)).brief
+
+    async def lookup(self, text: str) -> Lookup:
+        """Find the one story ``text`` means: its slug or alias, a close misspelling of one, or words only it has.
+
+        Raises NotFound with close matches when several stories fit or none does; stop words alone match nothing.
+        """
         text = text.strip()
         if not text:
-            raise InvalidInput("Name a story, e.g. `japan-us-talks`, or some words to search for.")
-        row = await self.store.story_by_ref(_norm_ref(text))
+            raise InvalidInput("Name a story (its slug or an alias), or some words to search for.", hints=("list",))
+        ref = _norm_ref(text)
+        row = await self.store.story_by_ref(ref)
         if row is not None:
-            return Brief.model_validate_json(row.brief_json)
-        hits = await self.store.search(text, limit=5)
-        if len(hits) == 1 or (len(hits) > 1 and hits[0].score >= 1.5 * hits[1].score > 0):
-            return await self.brief(hits[0].slug)
-        suggestions = list(dict.fromkeys([h.slug for h in hits] + await self._close_names(text, 5)))[:5]
-        raise _no_story(text, suggestions)
+            return Lookup(brief=Brief.model_validate_json(row.brief_json), query=text, exact=True)
+        names = await self.store.all_names()
+        typo = _one_close(ref, names)
+        if typo is not None:
+            return Lookup(brief=await self.brief(typo), query=text, exact=False)
+        words = _content_words(text)
+        if words:
+            hits = await self.store.search(" ".join(words), limit=25, fallback=False)
+            if _clear_winner(hits):
+                return Lookup(brief=await self.brief(hits[0].slug), query=text, exact=False)
+            if len(hits) > 1:
+                shown = shorten(text, 80)
+                raise NotFound(f"'{shown}' matches {len(hits)} stories.", [h.slug for h in hits[:5]])
+            fixed = _respell(words, await self.store.name_words())
+            if fixed != words:
+                hits = await self.store.search(" ".join(fixed), limit=25, fallback=False)
+                if _clear_winner(hits):
+                    return Lookup(brief=await self.brief(hits[0].slug), query=text, exact=False)
+                if hits:
+                    raise _no_story(text, [h.slug for h in hits[:5]])
+        raise _no_story(text, close_matches(ref, names, 5))
 
     async def list_stories(self, limit: int = 10, offset: int = 0) -> list[StorySummary]:
         """Return the most recently updated stories first."""
@@ -98,8 +133,9 @@ class BriefingService:
     async def suggest(self, text: str, limit: int = 5) -> list[str]:
         """Return the slugs or aliases closest to ``text``."""
         close = await self._close_names(text, limit)
-        if len(close) < limit:
-            hits = await self.store.search(text, limit) if text.strip() else []
+        words = _content_words(text)
+        if len(close) < limit and words:
+            hits = await self.store.search(" ".join(words), limit, fallback=False)
             close += [h.slug for h in hits if h.slug not in close]
         return close[:limit]
 
@@ -486,6 +522,40 @@ async def open_service(
         yield BriefingService(store, clock=clock, fetcher=fetcher or Fetcher(fetch_allow_hosts))
     finally:
         await store.close()
+
+
+def _content_words(text: str) -> list[str]:
+    """The words of a query worth searching for: no stop words, no one-letter words."""
+    words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 1 and w not in STOPWORDS]
+    return list(dict.fromkeys(words))
+
+
+def _clear_winner(hits: list[SearchHit]) -> bool:
+    """One hit, or a top hit that scores well above the next."""
+    return len(hits) == 1 or (len(hits) > 1 and hits[0].score >= 1.5 * hits[1].score > 0)
+
+
+def _one_close(ref: str, names: list[str]) -> str | None:
+    """The one slug or alias ``ref`` is a misspelling of (very close, and clearly closer than any other)."""
+    if len(ref) < 4:
+        return None
+    scored = sorted(((difflib.SequenceMatcher(None, ref, n).ratio(), n) for n in names), reverse=True)
+    if scored and scored[0][0] >= 0.88 and (len(scored) == 1 or scored[1][0] < scored[0][0] - 0.05):
+        return scored[0][1]
+    return None
+
+
+def _respell(words: list[str], vocabulary: set[str]) -> list[str]:
+    """Replace each word the stories never use by the closest word they do use (typos such as 'japn')."""
+    known = sorted(vocabulary)
+    fixed: list[str] = []
+    for word in words:
+        if word in vocabulary or len(word) < 4:
+            fixed.append(word)
+            continue
+        close = difflib.get_close_matches(word, known, n=1, cutoff=0.8)
+        fixed.append(close[0] if close else word)
+    return fixed
 
 
 def _stamp_facts(facts: KeyFacts, article_id: int) -> KeyFacts:

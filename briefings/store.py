@@ -267,6 +267,11 @@ class Store:
         rows = await self._all("SELECT slug FROM stories UNION ALL SELECT alias FROM aliases")
         return [r[0] for r in rows]
 
+    async def name_words(self) -> set[str]:
+        """Return every word of the stories' slugs, aliases and titles (lowercase), for spelling suggestions."""
+        rows = await self._all("SELECT slug || ' ' || title FROM stories UNION ALL SELECT alias FROM aliases")
+        return {w for (text,) in rows for w in _FTS_WORD.findall(text.lower().replace("-", " ")) if len(w) > 1}
+
     async def aliases_of(self, story_id: int) -> list[str]:
         """Return a story's aliases, sorted."""
         rows = await self._all("SELECT alias FROM aliases WHERE story_id = ? ORDER BY alias", (story_id,))

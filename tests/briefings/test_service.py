@@ -221,3 +221,46 @@ async def test_story_changed_between_read_and_lock_is_rebuilt_under_the_lock(
     await svc.add_text(FOLLOW_UP, actor=ADMIN, story=SEED_SLUG)
     brief = await svc.brief(SEED_SLUG)
     assert brief.article_count == 3 and len(brief.sources) == 3
+
+
+TULSA = [
+    "Tulsa city council approves new budget\nThe Tulsa city council approved a new budget on Monday after a long "
+    "debate about road repairs, parks and the police department. Council members said the vote was close.",
+    "Storm knocks out power across Tulsa suburbs\nA line of storms knocked out power to thousands of homes in the "
+    "suburbs overnight, utility officials said. Crews worked through the morning to restore service in Tulsa.",
+    "Tulsa museum opens exhibit on Route 66 history\nA museum opened an exhibit on the history of Route 66 on "
+    "Saturday, with old signs, cars and photographs. Curators said visitors came from across Oklahoma to Tulsa.",
+]
+
+DURST = (
+    "Robert Durst arrested in New Orleans on murder warrant\nReal estate heir Robert Durst was arrested in New "
+    "Orleans on a murder warrant from Los Angeles, officials said, on the eve of the final episode of a documentary "
+    "series about his life. Durst has long been suspected in the disappearance of his first wife."
+)
+
+
+async def test_unrelated_words_match_nothing(seeded_service: BriefingService) -> None:
+    for words in ("the weather in paris", "no-such-story-zzz", "the of and"):
+        with pytest.raises(NotFound) as err:
+            await seeded_service.find(words)
+        assert err.value.message.startswith("No story matches")
+        assert err.value.suggestions == [] and err.value.hints == ("list", "search")
+
+
+async def test_typos_are_resolved_and_said(seeded_service: BriefingService) -> None:
+    await seeded_service.add_text(DURST, actor=ADMIN)
+    for typo in ("japan-us-talkz", "japn", "JAPN talks"):
+        found = await seeded_service.lookup(typo)
+        assert found.brief.story.slug == SEED_SLUG and not found.exact, typo
+    found = await seeded_service.lookup("dursst")
+    assert "durst" in found.brief.story.slug and not found.exact
+    assert (await seeded_service.lookup(SEED_SLUG)).exact
+
+
+async def test_an_ambiguous_word_lists_the_stories_it_matches(seeded_service: BriefingService) -> None:
+    slugs = [(await seeded_service.add_text(t, actor=ADMIN)).story.slug for t in TULSA]
+    assert len(set(slugs)) == 3
+    with pytest.raises(NotFound) as err:
+        await seeded_service.find("tulsa")
+    assert err.value.message == "'tulsa' matches 3 stories."
+    assert sorted(err.value.suggestions) == sorted(slugs)
