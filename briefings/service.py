@@ -38,7 +38,7 @@ from briefings.models import (
     StorySummary,
 )
 from briefings.scheduler import compose_from_store
-from briefings.slugs import close_matches, slugify, validate_slug
+from briefings.slugs import close_matches, normalize_name, slugify, validate_slug
 from briefings.store import Store, StoredArticle, StoryRow
 from briefings.textutil import STOPWORDS, canonical_url, content_hash, cosine, shorten, terms
 
@@ -587,7 +587,7 @@ def _when(value: str | None) -> datetime | None:
 
 
 def _norm_ref(ref: str | None) -> str:
-    return (ref or "").strip().lower()
+    return normalize_name(ref)
 
 
 def _require_admin(actor: Actor, what: str) -> None:

@@ -61,6 +61,14 @@ _STOP = frozenset(
 )
 
 
+def normalize_name(text: str | None) -> str:
+    """Normalise a story name as typed: lowercase; spaces, underscores and runs of hyphens become one hyphen;
+    no hyphen at either end ("Japan_US--Talks-" -> "japan-us-talks"). Other characters are left for
+    ``validate_slug`` to refuse."""
+    name = re.sub(r"[\s_]+", "-", (text or "").strip().lower())
+    return re.sub(r"-{2,}", "-", name).strip("-")
+
+
 def validate_slug(slug: str, what: str = "slug") -> str:
     """Return ``slug`` if it is a valid story slug, else raise InvalidInput saying why."""
     if not SLUG_RE.match(slug or ""):

@@ -96,7 +96,7 @@ async def test_oversized_text_is_refused(service: BriefingService) -> None:
     assert await service.list_stories() == []
 
 
-@pytest.mark.parametrize("slug", ["Bad Slug", "a" * 65, "123", "list", "ünïcode", ""])
+@pytest.mark.parametrize("slug", ["bad/slug", "--", "a" * 65, "123", "list", "ünïcode", ""])
 async def test_invalid_story_slugs_are_refused(service: BriefingService, slug: str) -> None:
     with pytest.raises(InvalidInput):
         await service.add_text(OTHER, actor=ADMIN, story=slug or " ")
@@ -264,3 +264,13 @@ async def test_an_ambiguous_word_lists_the_stories_it_matches(seeded_service: Br
         await seeded_service.find("tulsa")
     assert err.value.message == "'tulsa' matches 3 stories."
     assert sorted(err.value.suggestions) == sorted(slugs)
+
+
+async def test_story_names_are_normalised_the_same_way_everywhere(service: BriefingService) -> None:
+    result = await service.add_text(OTHER, actor=ADMIN, story="Heat_Wave--Europe-")
+    assert result.story.slug == "heat-wave-europe"
+    assert (await service.lookup("HEAT wave europe")).exact
+    await service.alias("heat-wave-europe", " Euro  Heat ", actor=ADMIN)
+    assert (await service.brief("euro-heat")).story.slug == "heat-wave-europe"
+    ref = await service.rename("heat-wave-europe", "-Europe-Heatwave-", actor=ADMIN)
+    assert ref.slug == "europe-heatwave"
