@@ -9,17 +9,25 @@ import json
 import logging
 import sys
 import tempfile
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
+from adapters.console.render import render_error
 from briefings.errors import BriefingError, InvalidInput
 from briefings.models import Actor
+
+if TYPE_CHECKING:
+    from briefings.service import BriefingService
 
 log = logging.getLogger(__name__)
 
 DEMO_SLUG = "japan-us-talks"
+LONG_RUNNING = frozenset({"slack", "discord"})
 
 
 def _console():
@@ -47,12 +55,27 @@ def _settings(args: argparse.Namespace):
     return load_settings(db=getattr(args, "db", None))
 
 
-def open_for(args: argparse.Namespace, db: str | None = None):
-    """Open the service on the database the arguments and settings name."""
+@asynccontextmanager
+async def open_for(
+    args: argparse.Namespace, db: str | None = None, *, create: bool = True
+) -> AsyncIterator[BriefingService]:
+    """Open the service on the database the arguments and settings name (read commands pass ``create=False``).
+
+    A database this command created is removed again if the command fails: a failed first command leaves nothing.
+    """
     from briefings.service import open_service
 
     settings = _settings(args)
-    return open_service(db or settings.db, fetch_allow_hosts=settings.fetch_allow_hosts)
+    path = db or settings.db
+    existed = path == ":memory:" or Path(path).exists()  # noqa: ASYNC240 - one stat per command
+    try:
+        async with open_service(path, fetch_allow_hosts=settings.fetch_allow_hosts, create=create) as service:
+            yield service
+    except BaseException:
+        if not existed:
+            for leftover in (path, f"{path}-wal", f"{path}-shm"):
+                Path(leftover).unlink(missing_ok=True)  # noqa: ASYNC240
+        raise
 
 
 # ----- commands -------------------------------------------------------------------------------------
@@ -82,20 +105,25 @@ async def cmd_add(args: argparse.Namespace) -> int:
     """Add an article from a file, stdin or a URL."""
     from adapters.console.render import render_add_result
     from briefings.ingest import article_from_bytes, parse_published, read_file
+    from briefings.slugs import normalize_name, validate_slug
 
+    if args.story is not None:
+        validate_slug(normalize_name(args.story), "story name")
     published = parse_published(args.published) if args.published else None
     meta = {"title": args.title, "url": args.url, "published": published}
-    async with open_for(args) as service:
-        source: str = args.source
-        if source.startswith(("http://", "https://")) or "://" in source:
-            if args.title or args.published:
-                _err("--title and --published are taken from the page when adding a URL; ignoring them.")
+    source: str = args.source
+    article = None
+    if source.startswith(("http://", "https://")) or "://" in source:
+        if args.title or args.published:
+            _err("--title and --published are taken from the page when adding a URL; ignoring them.")
+    elif source == "-":
+        article = article_from_bytes(sys.stdin.buffer.read(), "stdin", kind=args.kind or "txt", **meta)
+    else:
+        article = read_file(source, kind=args.kind, **meta)
+    async with open_for(args) as service:  # opened (or created) only once the input is known to be good
+        if article is None:
             result = await service.add_url(source, actor=console_actor(), story=args.story)
         else:
-            if source == "-":
-                article = article_from_bytes(sys.stdin.buffer.read(), "stdin", kind=args.kind or "txt", **meta)
-            else:
-                article = read_file(source, kind=args.kind, **meta)
             result = await service.add_article(article, actor=console_actor(), story=args.story)
     print(render_add_result(result))
     print(f"story: {result.story.slug}\narticle: {result.article_id}")
@@ -106,8 +134,13 @@ async def cmd_brief(args: argparse.Namespace) -> int:
     """Print a story's brief."""
     from adapters.console.render import render_brief
 
-    async with open_for(args) as service:
-        brief = await service.find(" ".join(args.story))
+    query = " ".join(args.story)
+    async with open_for(args, create=False) as service:
+        found = await service.lookup(query)
+    brief = found.brief
+    if not found.exact:  # said on its own line; on stderr when stdout is JSON
+        note = f"Showing `{brief.story.slug}` for '{query}'."
+        print(note, file=sys.stderr if args.format == "json" else sys.stdout)
     if args.format == "json":
         print(brief.model_dump_json(indent=2))
     else:
@@ -117,28 +150,34 @@ async def cmd_brief(args: argparse.Namespace) -> int:
 
 async def cmd_stories(args: argparse.Namespace) -> int:
     """List stories, most recently updated first."""
-    from adapters.console.render import render_story_list
+    from adapters.console.listing import render_story_page
 
-    async with open_for(args) as service:
-        stories = await service.list_stories(limit=args.limit)
+    if args.limit < 1:
+        raise InvalidInput("--limit must be at least 1.")
+    if args.page is not None and args.page < 1:
+        raise InvalidInput("--page starts at 1.")
+    offset = (args.page - 1) * args.limit if args.page is not None else args.offset
+    async with open_for(args, create=False) as service:
+        stories = await service.list_stories(limit=args.limit, offset=offset)
+        total = await service.story_count()
     if args.format == "json":
         print(json.dumps([s.model_dump(mode="json") for s in stories], indent=2))
     else:
-        _console().print(render_story_list(stories))
+        print(render_story_page(stories, offset=offset, total=total, page_size=args.limit))
     return 0
 
 
 async def cmd_search(args: argparse.Namespace) -> int:
     """Full-text search over stories and articles."""
-    from adapters.console.render import render_search
+    from adapters.console.listing import render_hits
 
     words = " ".join(args.words)
-    async with open_for(args) as service:
+    async with open_for(args, create=False) as service:
         hits = await service.search(words, limit=args.limit)
     if args.format == "json":
         print(json.dumps([h.model_dump(mode="json") for h in hits], indent=2))
     else:
-        _console().print(render_search(hits, words))
+        print(render_hits(hits, words))
     return 0 if hits else 1
 
 
@@ -146,7 +185,7 @@ async def cmd_remove(args: argparse.Namespace) -> int:
     """Remove a story or one article."""
     from adapters.console.render import render_remove_result
 
-    async with open_for(args) as service:
+    async with open_for(args, create=False) as service:
         result = await service.remove(args.target, actor=console_actor())
     print(render_remove_result(result))
     return 0
@@ -154,7 +193,7 @@ async def cmd_remove(args: argparse.Namespace) -> int:
 
 async def cmd_rename(args: argparse.Namespace) -> int:
     """Rename a story's slug."""
-    async with open_for(args) as service:
+    async with open_for(args, create=False) as service:
         ref = await service.rename(args.old, args.new, actor=console_actor())
     print(f"Renamed {args.old} to {ref.slug}; '{args.old}' still works as an alias.")
     return 0
@@ -162,7 +201,7 @@ async def cmd_rename(args: argparse.Namespace) -> int:
 
 async def cmd_alias(args: argparse.Namespace) -> int:
     """Add an alias to a story."""
-    async with open_for(args) as service:
+    async with open_for(args, create=False) as service:
         ref = await service.alias(args.story, args.alias, actor=console_actor())
     print(f"'{args.alias}' now opens story {ref.slug}.")
     return 0
@@ -170,7 +209,7 @@ async def cmd_alias(args: argparse.Namespace) -> int:
 
 async def cmd_log(args: argparse.Namespace) -> int:
     """Show the admin log."""
-    async with open_for(args) as service:
+    async with open_for(args, create=False) as service:
         entries = await service.admin_log(limit=args.limit)
     for e in entries:
         print(f"{e.at.isoformat()}  {e.actor}  {e.action}  {e.target}  {e.detail}")
@@ -264,6 +303,40 @@ async def cmd_facts(args: argparse.Namespace) -> int:
 
 # ----- parser ---------------------------------------------------------------------------------------
 
+SLUG_RULES = (
+    "Story names are normalised: lowercase, spaces and underscores become hyphens, repeated hyphens become one "
+    "and end hyphens are dropped; then 1 to 64 letters a-z, digits and hyphens, with at least one letter, and not "
+    "a command word such as 'list' (anything else is refused)."
+)
+EXIT_CODES = {
+    0: "done",
+    1: "nothing found (search), or some JSON lines failed (--jsonl), or a digest could not be delivered",
+    2: "bad input or usage (text, file, slug, time, zone, option)",
+    3: "no such story, article or digest",
+    4: "the name is taken",
+    5: "not allowed (admins only)",
+    6: "the URL could not be fetched or was refused",
+    7: "the database cannot be used (missing, not Briefbot's, newer, unreachable or busy)",
+    8: "the database is read-only",
+    130: "interrupted",
+}
+
+
+def exit_codes_help(*codes: int) -> str:
+    """Return the 'exit codes' paragraph of a command's --help."""
+    shown = sorted({*codes, 130})
+    return "exit codes:\n" + "\n".join(f"  {c:>3}  {EXIT_CODES[c]}" for c in shown)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("briefbot")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every subcommand."""
@@ -277,57 +350,99 @@ def build_parser() -> argparse.ArgumentParser:
         prog="briefbot",
         parents=[common],
         description="News briefings: stories, summaries and key-fact cards, in the terminal, Slack and Discord.",
+        epilog=exit_codes_help(0, 2, 3, 7, 8),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, func, help_: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, parents=[common], help=help_, description=help_)
+    def add(name: str, func, help_: str, exits: tuple[int, ...], more: str = "") -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            name,
+            parents=[common],
+            help=help_,
+            description=help_ + (f"\n\n{more}" if more else ""),
+            epilog=exit_codes_help(*exits),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         p.set_defaults(func=func)
         return p
 
-    add("demo", cmd_demo, "show the bundled sample story's brief (no set-up, throwaway database)")
+    add("demo", cmd_demo, "show the bundled sample story's brief (no set-up, throwaway database)", (0, 7))
 
-    p = add("add", cmd_add, "add an article from a file (.txt .md .html .json), - for stdin, or a URL")
+    p = add(
+        "add",
+        cmd_add,
+        "add an article from a file (.txt .md .html .json), - for stdin, or a URL",
+        (0, 2, 3, 5, 6, 7, 8),
+        "Without --story it joins the clearly most similar recent story, or starts a new one. " + SLUG_RULES,
+    )
     p.add_argument("source", metavar="SOURCE")
     p.add_argument("--story", metavar="SLUG", help="join (or create) this story instead of matching one")
-    p.add_argument("--title", help="the article's title (default: its first line)")
-    p.add_argument("--url", help="the article's original link")
-    p.add_argument("--published", metavar="DATE", help="publication date, YYYY-MM-DD or ISO 8601")
+    p.add_argument("--title", help="the article's title (default: its first line if it reads as a headline)")
+    p.add_argument("--url", help="the article's original link (http or https)")
+    p.add_argument("--published", metavar="DATE", help="publication date, YYYY-MM-DD or ISO 8601 (not in the future)")
     p.add_argument("--kind", choices=["txt", "md", "html", "json"], help="treat the input as this kind")
 
-    p = add("brief", cmd_brief, "print a story's brief")
+    p = add(
+        "brief",
+        cmd_brief,
+        "print a story's brief",
+        (0, 2, 3, 7),
+        "SLUG is a slug, an alias, or words only one story has; a misspelling that clearly means one story opens "
+        "it, with a line saying so.",
+    )
     p.add_argument("story", nargs="+", metavar="SLUG")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="json: the whole brief as JSON")
+
+    p = add(
+        "stories",
+        cmd_stories,
+        "list stories, most recently updated first, a page at a time",
+        (0, 2, 7),
+        "Slugs are printed in full whatever the terminal width. --format json prints the page as a JSON array of "
+        '{"slug","title","tldr","aliases","article_count","created_at","updated_at"}.',
+    )
+    p.add_argument("--limit", type=int, default=20, help="stories per page (default 20, at most 1000)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--page", type=int, help="page number, from 1")
+    where.add_argument("--offset", type=int, default=0, help="skip this many stories first")
     p.add_argument("--format", choices=["text", "json"], default="text")
 
-    p = add("stories", cmd_stories, "list stories, most recently updated first")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--format", choices=["text", "json"], default="text")
-
-    p = add("search", cmd_search, "search stories and articles")
+    p = add(
+        "search",
+        cmd_search,
+        "search stories and articles",
+        (0, 1, 2, 7),
+        '--format json prints a JSON array of {"slug","title","snippet","score","updated_at"}. Exit 1: nothing '
+        "matched.",
+    )
     p.add_argument("words", nargs="+")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--format", choices=["text", "json"], default="text")
 
-    p = add("remove", cmd_remove, "remove a story (by slug or alias) or one article (by id)")
+    p = add("remove", cmd_remove, "remove a story (by slug or alias) or one article (by id)", (0, 3, 7, 8))
     p.add_argument("target", metavar="SLUG|ARTICLE_ID")
 
-    p = add("rename", cmd_rename, "give a story a new slug (the old one stays as an alias)")
+    p = add(
+        "rename", cmd_rename, "give a story a new slug (the old one stays as an alias)", (0, 2, 3, 4, 7, 8), SLUG_RULES
+    )
     p.add_argument("old")
     p.add_argument("new")
 
-    p = add("alias", cmd_alias, "add another name that opens a story")
+    p = add("alias", cmd_alias, "add another name that opens a story", (0, 2, 3, 4, 7, 8), SLUG_RULES)
     p.add_argument("story", metavar="SLUG")
     p.add_argument("alias", metavar="ALIAS")
 
-    p = add("log", cmd_log, "show the admin log (who added, removed, renamed what)")
+    p = add("log", cmd_log, "show the admin log (who added, removed, renamed what)", (0, 7))
     p.add_argument("--limit", type=int, default=50)
 
-    p = add("summarize", cmd_summarize, "summarise a text (or JSON Lines with --jsonl)")
+    p = add("summarize", cmd_summarize, "summarise a text (or JSON Lines with --jsonl)", (0, 1, 2))
     p.add_argument("source", nargs="?", metavar="FILE|-")
     p.add_argument("--sentences", "-n", type=int, default=3)
     p.add_argument("--jsonl", action="store_true", help='input lines {"id","text","title"?}; output {"id","summary"}')
 
-    p = add("facts", cmd_facts, "extract the key-fact card of a text (or JSON Lines with --jsonl)")
+    p = add("facts", cmd_facts, "extract the key-fact card of a text (or JSON Lines with --jsonl)", (0, 1, 2))
     p.add_argument("source", nargs="?", metavar="FILE|-")
     p.add_argument("--jsonl", action="store_true", help='input lines {"id","text",...}; output {"id","facts"}')
     p.add_argument("--published", metavar="DATE", help="publication date, to resolve dates against")
@@ -349,22 +464,44 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the process exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    try:
+        level = _log_level(args)
+    except ValidationError as exc:
+        _err(f"a setting is not valid: {_first_problem(exc)}")
+        return 2
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(level)
     func: Callable[[argparse.Namespace], Coroutine[Any, Any, int]] = args.func
     try:
         return asyncio.run(func(args))
     except BriefingError as exc:
-        _err(exc.message)
+        _err(render_error(exc))
         return exc.exit_code
+    except ValidationError as exc:
+        _err(f"a setting is not valid: {_first_problem(exc)}")
+        return 2
     except KeyboardInterrupt:
         _err("interrupted.")
         return 130
     except BrokenPipeError:
         return 0
 
+
+def _log_level(args: argparse.Namespace) -> int:
+    """-v wins; then BRIEFBOT_LOG_LEVEL; else INFO for the platform processes and WARNING for one-shot commands."""
+    if getattr(args, "verbose", False):
+        return logging.DEBUG
+    configured = _settings(args).log_level
+    if configured:
+        return logging.getLevelNamesMapping()[configured]
+    return logging.INFO if args.command in LONG_RUNNING else logging.WARNING
+
+
+def _first_problem(exc: ValidationError) -> str:
+    """The first problem pydantic found in the settings, in one line."""
+    error = exc.errors()[0]
+    where = ".".join(str(p) for p in error.get("loc", ())) or "settings"
+    return f"{where}: {error.get('msg', 'invalid')}"
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -24,7 +24,10 @@ class Settings(BaseSettings):
     digest_grace: timedelta = Field(
         timedelta(hours=6), validation_alias=AliasChoices("BRIEFBOT_DIGEST_GRACE", "digest_grace")
     )
-    log_level: str = Field("INFO", validation_alias=AliasChoices("BRIEFBOT_LOG_LEVEL", "log_level"))
+    # None: INFO for the long-running platform processes, WARNING for one-shot commands
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] | None = Field(
+        None, validation_alias=AliasChoices("BRIEFBOT_LOG_LEVEL", "log_level")
+    )
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
     slack_signing_secret: SecretStr | None = Field(
@@ -41,6 +44,11 @@ class Settings(BaseSettings):
     discord_application_id: str | None = Field(
         None, validation_alias=AliasChoices("DISCORD_APPLICATION_ID", "discord_application_id")
     )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.strip().upper() or None if isinstance(value, str) else value
 
     @field_validator("admins", mode="before")
     @classmethod

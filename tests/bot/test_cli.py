@@ -1,15 +1,19 @@
-"""End-to-end runs of the `briefbot` CLI in subprocesses, on temporary databases."""
+"""The `briefbot` CLI: most runs in-process through ``bot.cli.main``; a few real subprocesses as a user runs it."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from bot.cli import build_parser, main
 from briefings.testing import seed_text
 
 OTHER = """Heatwave grips southern Europe as wildfires spread in Greece
@@ -18,39 +22,93 @@ Authorities evacuated several villages and closed the Acropolis to tourists duri
 """
 
 
-def run(*args: str, db: Path | None = None, stdin: str | None = None, env: dict | None = None):
-    """Run the CLI as a user would and return the completed process."""
-    full_env = {**os.environ, "COLUMNS": "120", **(env or {})}
+@dataclass
+class Ran:
+    """What one CLI run printed and returned."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Run = Callable[..., Ran]
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Run:
+    """Run ``briefbot ARGS`` in this process, as a user would type it; return its exit code and output."""
+    monkeypatch.chdir(tmp_path)  # no stray .env or ./briefbot.db
+    monkeypatch.delenv("BRIEFBOT_DB", raising=False)
+
+    def invoke(*args: str, db: Path | None = None, stdin: str | None = None, env: dict | None = None) -> Ran:
+        with monkeypatch.context() as m:
+            if db is not None:
+                m.setenv("BRIEFBOT_DB", str(db))
+            for key, value in (env or {}).items():
+                m.setenv(key, value)
+            m.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((stdin or "").encode("utf-8")), encoding="utf-8"))
+            capsys.readouterr()
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: --help, --version, usage errors
+                code = exc.code if isinstance(exc.code, int) else 2
+            out = capsys.readouterr()
+        return Ran(code, out.out, out.err)
+
+    return invoke
+
+
+def subprocess_run(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the CLI in a real process (for what only a process shows: start-up, pipes, the entry point)."""
+    full_env = {**os.environ, **(env or {})}
     full_env.pop("BRIEFBOT_DB", None)
-    if db is not None:
-        full_env["BRIEFBOT_DB"] = str(db)
+    full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
         capture_output=True,
         text=True,
         env=full_env,
+        cwd=cwd,
         timeout=120,
         check=False,
     )
 
 
+# ----- real processes ---------------------------------------------------------------------------------
+
+
 def test_demo_prints_the_seed_card(tmp_path: Path) -> None:
-    out = run("demo", env={"HOME": str(tmp_path)})
+    out = subprocess_run("demo", env={"HOME": str(tmp_path)}, cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    for needle in (
-        "Japan Cancels Key Security Talks",
-        "Shigeru Ishiba",
-        "Marco Rubio",
-        "July 20",
-        "3.5%",
-        "japan-us-talks",
-    ):
+    for needle in ("Japan Cancels Key Security Talks", "Shigeru Ishiba", "Marco Rubio", "July 20", "3.5%"):
         assert needle in out.stdout
+    assert "japan-us-talks" in out.stdout
     assert not list(tmp_path.glob("*.db"))
 
 
-def test_add_brief_list_search_rename_alias_remove(tmp_path: Path) -> None:
+def test_version() -> None:
+    out = subprocess_run("--version")
+    assert out.returncode == 0 and out.stdout.startswith("briefbot ")
+
+
+def test_piped_story_list_prints_whole_slugs(tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    long_story = "a-rather-long-story-name-that-a-narrow-terminal-would-cut-short"
+    for story, text in ((long_story, OTHER), ("japan-us-talks", seed_text())):
+        file = tmp_path / f"{story}.txt"
+        file.write_text(text, encoding="utf-8")
+        assert subprocess_run("add", str(file), "--story", story, env={"BRIEFBOT_DB": str(db)}).returncode == 0
+    out = subprocess_run("stories", env={"BRIEFBOT_DB": str(db), "COLUMNS": "40"})
+    assert out.returncode == 0, out.stderr
+    assert long_story in out.stdout.split() and "japan-us-talks" in out.stdout.split()
+    found = subprocess_run("search", "wildfires", env={"BRIEFBOT_DB": str(db), "COLUMNS": "40"})
+    assert long_story in found.stdout.split()
+
+
+# ----- in-process -----------------------------------------------------------------------------------------
+
+
+def test_add_brief_list_search_rename_alias_remove(run: Run, tmp_path: Path) -> None:
     db = tmp_path / "b.db"
     seed = tmp_path / "seed.txt"
     seed.write_text(seed_text(), encoding="utf-8")
@@ -70,7 +128,52 @@ def test_add_brief_list_search_rename_alias_remove(tmp_path: Path) -> None:
     assert run("alias", "japan-2plus2", "talks", db=db).returncode == 0
     assert json.loads(run("brief", "talks", "--format", "json", db=db).stdout)["story"]["slug"] == "japan-2plus2"
     assert run("remove", "japan-2plus2", db=db).returncode == 0
-    assert "add" in run("log", db=db).stdout
+    log = run("log", db=db).stdout
+    assert "add" in log and "rename" in log
+
+
+def test_a_typo_opens_the_story_and_says_so(run: Run, tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    assert run("add", "-", "--story", "japan-us-talks", db=db, stdin=seed_text()).returncode == 0
+    out = run("brief", "japan-us-talkz", db=db)
+    assert out.returncode == 0
+    assert out.stdout.splitlines()[0] == "Showing `japan-us-talks` for 'japan-us-talkz'."
+    as_json = run("brief", "japn", "--format", "json", db=db)
+    assert json.loads(as_json.stdout)["story"]["slug"] == "japan-us-talks"
+    assert "Showing `japan-us-talks` for 'japn'." in as_json.stderr
+    nothing = run("brief", "the", "weather", "in", "paris", db=db)
+    assert nothing.returncode == 3 and "No story matches 'the weather in paris'" in nothing.stderr
+    assert "briefbot stories" in nothing.stderr and "/brief" not in nothing.stderr
+
+
+def test_stories_pages_without_a_silent_cap(run: Run, tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    for i in range(5):
+        text = OTHER.replace("Heatwave", f"Heatwave {i}").replace("Athens", f"Athens district {i}")
+        assert run("add", "-", "--story", f"heat-{i}", db=db, stdin=text).returncode == 0
+    first = run("stories", "--limit", "2", db=db)
+    assert "Stories 1–2 of 5." in first.stdout and "--page 2 --limit 2" in first.stdout
+    third = run("stories", "--limit", "2", "--page", "3", db=db)
+    assert "heat-0" in third.stdout and "Stories 5–5 of 5." in third.stdout and "Next" not in third.stdout
+    offset = json.loads(run("stories", "--offset", "4", "--format", "json", db=db).stdout)
+    assert [s["slug"] for s in offset] == ["heat-0"]
+    assert len(json.loads(run("stories", "--limit", "500", "--format", "json", db=db).stdout)) == 5
+    too_many = run("stories", "--limit", "5000", db=db)
+    assert too_many.returncode == 2 and "1 to 1000" in too_many.stderr
+    assert run("stories", "--page", "0", db=db).returncode == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("brief", "japan-us-talks"), ("stories",), ("search", "japan"), ("log",), ("remove", "x"), ("alias", "a", "b")],
+)
+def test_read_commands_never_create_a_database(run: Run, tmp_path: Path, args: tuple[str, ...]) -> None:
+    db = tmp_path / "typo.db"
+    out = run(*args, db=db)
+    assert out.returncode == 7
+    assert f"There is no Briefbot database at {db} yet." in out.stderr
+    assert "briefbot add" in out.stderr and "Traceback" not in out.stderr
+    assert not db.exists()
 
 
 @pytest.mark.parametrize(
@@ -80,22 +183,31 @@ def test_add_brief_list_search_rename_alias_remove(tmp_path: Path) -> None:
         (("add", "-"), "   \n", 2, "empty"),
         (("add", "ftp://example.com/a"), None, 6, "Only http"),
         (("add", "http://127.0.0.1:9/a"), None, 6, "private or local"),
-        (("add", "-", "--story", "Not A Slug"), OTHER, 2, "not a valid story name"),
+        (("add", "-", "--story", "Not/A/Slug"), OTHER, 2, "not a valid story name"),
+        (("add", "-", "--story", "list"), OTHER, 2, "command word"),
         (("add", "-", "--published", "soon"), OTHER, 2, "not a date"),
-        (("brief", "japan-us-talk"), None, 3, "No story matches"),
-        (("remove", "77"), None, 3, "no article with id 77"),
-        (("rename", "nope", "other"), None, 3, "No story matches"),
+        (("brief", "japan-us-talk"), None, 7, "no Briefbot database"),
     ],
 )
-def test_bad_input_fails_politely_and_changes_nothing(tmp_path: Path, args, stdin, code, message) -> None:
+def test_bad_input_fails_politely_and_changes_nothing(run: Run, tmp_path: Path, args, stdin, code, message) -> None:
     db = tmp_path / "b.db"
     out = run(*args, db=db, stdin=stdin)
     assert out.returncode == code, (out.stdout, out.stderr)
     assert message in out.stderr and "Traceback" not in out.stderr
-    assert json.loads(run("stories", "--format", "json", db=db).stdout) == []
+    assert not db.exists()
 
 
-def test_binary_file_and_foreign_database(tmp_path: Path) -> None:
+def test_bad_input_on_an_existing_database_changes_nothing(run: Run, tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    assert run("add", "-", "--story", "japan-us-talks", db=db, stdin=seed_text()).returncode == 0
+    before = run("stories", "--format", "json", db=db).stdout
+    for args, code in ((("brief", "japan-us-tlk", "x"), 3), (("remove", "77"), 3), (("rename", "nope", "other"), 3)):
+        out = run(*args, db=db)
+        assert out.returncode == code and "Traceback" not in out.stderr, out.stderr
+    assert run("stories", "--format", "json", db=db).stdout == before
+
+
+def test_binary_file_and_foreign_database(run: Run, tmp_path: Path) -> None:
     binary = tmp_path / "x.txt"
     binary.write_bytes(b"\x00\x01\x02binary")
     out = run("add", str(binary), db=tmp_path / "b.db")
@@ -106,7 +218,7 @@ def test_binary_file_and_foreign_database(tmp_path: Path) -> None:
     assert out.returncode == 7 and "Briefbot database" in out.stderr
 
 
-def test_summarize_and_facts_jsonl(tmp_path: Path) -> None:
+def test_summarize_and_facts_jsonl(run: Run) -> None:
     lines = "\n".join(
         [
             json.dumps({"id": "a", "text": seed_text()}),
@@ -127,30 +239,38 @@ def test_summarize_and_facts_jsonl(tmp_path: Path) -> None:
     assert seed_text()[entity["start"] : entity["end"]] == entity["text"]
 
 
-def test_summarize_one_text_with_sentences(tmp_path: Path) -> None:
+def test_summarize_one_text_with_sentences(run: Run) -> None:
     out = run("summarize", "-", "--sentences", "2", stdin=seed_text())
     assert out.returncode == 0 and len(out.stdout.strip().splitlines()) == 2
 
 
-def test_digest_commands_end_to_end(tmp_path: Path) -> None:
-    db = tmp_path / "d.db"
-    seed = tmp_path / "seed.txt"
-    seed.write_text(seed_text(), encoding="utf-8")
-    out = run("digest", "set", "--platform", "slack", "--channel", "C1", "--at", "08:30", "--tz", "Asia/Tokyo", db=db)
-    assert out.returncode == 0, out.stderr
-    assert "#1 slack:C1 daily at 08:30 Asia/Tokyo" in out.stdout and "next run" in out.stdout
-    bad = run("digest", "set", "--platform", "slack", "--channel", "C1", "--at", "8h", "--tz", "Asia/Tokio", db=db)
-    assert bad.returncode == 2 and "not a time" in bad.stderr
-    bad = run("digest", "set", "--platform", "slack", "--channel", "C1", "--at", "08:00", "--tz", "Asia/Tokio", db=db)
-    assert bad.returncode == 2 and "Did you mean: Asia/Tokyo" in bad.stderr
-    assert run("add", str(seed), "--story", "japan-us-talks", db=db).returncode == 0
-    preview = run("digest", "preview", "1", db=db)
-    assert "japan-us-talks" in preview.stdout and "New story" in preview.stdout
-    listed = run("digest", "list", db=db)
-    assert "last delivery: never" in listed.stdout
-    due = run("digest", "run-due", "--now", "2025-06-21T00:00:00Z", db=db, env={"SLACK_BOT_TOKEN": ""})
-    assert due.returncode == 0 and "SLACK_BOT_TOKEN is not set" in due.stdout
-    bad = run("digest", "run-due", "--now", "tomorrow", db=db)
-    assert bad.returncode == 2 and "ISO 8601" in bad.stderr
-    assert run("digest", "off", "1", db=db).returncode == 0
-    assert "No digests" in run("digest", "list", db=db).stdout
+def _commands(parser) -> dict[str, object]:
+    """Every (sub)command parser by its full name, e.g. 'digest run-due'."""
+    import argparse
+
+    found: dict[str, object] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found[name] = sub
+                found.update({f"{name} {k}": v for k, v in _commands(sub).items()})
+    return found
+
+
+def test_every_command_documents_its_exit_codes() -> None:
+    commands = _commands(build_parser())
+    assert {"add", "brief", "stories", "search", "digest run-due"} <= set(commands)
+    for name, parser in commands.items():
+        if _commands(parser):  # a group such as `digest`: its leaves document their codes
+            continue
+        text = parser.format_help()  # type: ignore[attr-defined]
+        assert "exit codes:" in text and "  0  " in text, name
+
+
+def test_log_level_setting_is_applied(run: Run, tmp_path: Path) -> None:
+    import logging
+
+    assert run("stories", "--format", "json", db=tmp_path / "x.db", env={"BRIEFBOT_LOG_LEVEL": "error"}).returncode
+    assert logging.getLogger().level == logging.ERROR
+    bad = run("stories", env={"BRIEFBOT_LOG_LEVEL": "loud"})
+    assert bad.returncode == 2 and "BRIEFBOT_LOG_LEVEL" in bad.stderr
