@@ -82,6 +82,11 @@ def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def _at(value: str) -> datetime:
+    """A timestamp column that is never NULL."""
+    return datetime.fromisoformat(value)
+
+
 def fts_query(words: str, any_word: bool = False) -> str | None:
     """Turn user words into a safe FTS5 query (every word quoted; AND by default, OR if asked)."""
     tokens = [t for t in _FTS_WORD.findall(words.lower()) if t]
@@ -225,10 +230,11 @@ class Store:
         finally:
             self._readers.put_nowait(reader)
 
-    async def _one(self, sql: str, params: Iterable | dict = ()) -> sqlite3.Row | tuple | None:
+    async def _one(self, sql: str, params: Iterable | dict = ()) -> tuple | None:
         async with self._reading() as conn:
             cur = await conn.execute(sql, params if isinstance(params, dict) else tuple(params))
-            return await cur.fetchone()
+            row = await cur.fetchone()
+            return tuple(row) if row is not None else None
 
     async def _all(self, sql: str, params: Iterable | dict = ()) -> list:
         async with self._reading() as conn:
@@ -241,7 +247,7 @@ class Store:
 
     @staticmethod
     def _story(row: tuple) -> StoryRow:
-        return StoryRow(row[0], row[1], row[2], _dt(row[3]), _dt(row[4]), row[5])
+        return StoryRow(row[0], row[1], row[2], _at(row[3]), _at(row[4]), row[5])
 
     async def story_by_ref(self, ref: str) -> StoryRow | None:
         """Find a story by slug or alias."""
@@ -296,8 +302,8 @@ class Store:
             tldr=r[2] or "",
             aliases=sorted((r[3] or "").split()),
             article_count=r[4],
-            created_at=_dt(r[5]),
-            updated_at=_dt(r[6]),
+            created_at=_at(r[5]),
+            updated_at=_at(r[6]),
         )
 
     async def complete(self, prefix: str, limit: int) -> list[StorySummary]:
@@ -345,7 +351,7 @@ class Store:
             )
             if rows:
                 return [
-                    SearchHit(slug=r[0], title=r[1], snippet=r[2] or "", score=round(-r[3], 4), updated_at=_dt(r[4]))
+                    SearchHit(slug=r[0], title=r[1], snippet=r[2] or "", score=round(-r[3], 4), updated_at=_at(r[4]))
                     for r in rows
                 ]
         return []
@@ -381,7 +387,7 @@ class Store:
             url=row[4],
             outlet=row[5],
             published=_dt(row[6]),
-            added_at=_dt(row[7]),
+            added_at=_at(row[7]),
         )
         return StoredArticle(article, KeyFacts.model_validate_json(row[8]))
 
@@ -533,7 +539,7 @@ class Store:
         rows = await self._all(
             "SELECT id, at, actor, action, target, detail FROM admin_log ORDER BY id DESC LIMIT ?", (limit,)
         )
-        return [AdminAction(id=r[0], at=_dt(r[1]), actor=r[2], action=r[3], target=r[4], detail=r[5]) for r in rows]
+        return [AdminAction(id=r[0], at=_at(r[1]), actor=r[2], action=r[3], target=r[4], detail=r[5]) for r in rows]
 
     # ----- digests ----------------------------------------------------------------------------------
 
@@ -556,7 +562,7 @@ class Store:
             enabled=bool(r[8]),
             disabled_reason=r[9],
             created_by=r[10],
-            created_at=_dt(r[11]),
+            created_at=_at(r[11]),
         )
 
     async def insert_digest(self, sub: DigestSubscription) -> int | None:

@@ -6,7 +6,7 @@ import bisect
 import re
 from datetime import datetime
 
-from briefings.models import Entity, Fact, KeyFacts
+from briefings.models import Entity, Fact, FactKind, KeyFacts
 
 from .dates import EVENT_NOUNS, FoundDate, find_dates
 from .doc import Doc, build_doc
@@ -73,7 +73,7 @@ def _is_dateline(doc: Doc, e: Entity) -> bool:
     return at_line_start and (after[:1] in (":", ")") or after.strip()[:2] in ("--", "—"))
 
 
-def _entity_facts(doc: Doc, kind: str, people: list[Person], article_id: int | None) -> list[Fact]:
+def _entity_facts(doc: Doc, kind: FactKind, people: list[Person], article_id: int | None) -> list[Fact]:
     """Return organisation or place facts: deduplicated, most salient first."""
     person_words: set[str] = set()
     person_spans: list[tuple[int, int]] = []

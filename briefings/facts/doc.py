@@ -231,10 +231,10 @@ def build_doc(text: str, needs_pos: re.Pattern[str] = NEEDS_POS) -> Doc:
         last = bisect.bisect_left(starts, s.end)
         sents.append(Sent(s.text, s.start, s.end, s.index, s.is_heading, first, last))
     tags = [""] * len(raw)
-    for s in sents:
-        ws = [w for w, _, _ in raw[s.first : s.last]]
+    for sent in sents:
+        ws = [w for w, _, _ in raw[sent.first : sent.last]]
         stat: list[str] | None = None
-        if pos_tag is not None and not s.is_heading and ws and needs_pos.search(s.text):
+        if pos_tag is not None and not sent.is_heading and ws and needs_pos.search(sent.text):
             try:
                 stat = pos_tag(ws)
             except (TypeError, ValueError, KeyError, IndexError) as exc:  # an incompatible tagger
@@ -242,11 +242,11 @@ def build_doc(text: str, needs_pos: re.Pattern[str] = NEEDS_POS) -> Doc:
                 pos_tag = None
             if stat is not None and len(stat) != len(ws):
                 stat = None
-            s.tagged = stat is not None
+            sent.tagged = stat is not None
         for k, w in enumerate(ws):
             first = k == 0
-            prev = tags[s.first + k - 1] if k else ""
-            tags[s.first + k] = fix_pos(w, stat[k], first) if stat else guess_pos(w, first, prev)
+            prev = tags[sent.first + k - 1] if k else ""
+            tags[sent.first + k] = fix_pos(w, stat[k], first) if stat else guess_pos(w, first, prev)
     for i, t in enumerate(tags):
         if not t:  # tokens outside every sentence (should not happen)
             tags[i] = guess_pos(raw[i][0], False)

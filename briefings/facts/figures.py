@@ -289,9 +289,9 @@ def _detail(doc: Doc, sent: Sent, first: int, last: int, kind: str) -> str | Non
     if kind == "count":
         # "300 troops were deployed to Poland", "killed 15 people"
         a, b = clause_bounds(doc, sent, first, last)
-        after = [i for i in range(last, b)]
-        if after and toks[after[0]].pos.startswith(("VB", "MD")):
-            text = trim_words(doc, after, 8)
+        following = list(range(last, b))
+        if following and toks[following[0]].pos.startswith(("VB", "MD")):
+            text = trim_words(doc, following, 8)
             if text:
                 return text
         if k >= sent.first and toks[k].pos.startswith("VB"):
