@@ -1,9 +1,14 @@
-"""The `/brief` text grammar, shared by every platform so a command means the same everywhere."""
+"""The `/brief` text grammar and the face-neutral help: what each action does, never how a face spells it.
+
+Help entries name an action, its arguments (with example values) and a description; each face (Slack,
+Discord, the console) builds its own usage lines from them. Parse errors are :class:`UsageError`, which
+name the actions whose usage would help, so each face can show its own syntax.
+"""
 
 from __future__ import annotations
 
 import shlex
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel
 
@@ -12,6 +17,27 @@ from briefings.errors import InvalidInput
 CommandName = Literal[
     "show", "list", "search", "help", "add", "remove", "rename", "alias", "digest", "sources", "facts"
 ]
+
+# Every action a user can take, named without any face's syntax.
+HelpAction = Literal[
+    "show",
+    "list",
+    "search",
+    "sources",
+    "facts",
+    "help",
+    "add_url",
+    "add_form",
+    "remove",
+    "rename",
+    "alias",
+    "digest_on",
+    "digest_off",
+    "digest_status",
+    "digest_preview",
+]
+HELP_ACTIONS: tuple[HelpAction, ...] = get_args(HelpAction)
+DIGEST_ACTIONS: tuple[HelpAction, ...] = ("digest_on", "digest_off", "digest_status", "digest_preview")
 
 
 class Command(BaseModel):
@@ -22,107 +48,122 @@ class Command(BaseModel):
     rest: str = ""
 
 
-class HelpEntry(BaseModel):
-    """One line of `/brief help`."""
+class HelpArg(BaseModel):
+    """One argument of an action: its name, whether it is required, and an example value."""
 
-    usage: str
-    example: str
+    name: str
+    required: bool = True
+    example: str | None = None
+
+
+class HelpEntry(BaseModel):
+    """One action of the help, face-neutral: each face builds the usage line in its own syntax."""
+
+    action: HelpAction
     description: str
+    args: list[HelpArg] = []
     admin: bool = False
 
 
+class UsageError(InvalidInput):
+    """A command was given the wrong words; ``actions`` name the usages to show (each face words them)."""
+
+    def __init__(self, message: str, actions: tuple[HelpAction, ...]) -> None:
+        super().__init__(message)
+        self.actions: tuple[HelpAction, ...] = tuple(actions)
+
+
+_STORY = HelpArg(name="story", example="japan-us-talks")
 _HELP: tuple[HelpEntry, ...] = (
+    HelpEntry(action="show", args=[_STORY], description="Show a story's brief (a slug, an alias or words to search)."),
+    HelpEntry(action="list", description="List the latest stories."),
     HelpEntry(
-        usage="/brief STORY",
-        example="/brief japan-us-talks",
-        description="Show a story's brief (a slug, an alias or words to search).",
-    ),
-    HelpEntry(usage="/brief list", example="/brief list", description="List the latest stories."),
-    HelpEntry(
-        usage="/brief search WORDS",
-        example="/brief search defence spending",
+        action="search",
+        args=[HelpArg(name="words", example="defence spending")],
         description="Search every story and article.",
     ),
+    HelpEntry(action="sources", args=[_STORY], description="List a story's sources."),
+    HelpEntry(action="facts", args=[_STORY], description="Show only a story's key-fact card."),
+    HelpEntry(action="help", description="Show this help."),
     HelpEntry(
-        usage="/brief sources STORY", example="/brief sources japan-us-talks", description="List a story's sources."
-    ),
-    HelpEntry(
-        usage="/brief facts STORY",
-        example="/brief facts japan-us-talks",
-        description="Show only a story's key-fact card.",
-    ),
-    HelpEntry(usage="/brief help", example="/brief help", description="Show this help."),
-    HelpEntry(
-        usage="/brief add URL [STORY]",
-        example="/brief add https://example.com/news/1 japan-us-talks",
-        description="Fetch an article and add it (to STORY, or to the best match).",
+        action="add_url",
+        args=[
+            HelpArg(name="url", example="https://example.com/news/1"),
+            HelpArg(name="story", required=False, example="japan-us-talks"),
+        ],
+        description="Fetch an article and add it (to the story, or to the best match).",
         admin=True,
     ),
+    HelpEntry(action="add_form", description="Open a form to paste an article's text.", admin=True),
     HelpEntry(
-        usage="/brief add", example="/brief add", description="Open a form to paste an article's text.", admin=True
-    ),
-    HelpEntry(
-        usage="/brief remove STORY|ARTICLE_ID",
-        example="/brief remove japan-us-talks",
+        action="remove",
+        args=[HelpArg(name="target", example="japan-us-talks")],
         description="Remove a story, or one article by its id.",
         admin=True,
     ),
     HelpEntry(
-        usage="/brief rename OLD NEW",
-        example="/brief rename japan-us-talks japan-us-2plus2",
+        action="rename",
+        args=[HelpArg(name="story", example="japan-us-talks"), HelpArg(name="new", example="japan-us-2plus2")],
         description="Give a story a new slug.",
         admin=True,
     ),
     HelpEntry(
-        usage="/brief alias STORY ALIAS",
-        example="/brief alias japan-us-talks 2plus2",
+        action="alias",
+        args=[HelpArg(name="story", example="japan-us-talks"), HelpArg(name="alias", example="2plus2")],
         description="Add another name that opens the story.",
         admin=True,
     ),
     HelpEntry(
-        usage="/brief digest on HH:MM ZONE [TOPICS]",
-        example="/brief digest on 08:30 Asia/Tokyo",
+        action="digest_on",
+        args=[
+            HelpArg(name="time", example="08:30"),
+            HelpArg(name="zone", example="Asia/Tokyo"),
+            HelpArg(name="weekdays", required=False),
+            HelpArg(name="always", required=False),
+            HelpArg(name="topics", required=False),
+        ],
         description="Post a daily digest in this channel.",
         admin=True,
     ),
     HelpEntry(
-        usage="/brief digest off [ID]",
-        example="/brief digest off",
-        description="Stop this channel's digests.",
+        action="digest_off",
+        args=[HelpArg(name="id", required=False)],
+        description="Stop this channel's digests (all, or one by id).",
         admin=True,
     ),
+    HelpEntry(action="digest_status", description="Show this channel's digests: next run, last delivery."),
     HelpEntry(
-        usage="/brief digest status",
-        example="/brief digest status",
-        description="Show this channel's digests: next run, last delivery.",
-    ),
-    HelpEntry(
-        usage="/brief digest preview",
-        example="/brief digest preview",
+        action="digest_preview",
+        args=[HelpArg(name="id", required=False)],
         description="Show what the digest would post now, to you only.",
     ),
 )
 
-# name -> (min positional args, max positional args, usage)
-_ARITY: dict[str, tuple[int, int, str]] = {
-    "list": (0, 0, "/brief list"),
-    "help": (0, 1, "/brief help"),
-    "add": (0, 2, "/brief add [URL] [STORY]"),
-    "remove": (1, 1, "/brief remove STORY|ARTICLE_ID"),
-    "rename": (2, 2, "/brief rename OLD NEW"),
-    "alias": (2, 2, "/brief alias STORY ALIAS"),
-    "sources": (1, 1, "/brief sources STORY"),
-    "facts": (1, 1, "/brief facts STORY"),
+# name -> (min positional args, max positional args, the usages to show when the count is wrong)
+_ARITY: dict[str, tuple[int, int, tuple[HelpAction, ...]]] = {
+    "list": (0, 0, ("list",)),
+    "help": (0, 1, ("help",)),
+    "add": (0, 2, ("add_url", "add_form")),
+    "remove": (1, 1, ("remove",)),
+    "rename": (2, 2, ("rename",)),
+    "alias": (2, 2, ("alias",)),
+    "sources": (1, 1, ("sources",)),
+    "facts": (1, 1, ("facts",)),
 }
 
 
 def help_entries() -> list[HelpEntry]:
-    """Return every `/brief` subcommand with an example."""
+    """Return every action with its arguments and description, in help order."""
     return list(_HELP)
 
 
+def help_entry(action: HelpAction) -> HelpEntry:
+    """Return the help entry of one action."""
+    return next(e for e in _HELP if e.action == action)
+
+
 def parse_command(text: str) -> Command:
-    """Parse the text after `/brief` into a Command; raise InvalidInput on a wrong number of words."""
+    """Parse the text after `/brief` into a Command; raise UsageError on a wrong number of words."""
     text = (text or "").strip()
     if not text:
         return Command(name="list")
@@ -131,15 +172,15 @@ def parse_command(text: str) -> Command:
     rest = rest.strip()
     if name == "search":
         if not rest:
-            raise InvalidInput("Tell me what to search for, e.g. `/brief search defence spending`.")
+            raise UsageError("Tell me what to search for.", ("search",))
         return Command(name="search", args=rest.split(), rest=rest)
     if name == "digest":
         return Command(name="digest", args=_split(rest), rest=rest)
     if name in _ARITY:
-        low, high, usage = _ARITY[name]
+        low, high, usages = _ARITY[name]
         args = _split(rest)
         if not low <= len(args) <= high:
-            raise InvalidInput(f"Usage: {usage}")
+            raise UsageError(f"Wrong number of words for '{name}'.", usages)
         return Command(name=name, args=args, rest=rest)  # type: ignore[arg-type]
     return Command(name="show", args=text.split(), rest=text)
 
@@ -164,20 +205,18 @@ class DigestRequest(BaseModel):
     digest_id: int | None = None
 
 
-DIGEST_USAGE = (
-    "Usage: /brief digest on HH:MM ZONE [weekdays] [always] [TOPICS…] · /brief digest off [ID] · "
-    "/brief digest status · /brief digest preview [ID]"
-)
+def _digest_usage() -> UsageError:
+    return UsageError("That is not a digest command.", DIGEST_ACTIONS)
 
 
 def parse_digest(args: list[str]) -> DigestRequest:
-    """Parse the words after `/brief digest`; times and zones are checked later by the service."""
+    """Parse the words after `digest`; times and zones are checked later by the service."""
     if not args:
         return DigestRequest(action="status")
     action, rest = args[0].lower(), args[1:]
     if action in ("on", "set", "add"):
         if len(rest) < 2:
-            raise InvalidInput(DIGEST_USAGE)
+            raise _digest_usage()
         at, tz, extra = rest[0], rest[1], list(rest[2:])
         flags: set[str] = set()
         while extra and extra[0].lower() in ("weekdays", "always"):
@@ -196,10 +235,10 @@ def parse_digest(args: list[str]) -> DigestRequest:
         )
     if action in ("off", "stop", "preview"):
         if len(rest) > 1 or (rest and not rest[0].lstrip("#").isdigit()):
-            raise InvalidInput(DIGEST_USAGE)
+            raise _digest_usage()
         return DigestRequest(
             action="off" if action != "preview" else "preview", digest_id=int(rest[0].lstrip("#")) if rest else None
         )
     if action in ("status", "help") and not rest:
         return DigestRequest(action=action)  # type: ignore[arg-type]
-    raise InvalidInput(DIGEST_USAGE)
+    raise _digest_usage()

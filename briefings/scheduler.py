@@ -15,11 +15,11 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from briefings.clock import Clock
+from briefings.digest_text import Notice, disabled_notice
 from briefings.digests import compose_digest, due_slots, slot_key
 from briefings.errors import DeliveryError
 from briefings.models import Digest, DigestSubscription, Source, StorySummary
 from briefings.store import Store
-from briefings.textutil import shorten
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,8 @@ class DigestSender(Protocol):
         """Return the parts of delivery ``key`` already in the channel (after a crash), by part number."""
         ...
 
-    async def notify(self, channel_id: str, text: str) -> None:
-        """Post a short plain notice, best effort (e.g. that the digest was stopped)."""
+    async def notify(self, channel_id: str, notice: Notice) -> None:
+        """Post a short plain notice, best effort (e.g. that the digest was stopped), wording its hints."""
         ...
 
 
@@ -60,6 +60,7 @@ class TickReport:
     skipped: list[str] = field(default_factory=list)
     retrying: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)  # label -> why it was not delivered (retrying, failed)
 
     def total(self) -> int:
         """Count the slots this tick settled or deferred."""
@@ -190,18 +191,31 @@ class DigestScheduler:
             async with self.store.transaction():
                 await self.store.disable_digest(sub.id, reason)
             report.failed.append(label)
+            report.errors[label] = reason
             log.warning("digest %s disabled: %s", label, exc.message)
             with contextlib.suppress(DeliveryError):  # the channel may be gone: status shows the reason
-                await self.senders[sub.platform].notify(
-                    sub.channel_id,
-                    f"Briefbot stopped this channel's daily digest ({shorten(exc.message, 200)})."
-                    " An admin can turn it on again with /brief digest on.",
-                )
+                await self.senders[sub.platform].notify(sub.channel_id, disabled_notice(exc.message))
             return
         delay = self.backoff(attempts, exc.retry_after)
         await update(status="retry", next_attempt=now + delay, error=exc.message)
         report.retrying.append(label)
+        report.errors[label] = exc.message
         log.info("digest %s failed (%s); retrying in %ss", label, exc.message, int(delay.total_seconds()))
+
+    async def due_without_sender(self, now: datetime | None = None) -> list[tuple[DigestSubscription, str]]:
+        """Return the (digest, slot) pairs due now that no sender here can deliver (their platform is missing)."""
+        now = now or self.clock.now()
+        out: list[tuple[DigestSubscription, str]] = []
+        for sub in await self.store.digests(enabled_only=True):
+            if sub.platform in self.senders:
+                continue
+            for day, _due in reversed(due_slots(sub, now, self.grace)):  # the newest slot is the one to post
+                key = slot_key(day, sub.at)
+                existing = await self.store.delivery(sub.id, key)
+                if existing is None or existing["status"] not in FINAL:
+                    out.append((sub, key))
+                break
+        return out
 
     def backoff(self, attempts: int, retry_after: float | None = None) -> timedelta:
         """Return the wait before retry ``attempts``: Retry-After if given, else capped exponential with jitter."""

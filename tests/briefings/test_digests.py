@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from briefings.commands import parse_digest
+from briefings.commands import DIGEST_ACTIONS, UsageError, parse_digest
 from briefings.digests import compose_digest, due_instant, due_slots, next_run, parse_local_time, parse_zone
 from briefings.errors import InvalidInput
 from briefings.models import DigestSubscription, Source, StorySummary
@@ -145,5 +145,7 @@ def test_parse_digest_other_actions() -> None:
     assert parse_digest(["off", "#3"]).digest_id == 3
     assert parse_digest(["preview"]).action == "preview"
     for bad in (["on", "08:30"], ["off", "x"], ["explode"]):
-        with pytest.raises(InvalidInput, match="Usage"):
+        with pytest.raises(UsageError) as caught:
             parse_digest(bad)
+        assert caught.value.actions == DIGEST_ACTIONS  # each face shows its own digest usages
+        assert "/brief" not in caught.value.message

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefings.clock import ManualClock
+from briefings.digest_text import Notice
 from briefings.errors import DeliveryError
 from briefings.models import Actor, Digest
 from briefings.scheduler import LEASE, DigestScheduler
@@ -38,7 +39,7 @@ class FakeSender:
         self.die_before_post = False
         self.die_after_post = False
         self.per_message = per_message
-        self.notices: list[str] = []
+        self.notices: list[Notice] = []
 
     def render(self, digest: Digest) -> list[list[str]]:
         slugs = [i.slug for i in digest.items] or ["(nothing new)"]
@@ -57,13 +58,15 @@ class FakeSender:
     async def find_posted(self, channel_id: str, key: str) -> dict[int, str]:
         return {part: f"m{i + 1}" for i, (c, k, part, _) in enumerate(self.posts) if (c, k) == (channel_id, key)}
 
-    async def notify(self, channel_id: str, text: str) -> None:
-        self.notices.append(text)
+    async def notify(self, channel_id: str, notice: Notice) -> None:
+        self.notices.append(notice)
 
 
 async def _subscribe(service: BriefingService, **kw) -> int:
-    sub = await service.digest_on(platform="slack", channel_id="C1", at="08:30", tz="Asia/Tokyo", actor=ADMIN, **kw)
-    return sub.id
+    status = await service.digest_on(
+        platform="slack", channel_id="C1", at="08:30", tz="Asia/Tokyo", actor=ADMIN, **kw
+    )
+    return status.subscription.id
 
 
 @pytest.fixture
@@ -157,8 +160,32 @@ async def test_permanent_error_disables_after_three_attempts(setup) -> None:
         now += timedelta(minutes=20)
     status = (await service.digest_status(platform="slack", channel_id="C1"))[0]
     assert not status.subscription.enabled and "channel_not_found" in (status.last_failure or "")
-    assert sender.posts == [] and sender.notices
+    assert sender.posts == []
+    # The channel is told in neutral words, with a hint (each sender words it in its platform's syntax).
+    [notice] = sender.notices
+    assert "stopped this channel's daily digest (channel_not_found)" in notice.text
+    assert notice.hints == ("digest_on",) and "/brief" not in notice.text
     assert (await scheduler.tick(DUE + timedelta(days=1))).total() == 0
+
+
+async def test_report_names_why_a_delivery_failed(setup) -> None:
+    service, scheduler, sender, clock = setup
+    sender.failures = [DeliveryError("Slack error 503 (no detail)", transient=True)]
+    report = await scheduler.tick(DUE)
+    assert report.retrying == ["1@2025-06-21T08:30"]
+    assert report.errors == {"1@2025-06-21T08:30": "Slack error 503 (no detail)"}
+
+
+async def test_due_digests_without_a_sender_are_reported(setup) -> None:
+    service, scheduler, sender, clock = setup
+    await service.digest_on(platform="discord", channel_id="42", at="08:30", tz="Asia/Tokyo", actor=ADMIN)
+    await service.digest_on(platform="discord", channel_id="43", at="10:00", tz="Asia/Tokyo", actor=ADMIN)
+    assert await scheduler.due_without_sender(DUE - timedelta(minutes=1)) == []
+    stranded = await scheduler.due_without_sender(DUE)
+    assert [(s.platform, s.channel_id, key) for s, key in stranded] == [("discord", "42", "2025-06-21T08:30")]
+    # beyond the grace window the 08:30 slot is no longer due (the scheduler would skip it); 10:00 is
+    later = await scheduler.due_without_sender(DUE + timedelta(hours=7))
+    assert [(s.channel_id, key) for s, key in later] == [("43", "2025-06-21T10:00")]
 
 
 async def test_empty_digest_posts_nothing_unless_asked(tmp_path: Path, clock: ManualClock) -> None:
@@ -210,7 +237,8 @@ async def test_digest_commands_validate_and_need_admin(service: BriefingService)
     first = await service.digest_on(platform="slack", channel_id="C1", at="8:00", tz="utc", actor=ADMIN)
     again = await service.digest_on(platform="slack", channel_id="C1", at="08:00", tz="UTC", actor=ADMIN,
                                     weekdays_only=True)
-    assert first.id == again.id and again.weekdays_only
+    assert first.subscription.id == again.subscription.id and again.subscription.weekdays_only
+    assert again.next_run_utc is not None  # digest_on returns the status, next run included
     await service.digest_on(platform="slack", channel_id="C1", at="18:00", tz="UTC", actor=ADMIN)
     assert len(await service.digest_status(platform="slack", channel_id="C1")) == 2
     preview = await service.digest_preview(platform="slack", channel_id="C1")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefings.commands import help_entries, parse_command
+from briefings.commands import HELP_ACTIONS, UsageError, help_entries, parse_command
 from briefings.errors import InvalidInput
 from briefings.slugs import close_matches, slugify, validate_slug
 
@@ -51,13 +51,25 @@ def test_parse_command(text: str, name: str, args: list[str]) -> None:
     assert (cmd.name, cmd.args) == (name, args)
 
 
-@pytest.mark.parametrize("text", ["search", "rename a", "alias a", "remove", "remove a b"])
-def test_wrong_arity_gives_usage(text: str) -> None:
-    with pytest.raises(InvalidInput):
+@pytest.mark.parametrize(
+    "text,actions",
+    [("search", ("search",)), ("rename a", ("rename",)), ("alias a", ("alias",)), ("remove", ("remove",)),
+     ("remove a b", ("remove",)), ("add a b c", ("add_url", "add_form"))],
+)
+def test_wrong_arity_names_the_usage_to_show(text: str, actions: tuple[str, ...]) -> None:
+    with pytest.raises(UsageError) as caught:
         parse_command(text)
+    assert isinstance(caught.value, InvalidInput)
+    assert caught.value.actions == actions
+    assert "/brief" not in caught.value.message and "Usage" not in caught.value.message
 
 
-def test_help_covers_every_subcommand() -> None:
-    usages = " ".join(e.usage for e in help_entries())
-    for word in ("list", "search", "add", "remove", "rename", "alias", "digest", "help"):
-        assert f"/brief {word}" in usages
+def test_help_is_neutral_and_covers_every_action() -> None:
+    entries = help_entries()
+    assert [e.action for e in entries] == list(HELP_ACTIONS)
+    for entry in entries:
+        text = entry.model_dump_json()
+        assert "/brief" not in text and "briefbot" not in text, entry
+        assert entry.description.endswith(".")
+    admin = {e.action for e in entries if e.admin}
+    assert admin == {"add_url", "add_form", "remove", "rename", "alias", "digest_on", "digest_off"}
