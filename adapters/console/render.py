@@ -1,7 +1,12 @@
-"""Pure renderers from engine models to Rich renderables (never markup strings: article text stays inert)."""
+"""Pure renderers from engine models to Rich renderables (never markup strings: article text stays inert).
+
+Commands named in messages are the CLI's own (``briefbot …``, from :mod:`adapters.console.words`); digest
+wording comes from :mod:`briefings.digest_text`.
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from rich.console import Group, RenderableType
@@ -9,6 +14,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from adapters.console import words
+from briefings.commands import UsageError
+from briefings.digest_text import digest_text, plural, status_text, turned_on
+from briefings.errors import BriefingError, NotFound
 from briefings.models import (
     AddResult,
     Brief,
@@ -20,6 +29,8 @@ from briefings.models import (
     SearchHit,
     StorySummary,
 )
+
+log = logging.getLogger(__name__)
 
 _FACT_ROWS: tuple[tuple[str, str], ...] = (
     ("people", "Who"),
@@ -110,7 +121,7 @@ def render_brief_text(brief: Brief) -> str:
 def render_story_list(stories: list[StorySummary]) -> RenderableType:
     """Render stories as a table, most recent first."""
     if not stories:
-        return Text("No stories yet. Add one with `briefbot add FILE|URL`, or run `briefbot demo`.")
+        return Text(f"No stories yet. Add one with '{words.command('add')}', or run 'briefbot demo'.")
     table = Table(show_lines=False)
     for col in ("Story", "Title", "Articles", "Updated"):
         table.add_column(col)
@@ -145,50 +156,51 @@ def render_add_result(result: AddResult) -> str:
 def render_remove_result(result: RemoveResult) -> str:
     """Describe what a removal did, in one line."""
     if result.kind == "story":
-        return f"Removed story {result.story.slug} and its {result.articles_removed} article(s)."
+        return f"Removed story {result.story.slug} and its {plural(result.articles_removed, 'article')}."
     tail = " The story had no other article, so it was removed too." if result.story_removed else ""
     return f"Removed article {result.article_id} from story {result.story.slug}.{tail}"
 
 
 def render_digest_status(status: DigestStatus) -> str:
-    """Describe one digest in a few lines."""
-    sub = status.subscription
-    head = f"#{sub.id} {sub.platform}:{sub.channel_id} daily at {sub.at} {sub.tz}"
-    head += " (weekdays)" if sub.weekdays_only else ""
-    head += f" topics: {', '.join(sub.topics)}" if sub.topics else ""
-    lines = [head]
-    if not sub.enabled:
-        lines.append(f"  STOPPED: {sub.disabled_reason}")
-    elif status.next_run_local and status.next_run_utc:
-        lines.append(
-            f"  next run: {status.next_run_local:%Y-%m-%d %H:%M %Z} ({status.next_run_utc:%Y-%m-%d %H:%M} UTC)"
-        )
-    last = (
-        f"{status.last_delivery_slot} at {status.last_delivery_at:%Y-%m-%d %H:%M} UTC"
-        if status.last_delivery_at
-        else "never"
-    )
-    lines.append(f"  last delivery: {last}")
-    if status.last_failure:
-        when = f" ({status.last_failure_at:%Y-%m-%d %H:%M} UTC)" if status.last_failure_at else ""
-        lines.append(f"  last failure{when}: {status.last_failure}")
-    lines += [f"  skipped {s}" for s in status.skipped]
+    """Describe one digest in a few lines: where and when, then its status lines."""
+    text = status_text(status)
+    lines = [f"#{text.id} {text.platform}:{text.channel_id} daily at {text.schedule}"]
+    lines += [f"  {line.label.lower()}: {line.text}" if line.label else f"  {line.text}" for line in text.lines]
     return "\n".join(lines)
+
+
+def render_digest_on(status: DigestStatus) -> str:
+    """Confirm a new digest: what it is, then its status."""
+    return f"{turned_on(status).text}\n{render_digest_status(status)}"
 
 
 def render_digest_text(digest: Digest) -> str:
     """Render a digest as plain text."""
-    lines = [digest.heading, ""]
-    if not digest.items:
-        lines.append("Nothing new since the last digest.")
-    for item in digest.items:
-        new = "New story" if item.is_new_story else f"+{len(item.new_sources)} source(s)"
-        lines.append(f"• {item.title} [{new}]")
+    text = digest_text(digest)
+    lines = [text.headline, ""]
+    if text.empty:
+        lines.append(text.empty)
+    for item in text.items:
+        lines.append(f"• {item.title} [{item.label}]")
         if item.tldr:
             lines.append(f"  {item.tldr}")
-        for src in item.new_sources[:3]:
+        for src in item.sources:
             lines.append(f"  - {src.title}" + (f" ({src.outlet})" if src.outlet else ""))
-        lines.append(f"  /brief {item.slug}")
-    if digest.more:
-        lines.append(f"…and {digest.more} more stories changed: /brief list")
+        lines.append(f"  {words.show(item.slug)}")
+    if text.more:
+        lines.append(f"{text.more.text} {words.try_line(text.more.hints)}")
     return "\n".join(lines)
+
+
+def render_error(error: BriefingError) -> str:
+    """Render a domain error as plain text: the message with its suggestions, then what to try (the CLI's words)."""
+    first = error.message
+    if isinstance(error, NotFound) and error.suggestions:
+        first += f" Did you mean: {', '.join(error.suggestions)}?"
+    then: list[str] = []
+    if isinstance(error, UsageError) and error.actions:
+        then.append("Usage: " + "; ".join(dict.fromkeys(words.usage(a) for a in error.actions)))
+    hint = words.try_line(error.hints)
+    if hint:
+        then.append(hint)
+    return "\n".join([first, " ".join(then)] if then else [first])
