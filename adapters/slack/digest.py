@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError, SlackRequestError
@@ -24,6 +22,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.models.blocks import Block, SectionBlock
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack import words
 from adapters.slack.escape import clip, clip_plain, escape, link
 from adapters.slack.render import (
     FALLBACK_TEXT,
@@ -39,13 +38,25 @@ from adapters.slack.render import (
     render_notice_safe,
 )
 from adapters.slack.send import SERVER_ERROR_RETRIES, make_client
+from briefings.digest_text import (
+    EMPTY_SENTENCE,
+    NO_DIGEST,
+    ItemText,
+    Notice,
+    SourceText,
+    and_more,
+    digest_text,
+    status_text,
+    turned_off,
+    turned_on,
+)
 from briefings.errors import DeliveryError
-from briefings.models import Digest, DigestItem, DigestStatus, DigestSubscription, Source
+from briefings.models import Digest, DigestStatus, DigestSubscription
 
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "briefbot_digest"
-EMPTY_TEXT = "Nothing new since the last digest."
+EMPTY_TEXT = EMPTY_SENTENCE
 # Block Kit caps each block, not the message; keep each message readable and well under
 # Slack's overall message size by splitting past this many characters of block text.
 MESSAGE_CHARS = 12_000
@@ -75,44 +86,43 @@ _REASONS = {
 }
 
 
-# ----- rendering (pure) ------------------------------------------------------------------------
+# ----- rendering (pure): the words come from briefings.digest_text, only the markup is here ----------
 
 
-def _sources_line(sources: Sequence[Source], limit: int) -> str:
+def _sources_line(label: str, sources: Sequence[SourceText], limit: int) -> str:
     """Return "+N sources: Title (outlet), …" as safe mrkdwn within ``limit`` characters."""
-    head = f"+{len(sources)} source{'s' if len(sources) != 1 else ''}: "
+    head = f"{escape(label)}: "
     out: list[str] = []
     used = len(head)
     for i, source in enumerate(sources):
         outlet = f" ({clip(source.outlet, 80)})" if source.outlet else ""
-        piece = link(source.url, source.title or "untitled", 200) + outlet
+        piece = link(source.url, source.title, 200) + outlet
         left = len(sources) - i - 1
-        tail = f", …and {left} more" if left else ""
+        tail = f", {and_more(left)}" if left else ""
         if used + len(piece) + 2 + len(tail) > limit:
-            out.append(f"…and {len(sources) - i} more")
+            out.append(and_more(len(sources) - i))
             break
         out.append(piece)
         used += len(piece) + 2
     return head + ", ".join(out)
 
 
-def whats_new(item: DigestItem) -> str:
+def whats_new(item: ItemText) -> str:
     """Return what changed in a story since the channel's last digest, as safe mrkdwn."""
-    if item.is_new_story:
-        count = f" · {item.article_count} article{'s' if item.article_count != 1 else ''}"
-        return f":new: New story{count}"
-    if item.new_sources:
-        return _sources_line(item.new_sources, NEW_CHARS)
-    return "Updated"
+    if item.new_story:
+        return f":new: {escape(item.label)}"
+    if item.sources:
+        return _sources_line(item.label, item.sources, NEW_CHARS)
+    return escape(item.label)
 
 
-def _item_block(item: DigestItem, index: int) -> SectionBlock:
+def _item_block(item: ItemText, index: int) -> SectionBlock:
     """Render one digest story: title, TL;DR, what is new, and how to open the full brief."""
     lines = [f"*{clip(item.title, TITLE_CHARS)}*"]
     if item.tldr:
         lines.append(clip(item.tldr, TLDR_CHARS))
     lines.append(whats_new(item))
-    lines.append(f"Full brief: `/brief {clip(item.slug, 80)}`")
+    lines.append(f"Full brief: `{clip(words.show(item.slug), 100)}`")
     text = clip_plain("\n".join(lines), SECTION_TEXT)
     return _section(text, accessory=_button("Open brief", f"{SHOW}:{index}", item.slug))
 
@@ -124,7 +134,7 @@ def _block_chars(block: Block) -> int:
 
 @dataclass
 class _Part:
-    items: list[DigestItem]
+    items: list[ItemText]
     blocks: list[Block]
     chars: int
 
@@ -133,11 +143,12 @@ def render_digest(
     digest: Digest, *, max_chars: int = MESSAGE_CHARS, max_blocks: int = MAX_BLOCKS
 ) -> list[Message]:
     """Render a digest as Block Kit messages in order, split so each stays within every limit."""
-    if not digest.items and not digest.more:
-        return [Message(text=EMPTY_TEXT, blocks=[_section(EMPTY_TEXT)])]
+    text = digest_text(digest)
+    if text.empty and not text.more:
+        return [Message(text=text.empty, blocks=[_section(escape(text.empty))])]
     header_room = 2  # the header block and, in the last part, the "…and N more" footer
     parts: list[_Part] = [_Part([], [], 0)]
-    for item in digest.items:
+    for item in text.items:
         block = _item_block(item, 0)
         size = _block_chars(block)
         part = parts[-1]
@@ -151,15 +162,19 @@ def render_digest(
     total = len(parts)
     for number, part in enumerate(parts, start=1):
         suffix = f" ({number}/{total})" if total > 1 else ""
-        heading = clip_plain(digest.heading, HEADER_TEXT - len(suffix)) + suffix
+        heading = clip_plain(text.headline, HEADER_TEXT - len(suffix)) + suffix
         blocks: list[Block] = [_header(heading), *part.blocks]
-        if number == total and digest.more:
-            blocks.append(_context([f"…and {digest.more} more stor{'y' if digest.more == 1 else 'ies'} "
-                                    "changed: `/brief list`"]))
+        if number == total and text.more:
+            blocks.append(_context([_notice(text.more)]))
         titles = "; ".join(i.title for i in part.items)
         fallback = clip(f"{heading}: {titles}" if titles else heading, FALLBACK_TEXT)
         messages.append(Message(text=fallback, blocks=blocks))
     return messages
+
+
+def _notice(notice: Notice) -> str:
+    """Return a notice as safe mrkdwn, its hints worded as Slack commands."""
+    return " ".join(p for p in (escape(notice.text), words.try_line(notice.hints)) if p)
 
 
 def render_digest_preview(digest: Digest) -> list[Message]:
@@ -171,70 +186,35 @@ def render_digest_preview(digest: Digest) -> list[Message]:
     return parts
 
 
-def _local(value: datetime | None) -> str:
-    return value.strftime("%a %d %b %Y %H:%M %Z") if value else ""
-
-
-def _utc(value: datetime | None) -> str:
-    return value.strftime("%H:%M UTC, %a %d %b") if value else ""
-
-
-def _describe(sub: DigestSubscription) -> str:
-    """Return "#id · 08:30 Asia/Tokyo (weekdays only) · topics: …" as safe mrkdwn."""
-    text = f"*#{sub.id} · {escape(sub.at)} {escape(sub.tz)}*"
-    if sub.weekdays_only:
-        text += " (weekdays only)"
-    if sub.topics:
-        text += " · topics: " + ", ".join(clip(t, 100) for t in sub.topics)
-    if sub.post_when_empty:
-        text += " · posts even when nothing changed"
-    return text
-
-
-def render_digest_on(sub: DigestSubscription, next_run_utc: datetime | None) -> Message:
+def render_digest_on(status: DigestStatus) -> Message:
     """Render the confirmation of `/brief digest on`: the schedule and the next run (local and UTC)."""
-    text = f":white_check_mark: Daily digest {_describe(sub)} is on for this channel."
-    if next_run_utc is not None:
-        local = next_run_utc.astimezone(ZoneInfo(sub.tz))
-        text += f"\nNext run: {_local(local)} ({_utc(next_run_utc)})."
-    return render_notice_safe(text)
+    return render_notice_safe(f":white_check_mark: {_notice(turned_on(status))}")
 
 
 def render_digest_off(stopped: Sequence[DigestSubscription]) -> Message:
     """Render what `/brief digest off` stopped."""
-    lines = [f":no_bell: Stopped digest {_describe(sub)}." for sub in stopped]
-    return render_notice_safe(clip_plain("\n".join(lines), SECTION_TEXT))
+    return render_notice_safe(clip_plain(f":no_bell: {_notice(turned_off(stopped))}", SECTION_TEXT))
+
+
+_MARKS = {"stopped": ":octagonal_sign: ", "last_failure": ":warning: "}
 
 
 def _status_block(status: DigestStatus) -> SectionBlock:
-    sub = status.subscription
-    lines = [_describe(sub)]
-    if sub.enabled and status.next_run_utc is not None:
-        lines.append(f"Next run: {_local(status.next_run_local)} ({_utc(status.next_run_utc)})")
-    elif not sub.enabled:
-        lines.append(f":octagonal_sign: Stopped: {clip(sub.disabled_reason or 'disabled', 600)}")
-    if status.last_delivery_at is not None:
-        slot = f" (slot {escape(status.last_delivery_slot)})" if status.last_delivery_slot else ""
-        lines.append(f"Last delivery: {status.last_delivery_at:%d %b %Y %H:%M UTC}{slot}")
-    else:
-        lines.append("Last delivery: none yet")
-    if status.last_failure:
-        when = f" ({status.last_failure_at:%d %b %Y %H:%M UTC})" if status.last_failure_at else ""
-        lines.append(f":warning: Last failure{when}: {clip(status.last_failure, 800)}")
-    if status.skipped:
-        lines.append("Skipped: " + "; ".join(clip(s, 200) for s in status.skipped[:5]))
+    text = status_text(status)
+    lines = [f"*{escape(text.title)}*"]
+    for line in text.lines:
+        label = f"{escape(line.label)}: " if line.label else ""
+        lines.append(f"{_MARKS.get(line.kind, '')}{label}{escape(line.text)}")
     return _section(clip_plain("\n".join(lines), SECTION_TEXT))
 
 
 def render_digest_status(statuses: Sequence[DigestStatus]) -> Message:
     """Render `/brief digest status`: each digest's next run, last delivery and any failure."""
     if not statuses:
-        return render_notice_safe(
-            "This channel has no digest. An admin can add one with `/brief digest on 08:30 Europe/London`."
-        )
+        return render_notice_safe(_notice(NO_DIGEST))
     blocks: list[Block] = [_header("Digests in this channel")]
     blocks += [_status_block(s) for s in statuses[: MAX_BLOCKS - 1]]
-    summary = "; ".join(f"#{s.subscription.id} {s.subscription.at} {s.subscription.tz}" for s in statuses)
+    summary = "; ".join(status_text(s).title for s in statuses)
     return Message(text=clip(f"Digests in this channel: {summary}", FALLBACK_TEXT), blocks=blocks)
 
 
@@ -334,10 +314,10 @@ class SlackDigestSender:
             return {}
         return found
 
-    async def notify(self, channel_id: str, text: str) -> None:
-        """Post a short plain notice, best effort: failures are logged, never raised."""
+    async def notify(self, channel_id: str, notice: Notice) -> None:
+        """Post a short notice (its hints as Slack commands), best effort: failures are logged, never raised."""
         try:
-            await self.client.chat_postMessage(channel=channel_id, text=clip(text, FALLBACK_TEXT),
+            await self.client.chat_postMessage(channel=channel_id, text=clip_plain(_notice(notice), FALLBACK_TEXT),
                                                unfurl_links=False, unfurl_media=False)
         except SlackApiError as exc:
             log.info("digest notice to %s failed: %s", channel_id, exc.response.get("error"))
@@ -354,8 +334,8 @@ def _digest_part(message: dict[str, Any], key: str) -> int | None:
     if payload.get("key") != key:
         return None
     try:
-        return int(payload.get("part"))
-    except (TypeError, ValueError):
+        return int(payload["part"])
+    except (KeyError, TypeError, ValueError):
         return None
 
 

@@ -24,8 +24,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from adapters.slack import words
 from adapters.slack.escape import clip, clip_plain, escape, link, mention
-from briefings.commands import HelpEntry
+from briefings.commands import HelpEntry, UsageError
+from briefings.digest_text import plural
 from briefings.errors import BriefingError, NotFound
 from briefings.models import (
     AddResult,
@@ -177,7 +179,7 @@ def _fact_line(fact: Fact) -> str:
 
 
 def _fact_fields(facts: KeyFacts, slug: str) -> list[MarkdownTextObject]:
-    more = "_… {n} more: `/brief facts " + clip(slug, 64) + "`_"
+    more = "_… {n} more: `" + words.COMMAND + " facts " + clip(slug, 64) + "`_"
     fields = []
     for attr, label in _FACT_GROUPS:
         items: list[Fact] = getattr(facts, attr)
@@ -198,7 +200,7 @@ def _brief_context(brief: Brief, shared_by: str | None) -> ContextBlock:
     parts = [
         f"Updated {_when(brief.updated_at)}",
         f"Story {_code(brief.story.slug)}",
-        f"{brief.article_count} article{'s' if brief.article_count != 1 else ''}",
+        plural(brief.article_count, "article"),
     ]
     if brief.aliases:
         parts.append("Also: " + ", ".join(_code(a) for a in brief.aliases[:10]))
@@ -232,7 +234,7 @@ def render_brief(brief: Brief, *, shared_by: str | None = None, share: bool = Tr
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip_plain(what, SECTION_TEXT)),
                                    fields=fields or None))
     if brief.sources:
-        more = "_… {n} more: `/brief sources " + clip(slug, 64) + "`_"
+        more = "_… {n} more: `" + words.COMMAND + " sources " + clip(slug, 64) + "`_"
         lines = [_source_line(s) for s in brief.sources]
         blocks.append(DividerBlock())
         blocks.append(_section("*Sources*\n" + _lines_within(lines, SECTION_TEXT - 12, more)))
@@ -266,9 +268,8 @@ def render_sources(brief: Brief) -> Message:
         body.append(_section("_This story has no sources yet._"))
     shown = MAX_BLOCKS - 3
     hidden = max(0, len(brief.sources) - shown)
-    tail: list[Block] = [_context([f"Story {_code(slug)}",
-                                   f"{len(brief.sources)} source(s)"])]
-    more = f"_… {hidden} more source(s) not shown._"
+    tail: list[Block] = [_context([f"Story {_code(slug)}", plural(len(brief.sources), "source")])]
+    more = f"_… {plural(hidden, 'more source')} not shown._"
     return Message(text=_fallback(f"Sources: {brief.story.title}"),
                    blocks=_cap_blocks(body, tail, more))
 
@@ -286,47 +287,59 @@ def _story_line(slug: str, title: str, blurb: str, index: int) -> SectionBlock:
 def render_story_list(stories: Sequence[StorySummary]) -> Message:
     """Render the latest stories, each with a button that opens its brief."""
     if not stories:
-        return render_notice("No stories yet. An admin can add one with `/brief add URL`.")
+        return render_notice_safe(f"No stories yet; an admin can add one. {words.try_line(['add'])}")
     blocks: list[Block] = [_header("Latest stories")]
     blocks += [_story_line(s.slug, s.title, s.tldr, i) for i, s in enumerate(stories)]
-    tail: list[Block] = [_context(["Open one with `/brief STORY`"])]
+    tail: list[Block] = [_context([f"Open one with `{words.usage('show')}`"])]
     text = "Latest stories: " + ", ".join(s.slug for s in stories)
     return Message(text=_fallback(text), blocks=_cap_blocks(blocks, tail, "_… more stories_"))
 
 
-def render_search(words: str, hits: Sequence[SearchHit]) -> Message:
+def render_search(query: str, hits: Sequence[SearchHit]) -> Message:
     """Render search results, best first."""
     if not hits:
-        return render_notice(f"Nothing matches '{words}'. Try other words or `/brief list`.")
-    blocks: list[Block] = [_header(f"Search: {words}")]
+        return render_notice_safe(
+            f"Nothing matches '{clip(query, 200)}'. Try other words, or `{words.command('list')}`."
+        )
+    blocks: list[Block] = [_header(f"Search: {query}")]
     blocks += [_story_line(h.slug, h.title, h.snippet, i) for i, h in enumerate(hits)]
-    text = f"{len(hits)} stor{'y' if len(hits) == 1 else 'ies'} match '{words}'"
+    text = f"{plural(len(hits), 'story', 'stories')} match '{query}'"
     return Message(text=_fallback(text), blocks=_cap_blocks(blocks, [], "_… more results_"))
 
 
 def render_not_found(error: NotFound) -> Message:
-    """Render "No story matches 'x'. Did you mean: …" with a button per suggestion."""
-    blocks: list[Block] = [_section(f":mag: {escape(error.message)}")]
+    """Render "No story matches 'x'." with a "Did you mean" line and a button per suggestion (or what to try)."""
+    lines = [f":mag: {escape(error.message)}"]
+    if error.suggestions:
+        lines.append("Did you mean: " + ", ".join(_code(s) for s in error.suggestions[:ACTIONS_ELEMENTS]) + "?")
+    elif error.hints:
+        lines.append(words.try_line(error.hints))
+    blocks: list[Block] = [_section("\n".join(lines))]
     if error.suggestions:
         buttons = [_button(s, f"{SHOW}:{i}", s)
                    for i, s in enumerate(error.suggestions[:ACTIONS_ELEMENTS])]
         blocks.append(ActionsBlock(block_id="suggestions", elements=buttons))
-    return Message(text=_fallback(error.message), blocks=blocks)
+    fallback = error.message
+    if error.suggestions:
+        fallback += f" Did you mean: {', '.join(error.suggestions)}?"
+    elif error.hints:
+        fallback += " " + words.try_line(error.hints).replace("`", "")
+    return Message(text=_fallback(fallback), blocks=blocks)
 
 
 def render_help(entries: Sequence[HelpEntry]) -> Message:
-    """Render every `/brief` subcommand with its example (admin ones apart)."""
+    """Render each action as its Slack usage, with an example (admin ones apart)."""
 
     def lines(admin: bool) -> list[str]:
-        return [f"`{escape(e.usage)}` — {escape(e.description)} _e.g._ `{escape(e.example)}`"
+        return [f"`{escape(words.usage(e.action))}` — {escape(e.description)} _e.g._ `{escape(words.example(e))}`"
                 for e in entries if e.admin == admin]
 
-    blocks: list[Block] = [_header("Briefbot: /brief")]
+    blocks: list[Block] = [_header(f"Briefbot: {words.COMMAND}")]
     blocks.append(_section(_lines_within(lines(False), SECTION_TEXT, "")))
     admin = lines(True)
     if admin:
         blocks.append(_section("*For admins*\n" + _lines_within(admin, SECTION_TEXT - 20, "")))
-    text = "Briefbot help: " + "; ".join(e.usage for e in entries)
+    text = "Briefbot help: " + "; ".join(words.usage(e.action) for e in entries)
     return Message(text=_fallback(text), blocks=blocks)
 
 
@@ -359,7 +372,7 @@ def render_removed(result: RemoveResult) -> Message:
         if result.story_removed:
             text += " It was the story's last article, so the story is gone too."
     else:
-        text = f"Removed story {title} and its {result.articles_removed} article(s)."
+        text = f"Removed story {title} and its {plural(result.articles_removed, 'article')}."
     return render_notice_safe(f":wastebasket: {text}")
 
 
@@ -388,11 +401,20 @@ def render_notice_safe(mrkdwn: str) -> Message:
 
 
 def render_error(error: BriefingError) -> Message:
-    """Render a domain error politely; its message may echo user input, so it is escaped."""
+    """Render a domain error politely, with the usage or the commands that help in Slack's words.
+
+    Its message may echo user input, so it is escaped.
+    """
     if isinstance(error, NotFound):
         return render_not_found(error)
-    return Message(text=_fallback(error.message),
-                   blocks=[_section(f":warning: {escape(error.message)}")])
+    lines = [f":warning: {escape(error.message)}"]
+    if isinstance(error, UsageError) and error.actions:
+        usages = dict.fromkeys(escape(words.usage(a)) for a in error.actions)
+        lines.append("Usage: " + " · ".join(f"`{u}`" for u in usages))
+    if error.hints:
+        lines.append(words.try_line(error.hints))
+    plain = "\n".join(lines[1:]).replace("`", "")
+    return Message(text=_fallback(f"{error.message} {plain}".strip()), blocks=[_section("\n".join(lines))])
 
 
 def render_failure() -> Message:

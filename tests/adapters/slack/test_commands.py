@@ -7,11 +7,21 @@ from typing import Any
 
 import pytest
 
+from adapters.slack import words
 from adapters.testing.slack_api import RESPONSE_URL
 from briefings.commands import help_entries
 from briefings.models import Actor
+from briefings.service import BriefingService
+from briefings.testing import ADMIN as ENGINE_ADMIN
 from briefings.testing import SEED_SLUG, seed_text
 from tests.adapters.slack.conftest import ADMIN, LISTED, MEMBER, OWNER, SlackHarness
+
+TWIN = "japan-uk-talks"
+
+
+async def add_twin(service: BriefingService) -> None:
+    """Add a second story close to the seed, so a misspelling no longer points at one story."""
+    await service.add_text(seed_text().replace("Japan", "Nippon"), actor=ENGINE_ADMIN, story=TWIN)
 
 
 def _texts(body: dict[str, Any]) -> str:
@@ -49,17 +59,22 @@ async def test_words_find_the_story(slack: SlackHarness) -> None:
 
 
 async def test_unknown_story_suggests_with_buttons(slack: SlackHarness) -> None:
-    body = (await slack.command("jpan-uss-tallks")).json()
+    await add_twin(slack.service)
+    body = (await slack.command("jpan-talkz")).json()
     text = _texts(body)
-    assert "No story matches" in text and "Did you mean" in text
+    assert "No story matches" in text
+    assert f"Did you mean: `{SEED_SLUG}`, `{TWIN}`?" in text  # the core's suggestions, shown by Slack
     buttons = [b for b in body["blocks"] if b["type"] == "actions"][0]["elements"]
-    assert buttons[0]["value"] == SEED_SLUG
+    assert [b["value"] for b in buttons] == [SEED_SLUG, TWIN]
     assert buttons[0]["action_id"].startswith("brief_show")
+    assert f"Did you mean: {SEED_SLUG}, {TWIN}?" in body["text"]
 
 
 async def test_nothing_matches_at_all(slack: SlackHarness) -> None:
     body = (await slack.command("zzqx")).json()
-    assert "No story matches" in _texts(body)
+    text = _texts(body)
+    assert "No story matches" in text
+    assert "Try `/brief list` or `/brief search WORDS`." in text  # the core's hints in Slack's words
 
 
 @pytest.mark.parametrize("text", ["", "list"])
@@ -88,7 +103,10 @@ async def test_help_lists_every_subcommand(slack: SlackHarness) -> None:
     body = (await slack.command("help")).json()
     text = _texts(body)
     for entry in help_entries():
-        assert entry.usage in text and entry.example in text
+        assert words.usage(entry.action) in text and words.example(entry) in text
+    rename = "`/brief rename OLD NEW` — Give a story a new slug. _e.g._ `/brief rename japan-us-talks japan-us-2plus2`"
+    assert rename in text
+    assert "`/brief japan-us-talks`" in text and "`/brief digest on 08:30 Asia/Tokyo`" in text
 
 
 async def test_sources_and_facts(slack: SlackHarness) -> None:
@@ -101,7 +119,11 @@ async def test_sources_and_facts(slack: SlackHarness) -> None:
 
 async def test_wrong_arity_gives_usage(slack: SlackHarness) -> None:
     body = (await slack.command("rename only-one")).json()
-    assert "Usage: /brief rename OLD NEW" in _texts(body)
+    assert "Usage: `/brief rename OLD NEW`" in _texts(body)
+    body = (await slack.command("add a b c", user=ADMIN)).json()
+    assert "Usage: `/brief add URL [STORY]` · `/brief add`" in _texts(body)
+    body = (await slack.command("search")).json()
+    assert "Tell me what to search for." in _texts(body) and "`/brief search WORDS`" in _texts(body)
 
 
 async def test_digest_is_routed_to_placeholder(slack: SlackHarness) -> None:

@@ -21,6 +21,7 @@ from adapters.slack.render import Message
 from adapters.testing.slack_api import RESPONSE_URL, FakeSlackAPI
 from adapters.testing.slack_requests import CHANNEL_ID
 from briefings.clock import ManualClock
+from briefings.digest_text import Notice
 from briefings.errors import DeliveryError
 from briefings.models import Digest, DigestItem, DigestSubscription, Source
 from briefings.scheduler import DigestScheduler, TickReport
@@ -44,7 +45,8 @@ def _slugs(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 async def _digest(service: BriefingService, *, at: str = "09:30", tz: str = "UTC", **kw: Any) -> DigestSubscription:
-    return await service.digest_on(platform="slack", channel_id=CHANNEL_ID, at=at, tz=tz, actor=ENGINE_ADMIN, **kw)
+    status = await service.digest_on(platform="slack", channel_id=CHANNEL_ID, at=at, tz=tz, actor=ENGINE_ADMIN, **kw)
+    return status.subscription
 
 
 @pytest.fixture
@@ -140,6 +142,8 @@ async def test_permanent_error_three_ticks_disables_with_reason(
     # the channel answers again: the one short notice got through, and no digest is posted any more
     notices = fake_api.ok_calls_to(POST)
     assert len(notices) == 1 and "stopped" in notices[0].params["text"] and "blocks" not in notices[0].params
+    # the core's hint, worded as Slack's own command
+    assert "`/brief digest on 08:30 Europe/London`" in notices[0].params["text"]
     assert (await _tick(scheduler, clock, DUE + timedelta(days=1, minutes=1))).total() == 0
 
 
@@ -294,7 +298,7 @@ def test_render_stays_within_block_kit_limits_and_keeps_order() -> None:
         text = _texts(message.to_dict())
         assert "<!channel>" not in text and "<@U0001X>" not in text and "<@U0ADMIN>" not in text
     assert slugs == [i.slug for i in items]
-    assert "…and 5 more stories changed: `/brief list`" in _texts(messages[-1].to_dict())
+    assert "…and 5 more stories changed. Try `/brief list`." in _texts(messages[-1].to_dict())
 
 
 def test_render_what_is_new_per_item() -> None:
@@ -400,7 +404,7 @@ async def test_digest_status_open_to_all(slack: SlackHarness) -> None:
     text = _texts(body)
     assert body["response_type"] == "ephemeral"
     assert "Next run: Sat 21 Jun 2025 08:30 JST" in text and "23:30 UTC" in text
-    assert "Last delivery: none yet" in text
+    assert "Last delivery: never" in text
 
 
 async def test_digest_preview_is_private(slack: SlackHarness) -> None:
@@ -421,4 +425,4 @@ async def test_unreachable_slack_is_transient(retry_sleeps: list[float]) -> None
         await sender.post(CHANNEL_ID, Message(text="x", blocks=[]), key=KEY, part=0)
     assert caught.value.transient and caught.value.retry_after is None
     assert await sender.find_posted(CHANNEL_ID, KEY) == {}
-    await sender.notify(CHANNEL_ID, "best effort")  # never raises
+    await sender.notify(CHANNEL_ID, Notice("best effort"))  # never raises

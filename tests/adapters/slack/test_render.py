@@ -156,7 +156,7 @@ def test_huge_story_is_trimmed_with_more_pointers() -> None:
     assert "more: `/brief facts japan-us-talks`" in card
     sources = render_sources(brief).block_dicts()
     assert len(sources) == 50
-    assert "more source(s) not shown" in _dumps(sources)
+    assert "more sources not shown" in _dumps(sources)
     header = render_brief(make_brief(size=50)).block_dicts()[0]["text"]["text"]
     assert len(header) == 150 and header.endswith("…")
 

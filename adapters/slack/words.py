@@ -1,0 +1,98 @@
+"""How Slack spells the core's actions and hints: `/brief …` text commands, as mrkdwn code.
+
+The core names what helps (a :data:`~briefings.errors.Hint`, a help action) and never a command; this
+table is the one place where Slack's syntax is written down.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from briefings.commands import HelpAction, HelpEntry
+from briefings.errors import Hint
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/brief"
+
+# Each hint as the Slack command that does it.
+HINTS: dict[Hint, str] = {
+    "list": "/brief list",
+    "search": "/brief search WORDS",
+    "digest_status": "/brief digest status",
+    "digest_on": "/brief digest on 08:30 Europe/London",
+    "digest_list": "/brief digest status",
+    "add": "/brief add URL",
+    "paste_text": "/brief add",
+}
+
+# What a hint's command does, when the command alone does not say it.
+NOTES: dict[Hint, str] = {
+    "paste_text": "(a form to paste the article's text)",
+}
+
+# Each help action as its Slack usage line (the words after /brief, then the arguments).
+USAGE: dict[HelpAction, str] = {
+    "show": "/brief STORY",
+    "list": "/brief list",
+    "search": "/brief search WORDS",
+    "sources": "/brief sources STORY",
+    "facts": "/brief facts STORY",
+    "help": "/brief help",
+    "add_url": "/brief add URL [STORY]",
+    "add_form": "/brief add",
+    "remove": "/brief remove STORY|ARTICLE_ID",
+    "rename": "/brief rename OLD NEW",
+    "alias": "/brief alias STORY ALIAS",
+    "digest_on": "/brief digest on HH:MM ZONE [weekdays] [always] [TOPICS…]",
+    "digest_off": "/brief digest off [ID]",
+    "digest_status": "/brief digest status",
+    "digest_preview": "/brief digest preview [ID]",
+}
+
+# The words between /brief and the arguments, for examples.
+_WORDS: dict[HelpAction, str] = {
+    "show": "",
+    "list": "list",
+    "search": "search",
+    "sources": "sources",
+    "facts": "facts",
+    "help": "help",
+    "add_url": "add",
+    "add_form": "add",
+    "remove": "remove",
+    "rename": "rename",
+    "alias": "alias",
+    "digest_on": "digest on",
+    "digest_off": "digest off",
+    "digest_status": "digest status",
+    "digest_preview": "digest preview",
+}
+
+
+def command(hint: Hint) -> str:
+    """Return the Slack command of one hint, e.g. '/brief list'."""
+    return HINTS[hint]
+
+
+def try_line(hints: Iterable[Hint]) -> str:
+    """Return the hints as one mrkdwn sentence: 'Try `/brief list` or `/brief search WORDS`.' ('' if none)."""
+    forms = list(dict.fromkeys(f"`{command(h)}`" + (f" {NOTES[h]}" if h in NOTES else "") for h in hints))
+    return f"Try {' or '.join(forms)}." if forms else ""
+
+
+def show(slug: str) -> str:
+    """Return the command that opens a story's brief."""
+    return f"{COMMAND} {slug}"
+
+
+def usage(action: HelpAction) -> str:
+    """Return the usage line of an action, e.g. '/brief rename OLD NEW'."""
+    return USAGE[action]
+
+
+def example(entry: HelpEntry) -> str:
+    """Return an example of an action with the core's example values, e.g. '/brief rename a b'."""
+    values = [a.example for a in entry.args if a.example]
+    return " ".join(p for p in (COMMAND, _WORDS[entry.action], *values) if p)
