@@ -56,7 +56,7 @@ class BriefButton(
         """Rebuild the button from its custom_id."""
         return cls(cast(Action, match["action"]), match["slug"])
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def callback(self, interaction: discord.Interaction) -> None:
         """Hand the click to the client's handlers."""
         handler = cast(ButtonHandler | None, getattr(interaction.client, "handlers", None))
         if handler is None:

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from adapters.discord import words
 from adapters.discord.buttons import BriefButton
 from adapters.discord.handlers import Handlers
-from adapters.discord.render import HelpLine
+from adapters.discord.words import HelpLine
 from briefings.clock import Clock
 
 if TYPE_CHECKING:
@@ -195,7 +196,7 @@ class BriefbotClient(discord.Client):
         super().__init__(**options)
         self.handlers = handlers
         self.tree: app_commands.CommandTree[BriefbotClient] = app_commands.CommandTree(self)
-        self.tree.on_error = handlers.on_error  # type: ignore[method-assign, assignment]
+        self.tree.on_error = handlers.on_error  # type: ignore[method-assign]
         self.tree.add_command(BriefGroup(handlers))
         self.tree.add_command(BriefAdminGroup(handlers))
         menu = app_commands.ContextMenu(
@@ -207,6 +208,7 @@ class BriefbotClient(discord.Client):
         menu.default_permissions = discord.Permissions(manage_guild=True)
         self.tree.add_command(menu)
         handlers.help_lines = self.help_lines
+        handlers.command_usages = self.command_usages
 
     async def _add_to_briefings(self, interaction: discord.Interaction, message: discord.Message) -> None:
         await self.handlers.on_add_message(interaction, message)
@@ -215,25 +217,20 @@ class BriefbotClient(discord.Client):
         """Listen to brief buttons on any message, including those sent before a restart."""
         self.add_dynamic_items(BriefButton)
 
-    def help_lines(self) -> list[HelpLine]:
-        """Describe every slash command from the tree itself, so help never drifts."""
-        lines: list[HelpLine] = []
+    def command_usages(self) -> dict[str, str]:
+        """Return every slash command of the tree by qualified name, with its usage ('/brief show story:')."""
+        usages: dict[str, str] = {}
         for command in self.tree.get_commands(type=discord.AppCommandType.chat_input):
-            admin = command.default_permissions is not None
             subs = command.walk_commands() if isinstance(command, app_commands.Group) else [command]
             for sub in subs:
                 if isinstance(sub, app_commands.Command):
-                    params = " ".join(
-                        f"{p.display_name}:" if p.required else f"[{p.display_name}:]" for p in sub.parameters
-                    )
-                    usage = f"/{sub.qualified_name} {params}".strip()
-                    lines.append(HelpLine(usage=usage, description=sub.description, admin=admin))
-        lines.append(
-            HelpLine(
-                usage="Add to briefings (message menu)", description="Add the article linked in a message.", admin=True
-            )
-        )
-        return lines
+                    params = [f"{p.display_name}:" if p.required else f"[{p.display_name}:]" for p in sub.parameters]
+                    usages[sub.qualified_name] = " ".join([f"/{sub.qualified_name}", *params])
+        return usages
+
+    def help_lines(self) -> list[HelpLine]:
+        """Return the core's help in Discord's command forms, only for commands the tree defines."""
+        return words.help_lines(defined=self.command_usages())
 
 
 def build_client(

@@ -15,23 +15,36 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 import aiohttp
 import discord
 import discord.http
 from discord.http import HTTPClient, handle_message_parameters
 
-from adapters.discord import limits
+from adapters.discord import limits, words
 from adapters.discord.render import COLOR, escape
 from adapters.discord.runner import rest_base
+from briefings.digest_text import (
+    AND_MORE,
+    EMPTY_SENTENCE,
+    NO_DIGEST,
+    ItemText,
+    Notice,
+    SourceText,
+    StatusLine,
+    digest_text,
+    status_text,
+    turned_off,
+    turned_on,
+)
 from briefings.errors import DeliveryError
-from briefings.models import Digest, DigestItem, DigestStatus, DigestSubscription
+from briefings.models import Digest, DigestStatus, DigestSubscription
 
 log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
-EMPTY_LINE = "Nothing new since the last digest."
+EMPTY_LINE = EMPTY_SENTENCE
 # Characters kept free in every message for the footer marker added at post time.
 MARKER_ROOM = 120
 MESSAGE_BUDGET = limits.TOTAL - MARKER_ROOM
@@ -61,58 +74,58 @@ class DigestMessage:
         return sum(len(e) for e in self.embeds)
 
 
-# -- pure rendering --------------------------------------------------------------------------------
+# -- pure rendering: the words come from briefings.digest_text, only the markup is here ---------------
 
 
-def _item_url(item: DigestItem) -> str | None:
-    return next((s.url for s in item.new_sources if limits.safe_url(s.url)), None)
-
-
-def _source_text(title: str, outlet: str | None, url: str | None) -> str:
-    safe = limits.safe_url(url)
-    label = escape(title.replace("[", "(").replace("]", ")"))
+def _source_text(source: SourceText) -> str:
+    safe = limits.safe_url(source.url)
+    label = escape(source.title.replace("[", "(").replace("]", ")"))
     text = f"[{label}]({safe.replace('(', '%28').replace(')', '%29')})" if safe else label
-    return f"{text} ({escape(outlet)})" if outlet else text
+    return f"{text} ({escape(source.outlet)})" if source.outlet else text
 
 
-def _whats_new(item: DigestItem) -> str:
-    if item.is_new_story:
-        count = "1 article" if item.article_count == 1 else f"{item.article_count} articles"
-        return f"**New story** · {count}"
-    n = len(item.new_sources)
-    if n == 0:
-        return "**Updated**"
-    sources = [_source_text(s.title or s.url or f"article {s.article_id}", s.outlet, s.url) for s in item.new_sources]
-    head = f"**+{n} source{'s' if n != 1 else ''}:** "
-    return head + limits.clip_lines(sources, SOURCES_CHARS - len(head), more="…and {n} more", sep=", ")
+def _whats_new(item: ItemText) -> str:
+    if not item.sources:
+        return f"**{escape(item.label)}**"
+    head = f"**{escape(item.label)}:** "
+    sources = [_source_text(s) for s in item.sources]
+    return head + limits.clip_lines(sources, SOURCES_CHARS - len(head), more=AND_MORE, sep=", ")
 
 
-def render_item(item: DigestItem) -> discord.Embed:
+def render_item(item: ItemText) -> discord.Embed:
     """Render one digest story: linked title, one-line TL;DR, what is new, and how to open it."""
-    tldr = " ".join((item.tldr or "").split())
-    lines = [escape(limits.clip(tldr, TLDR_CHARS))] if tldr else []
+    lines = [escape(limits.clip(item.tldr, TLDR_CHARS))] if item.tldr else []
     lines.append(_whats_new(item))
-    lines.append(f"Open the full brief: `/brief show story:{item.slug}`")
+    lines.append(f"Open the full brief: `{words.show(item.slug)}`")
     embed = discord.Embed(
         title=limits.clip(escape(item.title), limits.TITLE),
-        url=limits.safe_url(_item_url(item)),
+        url=limits.safe_url(next((s.url for s in item.sources if limits.safe_url(s.url)), item.url)),
         description=limits.clip("\n".join(lines), limits.DESCRIPTION),
         colour=COLOR,
     )
     return limits.fit_embed(embed)
 
 
+def _notice(notice: Notice) -> str:
+    """Return a notice as Discord text, its hints worded as Discord commands."""
+    return " ".join(p for p in (escape(notice.text), words.try_line(notice.hints)) if p)
+
+
 def render_digest(digest: Digest) -> list[DigestMessage]:
     """Render a digest as Discord messages in order, each within every limit with room for the marker."""
-    header = f"**{escape(digest.heading)}**"
-    sid = digest.subscription_id
-    if not digest.items:
-        embed = discord.Embed(description=EMPTY_LINE, colour=COLOR)
+    text = digest_text(digest)
+    header = f"**{escape(text.headline)}**"
+    sid = text.subscription_id
+    if text.empty:
+        embed = discord.Embed(description=escape(text.empty), colour=COLOR)
         return [DigestMessage(content=limits.clip_content(header), embeds=[embed], subscription_id=sid)]
-    embeds = [render_item(item) for item in digest.items]
-    if digest.more > 0:
+    embeds = [render_item(item) for item in text.items]
+    if text.more:
         last = embeds[-1]
-        last.set_footer(text=f"…and {digest.more} more stories changed: /brief list")
+        # Footers show no markdown: the hint stays plain text.
+        hints = " or ".join(words.command(h) for h in text.more.hints)
+        more = f"{text.more.text} Try {hints}." if hints else text.more.text
+        last.set_footer(text=limits.clip(more, limits.FOOTER))
     groups = limits.chunk_embeds(embeds, MESSAGE_BUDGET)
     total = len(groups)
     messages: list[DigestMessage] = []
@@ -148,60 +161,45 @@ def with_marker(message: DigestMessage, key: str, part: int) -> list[discord.Emb
     return embeds
 
 
-def _zone_label(sub: DigestSubscription) -> str:
-    days = " on weekdays" if sub.weekdays_only else ""
-    return f"#{sub.id} · {sub.at} {sub.tz}{days}"
-
-
-def render_digest_set(sub: DigestSubscription, next_run: str | None = None) -> str:
-    """Render the answer to `/brief-admin digest on`."""
-    topics = f" about {', '.join(escape(t) for t in sub.topics)}" if sub.topics else ""
-    empty = " It posts a short line when nothing changed." if sub.post_when_empty else ""
-    when = f" Next: {next_run}." if next_run else ""
-    return limits.clip_content(
-        f"Daily digest {_zone_label(sub)} set for this channel{topics}.{when}{empty} "
-        "See it with `/brief digest status`; try it with `/brief digest preview`."
-    )
+def render_digest_set(status: DigestStatus) -> str:
+    """Render the answer to `/brief-admin digest on`: the schedule, topics and the next run."""
+    return limits.clip_content(_notice(turned_on(status)))
 
 
 def render_digest_stopped(subs: Sequence[DigestSubscription]) -> str:
     """Render the answer to `/brief-admin digest off`."""
-    names = ", ".join(_zone_label(s) for s in subs)
-    return limits.clip_content(f"Stopped {len(subs)} digest(s) in this channel: {names}.")
+    return limits.clip_content(_notice(turned_off(subs)))
 
 
-def _ts(moment: Any) -> str:
-    return f"<t:{int(moment.timestamp())}:f>"
+def _ts(moment: datetime) -> str:
+    return f"<t:{int(moment.timestamp())}:R>"
+
+
+def _status_line(line: StatusLine) -> str:
+    text = escape(line.text)
+    if line.label:
+        label = escape(line.label)
+        text = (f"**{label}:** " if line.problem else f"{label}: ") + text
+    if line.at is not None and line.kind in ("next_run", "last_delivery"):
+        text += f" · {_ts(line.at)}"  # shown in the reader's own time
+    return text
 
 
 def render_digest_status(statuses: Sequence[DigestStatus]) -> discord.Embed:
     """Render `/brief digest status`: next run (local and UTC), last delivery, failures, skipped slots."""
     embed = discord.Embed(title="Daily digests in this channel", colour=COLOR)
     if not statuses:
-        embed.description = "No digest here. An admin can add one with `/brief-admin digest on time:08:30 zone:…`."
+        embed.description = _notice(NO_DIGEST)
         return embed
-    for st in statuses:
-        sub = st.subscription
-        lines: list[str] = []
-        if sub.topics:
-            lines.append(f"Topics: {', '.join(escape(t) for t in sub.topics)}")
-        if not sub.enabled:
-            lines.append(f"**Stopped:** {escape(sub.disabled_reason or 'disabled')}")
-        elif st.next_run_local and st.next_run_utc:
-            local = f"{st.next_run_local:%a %d %b %H:%M} {sub.tz}"
-            lines.append(f"Next: {local} ({st.next_run_utc:%H:%M} UTC, {_ts(st.next_run_utc)})")
-        if st.last_delivery_at:
-            lines.append(f"Last delivery: {st.last_delivery_slot or ''} at {_ts(st.last_delivery_at)}".strip())
-        else:
-            lines.append("Last delivery: none yet")
-        if st.last_failure:
-            at = f" ({_ts(st.last_failure_at)})" if st.last_failure_at else ""
-            lines.append(f"Last failure: {escape(limits.clip(st.last_failure, 300))}{at}")
-        if st.skipped:
-            lines.append("Skipped: " + "; ".join(escape(limits.clip(s, 150)) for s in st.skipped[:3]))
-        if sub.post_when_empty:
-            lines.append("Posts a short line when nothing changed.")
-        embed.add_field(name=_zone_label(sub), value=limits.clip_lines(lines, limits.FIELD_VALUE), inline=False)
+    for status in statuses:
+        text = status_text(status)
+        lines = [_status_line(line) for line in text.lines]
+        embed.add_field(
+            # The title is made of the digest's id, time and validated zone only: nothing to escape.
+            name=limits.clip(text.title, limits.FIELD_NAME),
+            value=limits.clip_lines(lines, limits.FIELD_VALUE),
+            inline=False,
+        )
     embed.set_footer(text="Times in the digest's zone and in UTC; <t:…> shows in your own time.")
     return limits.fit_embed(embed, more="More digests were left out.")
 
@@ -316,7 +314,7 @@ class DiscordDigestSender:
                 self._bot_id = client.user.id
             else:
                 try:
-                    self._bot_id = int((await self.http.get_user("@me"))["id"])  # type: ignore[arg-type]
+                    self._bot_id = int((await self.http.get_user("@me"))["id"])
                 except _FAILURES:
                     return None
         return self._bot_id
@@ -334,15 +332,16 @@ class DiscordDigestSender:
             if me is not None and str(author.get("id")) != str(me):
                 continue
             for embed in msg.get("embeds") or []:
-                text = (embed.get("footer") or {}).get("text") or ""
+                footer = embed.get("footer")
+                text = (footer.get("text") if footer else None) or ""
                 for match in _MARKER.finditer(text):
                     if match.group(1) == key:
                         found.setdefault(int(match.group(2)) - 1, str(msg["id"]))
         return found
 
-    async def notify(self, channel_id: str, text: str) -> None:
-        """Post a short plain notice with no mentions; raise DeliveryError when it cannot."""
-        params = handle_message_parameters(content=limits.clip_content(escape(text)), allowed_mentions=NONE)
+    async def notify(self, channel_id: str, notice: Notice) -> None:
+        """Post a short notice (its hints as Discord commands) with no mentions; raise DeliveryError when it cannot."""
+        params = handle_message_parameters(content=limits.clip_content(_notice(notice)), allowed_mentions=NONE)
         try:
             await self.http.send_message(int(channel_id), params=params)
         except _FAILURES as exc:

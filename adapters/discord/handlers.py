@@ -1,7 +1,9 @@
 """Thin handlers for Discord interactions: parse, call the service, render, reply.
 
-The one error edge is ``on_error``: a ``BriefingError`` becomes a polite ephemeral reply, anything
-else is logged with ``log.exception`` and answered with a short apology.
+The one error edge is ``on_error``: a ``BriefingError`` becomes a polite ephemeral reply (its hints
+worded as Discord commands), a stale command (one Discord still shows from an older registration)
+is answered with the command to use and how to re-sync, anything else is logged with
+``log.exception`` and answered with a short apology.
 """
 
 from __future__ import annotations
@@ -9,17 +11,17 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
-from adapters.discord import digest, limits, render
+from adapters.discord import digest, limits, render, words
 from adapters.discord.buttons import Action
 from briefings.clock import Clock, SystemClock
 from briefings.digests import all_zones
-from briefings.errors import BriefingError, InvalidInput, NotFound, PermissionDenied
+from briefings.errors import BriefingError, InvalidInput, PermissionDenied
 from briefings.models import Actor
 
 if TYPE_CHECKING:
@@ -87,12 +89,15 @@ class Handlers:
         *,
         admins: Iterable[str | int] = (),
         clock: Clock | None = None,
-        help_lines: Callable[[], Sequence[render.HelpLine]] = tuple,
+        help_lines: Callable[[], Sequence[words.HelpLine]] = words.help_lines,
+        command_usages: Callable[[], Mapping[str, str]] = dict,
     ) -> None:
         self.service = service
         self.admins = frozenset(str(a).strip() for a in admins if str(a).strip())
         self.clock: Clock = clock or SystemClock()
         self.help_lines = help_lines
+        # The slash commands this bot defines now, by qualified name, with their usage (set by the client).
+        self.command_usages = command_usages
 
     # -- who asks ------------------------------------------------------------------------------
 
@@ -201,25 +206,18 @@ class Handlers:
         channel = self._digest_channel(interaction)
         text = (topics or "").strip()
         # "japan, defence spending" is two topics; without commas every word is one (as on Slack).
-        words = text.split(",") if "," in text else text.split()
-        sub = await self.service.digest_on(
+        parts = text.split(",") if "," in text else text.split()
+        status = await self.service.digest_on(
             platform="discord",
             channel_id=channel,
             at=time,
             tz=zone,
             actor=actor,
-            topics=[w.strip() for w in words if w.strip()],
+            topics=[w.strip() for w in parts if w.strip()],
             weekdays_only=weekdays,
             post_when_empty=always,
         )
-        statuses = await self.service.digest_status(platform="discord", channel_id=channel)
-        status = next((s for s in statuses if s.subscription.id == sub.id), None)
-        upcoming = (
-            f"{status.next_run_local:%a %d %b %H:%M} {sub.tz} ({status.next_run_utc:%H:%M} UTC)"
-            if status and status.next_run_local and status.next_run_utc
-            else None
-        )
-        await reply(interaction, digest.render_digest_set(sub, upcoming))
+        await reply(interaction, digest.render_digest_set(status))
 
     async def on_digest_off(self, interaction: discord.Interaction, digest_id: int | None = None) -> None:
         """Stop one of this channel's digests, or all of them (admin)."""
@@ -313,7 +311,7 @@ class Handlers:
         actor = self.admin(interaction, "add-from-message")
         url = first_url(message.content) or next((e.url for e in message.embeds if e.url and first_url(e.url)), None)
         if url is None:
-            raise InvalidInput("That message has no link to add. Use `/brief-admin add` to paste text.")
+            raise InvalidInput("That message has no link to add.", hints=("paste_text",))
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await self.service.add_url(url, actor=actor)
         await reply(interaction, render.render_added(result))
@@ -338,14 +336,33 @@ class Handlers:
 
     # -- the error edge ------------------------------------------------------------------------
 
+    def stale_command(self, error: app_commands.CommandNotFound | app_commands.CommandSignatureMismatch) -> str:
+        """Answer a command Discord still shows from an older registration: what to use now, how to re-sync."""
+        usages = self.command_usages()
+        if isinstance(error, app_commands.CommandSignatureMismatch):
+            return limits.clip_content(words.changed(usages.get(error.command.qualified_name)))
+        if error.type is not discord.AppCommandType.chat_input:
+            return limits.clip_content(words.gone_menu())
+        # The same subcommand under another top-level command: `/brief add` became `/brief-admin add`.
+        tail = [*error.parents, error.name][1:]
+        moved = [name for name in usages if tail and name.split()[1:] == tail]
+        if moved:
+            return limits.clip_content(words.moved(usages[moved[0]]))
+        return limits.clip_content(words.gone())
+
     async def on_error(self, interaction: discord.Interaction, error: BaseException) -> None:
         """Turn an error into a polite private reply; log what is not a BriefingError."""
         if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
             error = error.__cause__ or error
-        if isinstance(error, NotFound):
-            text = render.render_not_found(error.message, error.suggestions)
+        if isinstance(error, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+            log.warning("discord interaction %s used a stale command: %s", interaction.id, error)
+            if interaction.type is discord.InteractionType.autocomplete:
+                if not interaction.response.is_done():  # an autocomplete cannot show a message: offer nothing
+                    await interaction.response.autocomplete([])
+                return
+            text = self.stale_command(error)
         elif isinstance(error, BriefingError):
-            text = render.render_error(error.message)
+            text = render.render_error(error)
         elif isinstance(error, app_commands.NoPrivateMessage):
             text = "This command works only in a server channel."
         elif isinstance(error, app_commands.CheckFailure):
@@ -395,7 +412,7 @@ class AddArticleModal(discord.ui.Modal):
         for item in (self.article_title, self.url, self.story, self.text):
             self.add_item(item)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def on_submit(self, interaction: discord.Interaction) -> None:
         """Hand the form to the handlers."""
         await self.handlers.on_add_submit(
             interaction,

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import discord
+from discord.types.embed import EmbedField
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def fit_embed(embed: discord.Embed, *, more: str | None = None) -> discord.Embed
         data["author"]["name"] = clip(data["author"].get("name"), AUTHOR)
     if data.get("footer"):
         data["footer"]["text"] = clip(data["footer"].get("text"), FOOTER)
-    fields = [
+    fields: list[EmbedField] = [
         {
             "name": clip(f.get("name"), FIELD_NAME) or BLANK,
             "value": clip(f.get("value"), FIELD_VALUE) or BLANK,
@@ -129,7 +130,7 @@ def fit_embed(embed: discord.Embed, *, more: str | None = None) -> discord.Embed
         }
         for f in data.get("fields") or []
     ]
-    pointer = {"name": "More", "value": clip(more, FIELD_VALUE), "inline": False} if more else None
+    pointer: EmbedField | None = {"name": "More", "value": clip(more, FIELD_VALUE), "inline": False} if more else None
     reserve = len(pointer["name"]) + len(pointer["value"]) if pointer else 0
     fixed = embed_size({k: v for k, v in data.items() if k not in ("description", "fields")})
 
@@ -141,6 +142,7 @@ def fit_embed(embed: discord.Embed, *, more: str | None = None) -> discord.Embed
         data["description"] = clip(description, max(0, min(DESCRIPTION, TOTAL - fixed - want)))
     budget = TOTAL - fixed - len(data.get("description") or "")
 
+    kept: list[EmbedField]
     if len(fields) <= FIELDS and all_fields <= budget:
         kept = fields
     else:

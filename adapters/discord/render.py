@@ -10,13 +10,16 @@ import functools
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import discord
 
-from adapters.discord import limits
+from adapters.discord import limits, words
 from adapters.discord.buttons import BriefButton
+from adapters.discord.words import HelpLine
+from briefings.commands import UsageError
+from briefings.digest_text import plural
+from briefings.errors import BriefingError, NotFound
 from briefings.models import (
     AddResult,
     Brief,
@@ -36,15 +39,6 @@ _MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _SPECIAL = re.compile(r"[\\_~|*`>#\[@<-]")
 _BRACKET = re.compile(r"(?<!\\)\[")
 _TAG = re.compile(r"<(@[!&]?|#|/|a?:)")
-
-
-@dataclass(frozen=True)
-class HelpLine:
-    """One command in `/brief help`."""
-
-    usage: str
-    description: str
-    admin: bool = False
 
 
 @functools.lru_cache(maxsize=8192)
@@ -98,7 +92,7 @@ def _source_line(source: Source) -> str:
 
 
 def _footer(brief: Brief) -> str:
-    articles = "1 article" if brief.article_count == 1 else f"{brief.article_count} articles"
+    articles = plural(brief.article_count, "article")
     return f"Updated {brief.updated_at:%Y-%m-%d %H:%M} UTC · {brief.story.slug} · {articles}"
 
 
@@ -187,7 +181,7 @@ def render_list(stories: Sequence[StorySummary]) -> discord.Embed:
     """Render the latest stories, newest first."""
     embed = discord.Embed(title="Latest stories", colour=COLOR)
     if not stories:
-        embed.description = "No stories yet. An admin can add one with `/brief-admin add`."
+        embed.description = f"No stories yet; an admin can add one. {words.try_line(['add'])}"
         return embed
     lines = [
         f"**{escape(s.title)}** · `{s.slug}` · <t:{int(s.updated_at.timestamp())}:R>"
@@ -195,19 +189,19 @@ def render_list(stories: Sequence[StorySummary]) -> discord.Embed:
         for s in stories
     ]
     embed.description = limits.clip_lines(lines, limits.DESCRIPTION, more="…and {n} more stories")
-    embed.set_footer(text="Open one with /brief show story:<slug>")
+    embed.set_footer(text=f"Open one with {words.show('<slug>')}")
     return limits.fit_embed(embed)
 
 
-def render_search(words: str, hits: Sequence[SearchHit]) -> discord.Embed:
+def render_search(query: str, hits: Sequence[SearchHit]) -> discord.Embed:
     """Render search hits, best first."""
-    embed = discord.Embed(title=limits.clip(f"Search: {escape(words)}", limits.TITLE), colour=COLOR)
+    embed = discord.Embed(title=limits.clip(f"Search: {escape(query)}", limits.TITLE), colour=COLOR)
     if not hits:
-        embed.description = "Nothing found. Try other words, or `/brief list`."
+        embed.description = f"Nothing found. Try other words, or `{words.command('list')}`."
         return limits.fit_embed(embed)
     lines = [f"**{escape(h.title)}** · `{h.slug}`\n{escape(limits.clip(h.snippet, 300))}" for h in hits]
     embed.description = limits.clip_lines(lines, limits.DESCRIPTION, more="…and {n} more results")
-    embed.set_footer(text="Open one with /brief show story:<slug>")
+    embed.set_footer(text=f"Open one with {words.show('<slug>')}")
     return limits.fit_embed(embed)
 
 
@@ -218,6 +212,7 @@ def render_help(lines: Sequence[HelpLine]) -> discord.Embed:
     )
     everyone = [f"`{h.usage}` — {h.description}" for h in lines if not h.admin]
     admins = [f"`{h.usage}` — {h.description}" for h in lines if h.admin]
+    examples = list(dict.fromkeys(f"`{h.example}`" for h in lines if h.example and h.example != h.usage))
     if everyone:
         embed.add_field(name="Commands", value=limits.clip_lines(everyone, limits.FIELD_VALUE), inline=False)
     if admins:
@@ -226,6 +221,8 @@ def render_help(lines: Sequence[HelpLine]) -> discord.Embed:
             value=limits.clip_lines(admins, limits.FIELD_VALUE),
             inline=False,
         )
+    if examples:
+        embed.add_field(name="Examples", value=limits.clip_lines(examples[:6], limits.FIELD_VALUE), inline=False)
     return limits.fit_embed(embed)
 
 
@@ -238,18 +235,24 @@ def render_choice_name(story: StorySummary) -> str:
     return limits.clip(story.title, room) + suffix
 
 
-def render_not_found(message: str, suggestions: Sequence[str]) -> str:
-    """Render a polite 'no such story' answer with the closest matches."""
-    if suggestions:
-        shown = ", ".join(f"`{s}`" for s in suggestions[:5])
-        head = escape(message.split(" Did you mean")[0])
+def render_not_found(error: NotFound) -> str:
+    """Render a polite 'no such story' answer with the closest matches (or the commands that help)."""
+    head = escape(error.message)
+    if error.suggestions:
+        shown = ", ".join(f"`{s}`" for s in error.suggestions[:5])
         return limits.clip_content(f"{head} Closest matches: {shown}")
-    return limits.clip_content(escape(message))
+    return limits.clip_content(" ".join(p for p in (head, words.try_line(error.hints)) if p))
 
 
-def render_error(message: str) -> str:
-    """Render a user-facing error message (untrusted parts escaped)."""
-    return limits.clip_content(escape(message))
+def render_error(error: BriefingError) -> str:
+    """Render a user-facing error (untrusted parts escaped), its usage and hints in Discord's commands."""
+    if isinstance(error, NotFound):
+        return render_not_found(error)
+    parts = [escape(error.message)]
+    if isinstance(error, UsageError) and error.actions:
+        parts.append("Usage: " + " · ".join(dict.fromkeys(f"`{words.usage(a)}`" for a in error.actions)))
+    parts.append(words.try_line(error.hints))
+    return limits.clip_content(" ".join(p for p in parts if p))
 
 
 def render_added(result: AddResult) -> str:
@@ -260,7 +263,7 @@ def render_added(result: AddResult) -> str:
     verb = "Started a new story" if result.created_story else "Added to"
     return limits.clip_content(
         f"{verb} {story}: article {result.article_id}, “{escape(result.title)}”. "
-        f"Show it with `/brief show story:{result.story.slug}`."
+        f"Show it with `{words.show(result.story.slug)}`."
     )
 
 
@@ -268,7 +271,9 @@ def render_removed(result: RemoveResult) -> str:
     """Render what a removal did."""
     story = f"**{escape(result.story.title)}** (`{result.story.slug}`)"
     if result.kind == "story":
-        return limits.clip_content(f"Removed the story {story} and its {result.articles_removed} article(s).")
+        return limits.clip_content(
+            f"Removed the story {story} and its {plural(result.articles_removed, 'article')}."
+        )
     tail = " That was its last article, so the story is gone." if result.story_removed else ""
     return limits.clip_content(f"Removed article {result.article_id} from {story}.{tail}")
 

@@ -22,6 +22,7 @@ from adapters.testing.discord_gateway import (
 )
 from briefings.models import Actor
 from briefings.service import BriefingService
+from briefings.testing import seed_text
 from tests.adapters.discord.conftest import LISTED_ADMIN, Bot
 
 SLUG = "japan-us-talks"
@@ -75,7 +76,8 @@ def assert_quiet(fake: FakeDiscord) -> None:
 @pytest.fixture
 async def article_url() -> AsyncIterator[str]:
     """A web page with a news article, on 127.0.0.1."""
-    paragraphs = "".join(f"<p>{p.strip()}</p>" for p in ARTICLE.strip().split(". ") if p.strip())
+    sentences = " ".join(ARTICLE.split()).split(". ")
+    paragraphs = "".join(f"<p>{p.rstrip('.')}.</p>" for p in sentences if p.strip())
     html = (
         "<html><head><title>Lisbon approves airport light rail line</title></head><body>"
         f"<article><h1>Lisbon approves airport light rail line</h1>{paragraphs}</article></body></html>"
@@ -127,13 +129,19 @@ async def test_show_in_threads(bot: Bot) -> None:
     assert "Japan" in body(cb)["embeds"][0]["title"]
 
 
-async def test_unknown_story_answers_with_closest_matches(bot: Bot) -> None:
+async def test_unknown_story_answers_with_closest_matches(bot: Bot, seeded_service: BriefingService) -> None:
     fake = bot.fake
+    await seeded_service.add_text(
+        seed_text().replace("Japan", "Nippon"), actor=Actor(platform="console", user_id="t", is_admin=True),
+        story="japan-uk-talks",
+    )
     cb = await fake.interact(fake.slash("brief", "show", {"story": "jpan-talkz"}))
     data = body(cb)
     assert data["flags"] == EPHEMERAL
-    assert f"`{SLUG}`" in data["content"]
+    assert data["content"] == "No story matches 'jpan-talkz'. Closest matches: `japan-us-talks`, `japan-uk-talks`"
     assert "embeds" not in data or not data["embeds"]
+    nothing = body(await fake.interact(fake.slash("brief", "show", {"story": "zzqx"})))
+    assert nothing["content"] == "No story matches 'zzqx'. Try `/brief list` or `/brief search words:…`."
     assert_quiet(fake)
 
 
@@ -175,8 +183,9 @@ async def test_list_search_help_sources_facts(bot: Bot) -> None:
 
     helped = body(await fake.interact(fake.slash("brief", "help")))
     text = str(helped["embeds"][0]["fields"])
-    assert "/brief show story:" in text and "/brief-admin add [url:] [story:]" in text
-    assert "Add to briefings" in text
+    assert "/brief show story:" in text and "/brief-admin add url: [story:]" in text
+    assert "`/brief-admin add` — Open a form" in text and "Add to briefings" in text
+    assert "`/brief show story:japan-us-talks`" in text  # examples in Discord's own form
 
     sources = body(await fake.interact(fake.slash("brief", "sources", {"story": SLUG})))
     assert sources["embeds"][0]["title"].startswith("Sources:")
@@ -430,7 +439,8 @@ async def test_story_hitting_every_embed_limit(bot: Bot, seeded_service: Briefin
     huge.aliases = [f"alias-{i}" for i in range(300)]
     row = await seeded_service.store.story_by_ref(SLUG)
     assert row is not None
-    await seeded_service.store.save_brief(row.id, huge, huge.updated_at)
+    async with seeded_service.store.transaction():
+        await seeded_service.store.save_brief(row.id, huge, huge.updated_at)
 
     for command in ("show", "facts", "sources"):
         data = body(await fake.interact(fake.slash("brief", command, {"story": SLUG})))

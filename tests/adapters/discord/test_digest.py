@@ -14,6 +14,7 @@ from adapters.discord import limits
 from adapters.discord.digest import DigestMessage, DiscordDigestSender, make_digest_sender
 from adapters.testing.discord_gateway import FakeDiscord
 from briefings.clock import ManualClock
+from briefings.digest_text import item_text
 from briefings.errors import DeliveryError
 from briefings.models import Digest, DigestItem, Source
 from briefings.scheduler import LEASE, DigestScheduler
@@ -76,10 +77,10 @@ async def rest(fake: FakeDiscord) -> AsyncIterator[discord.Client]:
 
 async def subscribe(service: BriefingService, fake: FakeDiscord, **kwargs: Any) -> int:
     """Subscribe the fake's channel to a 09:30 UTC digest; return its id."""
-    sub = await service.digest_on(
+    status = await service.digest_on(
         platform="discord", channel_id=str(fake.channel_id), at="09:30", tz="UTC", actor=CONSOLE_ADMIN, **kwargs
     )
-    return sub.id
+    return status.subscription.id
 
 
 def scheduler(service: BriefingService, sender: Any, clock: ManualClock, owner: str) -> DigestScheduler:
@@ -137,7 +138,7 @@ def test_split_in_order_within_every_limit() -> None:
         assert sum(len(e) for e in marked) <= limits.TOTAL
         assert all(limits.violations(e.to_dict()) == [] for e in marked)
         assert len(m.content or "") <= limits.CONTENT
-    assert "…and 4 more stories changed: /brief list" in (messages[-1].embeds[-1].footer.text or "")
+    assert "…and 4 more stories changed. Try /brief list." in (messages[-1].embeds[-1].footer.text or "")
     assert "(continued, 2/" in (messages[1].content or "")
 
 
@@ -149,11 +150,11 @@ def test_empty_digest_is_one_short_line() -> None:
 
 def test_item_shows_tldr_whats_new_and_how_to_open() -> None:
     item = big_digest(1).items[0]
-    text = dd.render_item(item).description or ""
+    text = dd.render_item(item_text(item)).description or ""
     assert "A long one-line summary." in text and "**+8 sources:**" in text
     assert "`/brief show story:story-0`" in text
     new = item.model_copy(update={"is_new_story": True, "article_count": 1})
-    assert "**New story** · 1 article" in (dd.render_item(new).description or "")
+    assert "**New story · 1 article**" in (dd.render_item(item_text(new)).description or "")
 
 
 def test_nonce_is_stable_and_distinct() -> None:
@@ -296,6 +297,9 @@ async def test_permanent_error_disables_after_three_ticks(
     assert len(fake.find("POST", ROUTE)) == 4  # three attempts, then the (failed) notice
     notice = fake.find("POST", ROUTE)[-1].json
     assert notice["content"].startswith("Briefbot stopped this channel's daily digest")
+    # the core's hint in Discord's own words: admins turn digests on under /brief-admin
+    assert "`/brief-admin digest on time:08:30 zone:Europe/London`" in notice["content"]
+    assert "/brief digest on" not in notice["content"]
     assert notice["allowed_mentions"] == NO_MENTIONS and "embeds" not in notice
 
 
@@ -365,7 +369,8 @@ async def test_digest_commands(bot: Bot, no_sleep: SleepRecorder) -> None:
 
     done = body(await fake.interact(group_slash(fake, "brief-admin", "digest", "on", on, **ADMIN)))
     assert done["flags"] & EPHEMERAL
-    assert "#1 · 08:30 Asia/Tokyo on weekdays" in done["content"] and "japan, tariffs" in done["content"]
+    assert "#1 · 08:30 Asia/Tokyo, weekdays only" in done["content"] and "japan, tariffs" in done["content"]
+    assert "Next run: Mon 23 Jun 2025 08:30 JST (Sun 22 Jun 23:30 UTC)" in done["content"]
 
     bad_time = body(
         await fake.interact(group_slash(fake, "brief-admin", "digest", "on", {"time": "25:00", "zone": "UTC"}, **ADMIN))
@@ -381,8 +386,9 @@ async def test_digest_commands(bot: Bot, no_sleep: SleepRecorder) -> None:
     status = body(await fake.interact(group_slash(fake, "brief", "digest", "status")))  # open to all
     assert status["flags"] & EPHEMERAL
     field = status["embeds"][0]["fields"][0]
-    assert field["name"] == "#1 · 08:30 Asia/Tokyo on weekdays"
-    assert "Next: Mon 23 Jun 08:30 Asia/Tokyo (23:30 UTC" in field["value"] and "japan, tariffs" in field["value"]
+    assert field["name"] == "#1 · 08:30 Asia/Tokyo, weekdays only"
+    assert "Next run: Mon 23 Jun 2025 08:30 JST (Sun 22 Jun 23:30 UTC) · <t:" in field["value"]
+    assert "Topics: japan, tariffs" in field["value"] and "Last delivery: never" in field["value"]
 
     await bot.client.handlers.service.digest_on(
         platform="discord", channel_id=str(fake.channel_id), at="10:00", tz="UTC", actor=CONSOLE_ADMIN
@@ -395,7 +401,7 @@ async def test_digest_commands(bot: Bot, no_sleep: SleepRecorder) -> None:
     off_refused = body(await fake.interact(group_slash(fake, "brief-admin", "digest", "off", {"id": 1})))
     assert "only Briefbot admins" in off_refused["content"]
     off = body(await fake.interact(group_slash(fake, "brief-admin", "digest", "off", {"id": 1}, **ADMIN)))
-    assert "Stopped 1 digest(s)" in off["content"]
+    assert off["content"] == "Stopped 1 digest in this channel: #1 · 08:30 Asia/Tokyo, weekdays only."
     remaining = await bot.client.handlers.service.digest_status(platform="discord", channel_id=str(fake.channel_id))
     assert [s.subscription.id for s in remaining] == [2]
 
@@ -424,4 +430,5 @@ async def test_help_lists_digest_commands(bot: Bot) -> None:
     helped = body(await fake.interact(fake.slash("brief", "help")))
     text = str(helped["embeds"][0]["fields"])
     assert "/brief digest status" in text and "/brief digest preview [id:]" in text
-    assert "/brief-admin digest on time: zone: [topics:] [weekdays:] [always:]" in text
+    assert "/brief-admin digest on time: zone: [weekdays:] [always:] [topics:]" in text
+    assert "/brief-admin digest off [id:]" in text

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 
 from adapters.discord import limits, render
+from briefings.errors import InvalidInput, NotFound
 from briefings.models import (
     AddResult,
     Brief,
@@ -136,7 +137,18 @@ def test_render_list_search_help_and_texts() -> None:
     assert "last article" in render.render_removed(
         RemoveResult(kind="article", story=ref, article_id=3, articles_removed=1, story_removed=True)
     )
-    assert "Closest matches: `a-story`" in render.render_not_found(
-        "No story matches 'x'. Did you mean: a-story?", ["a-story"]
+    assert "Removed the story" in render.render_removed(
+        RemoveResult(kind="story", story=ref, articles_removed=1, story_removed=True)
+    ) and "its 1 article." in render.render_removed(
+        RemoveResult(kind="story", story=ref, articles_removed=1, story_removed=True)
     )
-    assert len(render.render_error("e" * 5000)) <= limits.CONTENT
+    assert render.render_not_found(NotFound("No story matches 'x'.", ["a-story", "b-story"])) == (
+        "No story matches 'x'. Closest matches: `a-story`, `b-story`"
+    )
+    assert render.render_error(NotFound("No story matches 'x'.", hints=("list", "search"))) == (
+        "No story matches 'x'. Try `/brief list` or `/brief search words:…`."
+    )
+    assert render.render_error(InvalidInput("No link.", hints=("paste_text",))).startswith(
+        "No link. Try `/brief-admin add` (leave url empty"
+    )
+    assert len(render.render_error(InvalidInput("e" * 5000))) <= limits.CONTENT
