@@ -327,7 +327,7 @@ class FakeSlackAPI:
             if channel in self.not_in_channels:
                 return {"ok": False, "error": "not_in_channel"}
             ts = params.get("ts") or f"17500000{next(self._ts):02d}.000100"
-            message = {k: params.get(k) for k in ("text", "blocks", "metadata") if k in params}
+            message: dict[str, Any] = {k: params.get(k) for k in ("text", "blocks", "metadata") if k in params}
             if method == "chat.postMessage":
                 self.messages.setdefault(channel, []).append(
                     {**message, "type": "message", "bot_id": self.bot_id, "ts": ts})
