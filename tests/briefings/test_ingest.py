@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from briefings.errors import InvalidInput
-from briefings.ingest import article_from_bytes, article_from_html, parse_published, read_file
+from briefings.ingest import (
+    article_from_bytes,
+    article_from_html,
+    article_from_text,
+    check_published,
+    parse_published,
+    read_file,
+)
 from briefings.testing import seed_text
 from briefings.textutil import canonical_url, content_hash
 
@@ -58,11 +66,18 @@ def test_bad_json_is_refused(payload: str, match: str) -> None:
         article_from_bytes(payload.encode(), "a.json")
 
 
+PARAGRAPHS = (
+    BODY,
+    "The talks, which had been planned for months, were to cover defence spending, trade and the future of "
+    "joint exercises in the region.",
+    "A spokesman for the foreign ministry said a new date would be set once the budget talks in Washington "
+    "had ended.",
+)
+
+
 def test_html_file(tmp_path: Path) -> None:
-    html = (
-        f"<html><head><title>Headline here</title></head>"
-        f"<body><article><p>{BODY}</p><p>{BODY}</p></article></body></html>"
-    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = f"<html><head><title>Headline here</title></head><body><article>{paragraphs}</article></body></html>"
     article = article_from_bytes(html.encode(), "page.html")
     assert article.title == "Headline here" and "meeting would not go ahead" in article.text
 
@@ -103,3 +118,95 @@ def test_published_parsing() -> None:
 def test_dedupe_keys() -> None:
     assert content_hash("Hello   World\n") == content_hash("hello world")
     assert canonical_url("https://WWW.Example.com:443/a/?utm_medium=x&b=1#c") == "https://www.example.com/a?b=1"
+
+
+# ----- titles, links, dates and folders (issue 9, items 8 and 10) ------------------------------------
+
+NOW = datetime(2025, 6, 20, 9, 0, tzinfo=UTC)
+LEAD = (
+    "She is a retired nurse who had never been on a stage. He is a 19-year-old drummer from the next street. "
+    "Together Ruth Okafor and Leo Brandt have won the national talent show in Manchester on Saturday night. "
+    "The pair beat eleven other acts with a song they wrote in Ruth's kitchen."
+)
+
+
+def test_text_without_a_title_line_gets_a_title_from_its_lead() -> None:
+    article = article_from_text(LEAD)
+    assert article.title == "Together Ruth Okafor and Leo Brandt have won the national talent show"
+    assert article.text == LEAD
+
+
+def test_a_headline_line_is_still_the_title() -> None:
+    article = article_from_text(f"Retired nurse and teenage drummer win talent show\n\n{LEAD}")
+    assert article.title == "Retired nurse and teenage drummer win talent show" and article.text == LEAD
+
+
+def test_a_hard_wrapped_first_line_is_not_taken_for_a_title() -> None:
+    wrapped = "Japan has called off a high-level security meeting with the United States\nthat was " + BODY
+    article = article_from_text(wrapped)
+    assert article.text == wrapped  # the first line stays in the body; the title is made from the lead
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "ftp://x.example/a", "example.com/a", "data:text/html,hi", "http://", "https://a b"]
+)
+def test_a_source_link_must_be_http(url: str) -> None:
+    with pytest.raises(InvalidInput, match="http|link"):
+        article_from_text(BODY, url=url)
+    with pytest.raises(InvalidInput, match="http|link"):
+        article_from_bytes(BODY.encode(), "a.txt", url=url)
+    with pytest.raises(InvalidInput, match="http|link"):
+        article_from_bytes(json.dumps({"text": BODY, "url": url}).encode(), "a.json")
+
+
+def test_a_good_source_link_is_kept() -> None:
+    article = article_from_text(BODY, url="  https://News.example/a?b=1 ")
+    assert article.url == "https://News.example/a?b=1" and article.outlet == "news.example"
+    assert article_from_text(BODY, url="").url is None
+
+
+def test_far_future_publication_dates_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="in the future"):
+        parse_published("2052-06-20", now=NOW)
+    with pytest.raises(InvalidInput, match="in the future"):
+        article_from_text(BODY, published=datetime(2025, 6, 22, tzinfo=UTC), now=NOW)
+    with pytest.raises(InvalidInput, match="in the future"):
+        article_from_bytes(json.dumps({"text": BODY, "published": "2030-01-01"}).encode(), "a.json", now=NOW)
+    # within a day of now (time zones, embargoes) is fine, and so is the past
+    assert parse_published("2025-06-21T08:00:00Z", now=NOW) == datetime(2025, 6, 21, 8, tzinfo=UTC)
+    assert parse_published("1999-12-31", now=NOW) == datetime(1999, 12, 31, tzinfo=UTC)
+    assert check_published(datetime(2025, 6, 21), now=NOW) == datetime(2025, 6, 21, tzinfo=UTC)
+
+
+def test_without_now_the_system_clock_decides() -> None:
+    with pytest.raises(InvalidInput, match="in the future"):
+        parse_published("2999-01-01")
+
+
+def test_a_page_that_dates_itself_in_the_future_keeps_its_article() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = (
+        '<html><head><title>Talks off</title><meta property="article:published_time" content="2031-01-01">'
+        f"</head><body><article>{paragraphs}</article></body></html>"
+    )
+    article = article_from_html(html, now=NOW)
+    assert article.published is None and "meeting would not go ahead" in article.text
+
+
+def test_a_folder_is_named_as_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    with pytest.raises(InvalidInput, match="is a folder, not a file"):
+        read_file(tmp_path)
+
+
+def test_an_unreadable_file_is_refused_politely(tmp_path: Path) -> None:
+    path = tmp_path / "locked.txt"
+    path.write_text(BODY, encoding="utf-8")
+    path.chmod(0)
+    try:
+        if path.stat().st_mode & 0o444 or os.access(path, os.R_OK):
+            pytest.skip("running as a user who can read anything")
+        with pytest.raises(InvalidInput, match="could not be read"):
+            read_file(path)
+    finally:
+        path.chmod(0o644)
