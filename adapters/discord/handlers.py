@@ -135,10 +135,12 @@ class Handlers:
     # -- read commands -------------------------------------------------------------------------
 
     async def on_show(self, interaction: discord.Interaction, story: str) -> None:
-        """Show a story's brief, privately, with its buttons."""
-        brief = await self.service.find(story)
+        """Show a story's brief, privately, with its buttons (saying which story, when found by spelling or words)."""
+        found = await self.service.lookup(story)
+        brief = found.brief
+        note = None if found.exact else render.render_showing(brief.story.slug, found.query)
         view = render.render_brief_view(brief.story.slug, postable=interaction.guild_id is not None)
-        await reply(interaction, embed=render.render_brief(brief), view=view)
+        await reply(interaction, note, embed=render.render_brief(brief), view=view)
 
     async def on_sources(self, interaction: discord.Interaction, story: str) -> None:
         """Show a story's sources."""

@@ -235,6 +235,11 @@ def render_choice_name(story: StorySummary) -> str:
     return limits.clip(story.title, room) + suffix
 
 
+def render_showing(slug: str, asked: str) -> str:
+    """Render the line that says which story a misspelling or some words were taken to mean."""
+    return limits.clip_content(f"Showing `{slug}` for '{escape(limits.clip(asked, 200))}'.")
+
+
 def render_not_found(error: NotFound) -> str:
     """Render a polite 'no such story' answer with the closest matches (or the commands that help)."""
     head = escape(error.message)

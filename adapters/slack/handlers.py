@@ -196,8 +196,9 @@ class BriefHandlers:
         await self.commands[cmd.name](ctx, cmd)
 
     async def cmd_show(self, ctx: Ctx, cmd: Command) -> None:
-        """`/brief STORY-or-words`: the brief card, privately, with a Share button."""
-        await ctx.reply.send(render_brief(await self.service.find(cmd.rest)))
+        """`/brief STORY-or-words`: the brief card, privately, with a Share button (and what it was found for)."""
+        found = await self.service.lookup(cmd.rest)
+        await ctx.reply.send(render_brief(found.brief, asked=None if found.exact else found.query))
 
     async def cmd_list(self, ctx: Ctx, cmd: Command) -> None:
         """`/brief` or `/brief list`: the latest stories."""

@@ -217,10 +217,17 @@ def _brief_buttons(slug: str, *, share: bool) -> ActionsBlock:
     return ActionsBlock(block_id="brief_actions", elements=buttons)
 
 
-def render_brief(brief: Brief, *, shared_by: str | None = None, share: bool = True) -> Message:
-    """Render a story's brief card: header, TL;DR, summary, key facts, sources, context, buttons."""
+def render_brief(brief: Brief, *, shared_by: str | None = None, share: bool = True,
+                 asked: str | None = None) -> Message:
+    """Render a story's brief card: header, TL;DR, summary, key facts, sources, context, buttons.
+
+    ``asked`` is what the user typed when it was not the story's own name (a misspelling, or words):
+    the card then says which story it shows for it.
+    """
     slug = brief.story.slug
     blocks: list[Block] = [_header(brief.story.title)]
+    if asked:
+        blocks.append(_context([f"_Showing {_code(slug)} for '{clip(asked, 200)}'._"]))
     if brief.tldr:
         blocks.append(_section(f"*TL;DR* {escape(brief.tldr)}"))
     if brief.summary:

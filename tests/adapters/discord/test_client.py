@@ -123,6 +123,15 @@ async def test_show_answers_privately_with_embed_and_buttons(bot: Bot) -> None:
     assert_quiet(fake)
 
 
+async def test_show_says_which_story_a_misspelling_opened(bot: Bot) -> None:
+    fake = bot.fake
+    data = body(await fake.interact(fake.slash("brief", "show", {"story": "japan-us-talkz"})))
+    assert data["content"] == f"Showing `{SLUG}` for 'japan-us-talkz'."
+    assert "Japan" in data["embeds"][0]["title"]
+    exact = body(await fake.interact(fake.slash("brief", "show", {"story": SLUG})))
+    assert not exact.get("content")
+
+
 async def test_show_in_threads(bot: Bot) -> None:
     fake = bot.fake
     cb = await fake.interact(fake.slash("brief", "show", {"story": SLUG}, channel_id=THREAD_ID))

@@ -55,7 +55,9 @@ async def test_show_is_ephemeral_card_with_share(slack: SlackHarness) -> None:
 async def test_words_find_the_story(slack: SlackHarness) -> None:
     body = (await slack.command("japan security talks")).json()
     assert body["blocks"][0]["type"] == "header"
-    assert SEED_SLUG in _texts(body)
+    assert f"Showing `{SEED_SLUG}` for 'japan security talks'." in _texts(body)
+    exact = (await slack.command(SEED_SLUG)).json()
+    assert "Showing" not in _texts(exact)
 
 
 async def test_unknown_story_suggests_with_buttons(slack: SlackHarness) -> None:
