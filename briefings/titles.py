@@ -5,8 +5,9 @@ title case), is followed by a blank line, or is clearly shorter than the paragra
 first line of running text is not mistaken for one).
 
 Otherwise the title is made from the lead: the summarizer's best-scoring sentence among the first
-``LEAD_SENTENCES`` (position, centrality, no quotes, questions or pronoun openings) is cut down the way a sub-editor
-would write a headline from it, with the part-of-speech tagger and chunker: datelines, connectives ("But"),
+``LEAD_SENTENCES`` (position, centrality, no quotes, questions or pronoun openings; one that opens with "he", "she"
+or "they" only if no other will do, since a title cannot lean on the sentence before) is cut down the way a
+sub-editor would write a headline from it, with the part-of-speech tagger and chunker: datelines, connectives ("But"),
 leading adverbial clauses ("After talks collapsed on Friday, ..."), trailing attributions (", police said"),
 appositives (", 71,", ", who ...,"), asides between dashes and parentheses go; if it is still longer than
 ``MAX_TITLE_WORDS`` words it is cut at the last clause boundary that fits (a comma, "when", "which", "after"...),
@@ -54,6 +55,7 @@ _DATELINE = re.compile(
 )
 # Notes to the reader, not news: "(HBO is a Time Warner company, like CNN.)", "Editor's note: ..."
 _EDITORIAL = re.compile(r"^\s*(?:\(.*\)\W*$|(?:editor'?s'? note|note to readers|disclosure|correction)\b)", re.I | re.S)
+_PRONOUN_OPENING = re.compile(r"^[\"'“‘]?(?:he|she|they|him|his|her|them|their)\b", re.I)
 _PARENS = re.compile(r"\s*\([^()]{0,80}\)")
 _DASH_ASIDE = re.compile(r"\s+(?:--|—|–)\s+[^—–]{1,120}?\s+(?:--|—|–)\s+")
 _OPENERS = _wordset(
@@ -159,9 +161,15 @@ def _lead_sentence(text: str) -> str | None:
     if not sentences:
         return None
     lead = {s.index for s in sentences[:LEAD_SENTENCES]}
-    picks = [p for p in summarize([Document(text=text)], n=3) if p.sentence in lead and not _EDITORIAL.match(p.text)]
-    if picks:
-        return max(picks, key=lambda p: p.score).text
+    picks = [
+        p
+        for p in summarize([Document(text=text)], n=3)
+        if p.sentence in lead and not _EDITORIAL.match(p.text)
+    ]
+    # A title cannot lean on what came before it: "She is a retired nurse" names no one.
+    named = [p for p in picks if not _PRONOUN_OPENING.match(p.text)]
+    if named or picks:
+        return max(named or picks, key=lambda p: p.score).text
     usable = [s for s in sentences[:LEAD_SENTENCES] if not is_junk(s.text)]
     return (usable or sentences)[0].text
 
@@ -613,8 +621,8 @@ def _ends_well(toks: list[_Tok], nxt: _Tok | None = None) -> bool:
         return False  # "for saying"
     if nxt is not None and low in _DEGREE and nxt.pos not in ("IN", "TO", *_PUNCT_TAGS):
         return False  # "history's most | heralded canon"
-    if nxt is not None and nxt.low == "to" and low in ("up", "due", "close", "next", "prior", "owing"):
-        return False  # "can lose up | to $1,000"
+    if nxt is not None and nxt.low == "to" and low in ("up", "due", "close", "next", "prior", "owing", "on"):
+        return False  # "can lose up | to $1,000", "went on | to marry"
     if last.pos == "RB" and before is not None and before.pos.startswith("VB"):
         return False  # "is now | under investigation"
     return not (last.pos in ("VBN", "VBG") and last.chunk.startswith("I-NP"))
