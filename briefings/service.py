@@ -41,6 +41,7 @@ from briefings.scheduler import compose_from_store
 from briefings.slugs import close_matches, normalize_name, slugify, validate_slug
 from briefings.store import Store, StoredArticle, StoryRow
 from briefings.textutil import STOPWORDS, canonical_url, content_hash, cosine, shorten, terms
+from briefings.titles import derive_title
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ MATCH_WINDOW = timedelta(days=7)
 MATCH_THRESHOLD = 0.32  # cosine of content words: same event ~0.4-0.7, same topic but other event < 0.25
 MATCH_MARGIN = 0.05
 MAX_DIGESTS_PER_CHANNEL = 6
+MAX_PAGE = 1000  # stories in one list_stories call
 PENDING_ID = 2**62  # stands for a new article's id in a brief built before the article is stored
 FACT_KINDS = ("people", "organizations", "places", "dates", "figures")
 
@@ -117,8 +119,16 @@ class BriefingService:
         raise _no_story(text, close_matches(ref, names, 5))
 
     async def list_stories(self, limit: int = 10, offset: int = 0) -> list[StorySummary]:
-        """Return the most recently updated stories first."""
-        return await self.store.list_stories(max(1, min(limit, 200)), max(0, offset))
+        """Return the most recently updated stories first (a page of at most MAX_PAGE)."""
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput(f"Ask for 1 to {MAX_PAGE} stories at a time.")
+        if offset < 0:
+            raise InvalidInput("The offset cannot be negative.")
+        return await self.store.list_stories(limit, offset)
+
+    async def story_count(self) -> int:
+        """Count the stories."""
+        return await self.store.story_count()
 
     async def search(self, words: str, limit: int = 10) -> list[SearchHit]:
         """Search stories and articles (FTS5), best match first."""
@@ -161,7 +171,9 @@ class BriefingService:
     ) -> AddResult:
         """Add pasted text as an article (to ``story``, or to the best-matching or a new story)."""
         _require_admin(actor, "add articles")
-        article = article_from_text(text, title=title, url=url, published=published)
+        article = await asyncio.to_thread(
+            article_from_text, text, title=title, url=url, published=published, now=self.clock.now()
+        )
         return await self.add_article(article, actor=actor, story=story)
 
     async def add_url(self, url: str, *, actor: Actor, story: str | None = None) -> AddResult:
@@ -170,7 +182,7 @@ class BriefingService:
         if story is not None:
             validate_slug(_norm_ref(story), "story name")
         page = await self.fetcher.fetch(url.strip())
-        article = await asyncio.to_thread(article_from_page, page)
+        article = await asyncio.to_thread(article_from_page, page, now=self.clock.now())
         return await self.add_article(article, actor=actor, story=story)
 
     async def add_article(self, article: ArticleInput, *, actor: Actor, story: str | None = None) -> AddResult:
@@ -188,7 +200,7 @@ class BriefingService:
         if duplicate is not None:
             return duplicate
         now = self.clock.now()
-        title = article.title or shorten(text, 120)
+        title = article.title if article.title else await asyncio.to_thread(derive_title, text)
         facts = await asyncio.to_thread(extract_facts, text, title=title, published=article.published)
         facts = _stamp_facts(facts, PENDING_ID)
         target = await self.store.story_by_ref(slug) if slug else await self._match_story(title, text, now)

@@ -153,7 +153,7 @@ async def test_read_only_folder_without_wal_files_opens_immutable(
     path = tmp_path / "mount" / "ro.db"
     path.parent.mkdir()
     await _make_db(path)
-    assert not Path(f"{path}-wal").exists()  # closed cleanly: as it would sit on a read-only mount
+    assert not Path(f"{path}-wal").exists()  # noqa: ASYNC240 - closed cleanly: as it would sit on a read-only mount
     real_access = os.access
     monkeypatch.setattr(store_module.os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
     assert "immutable=1" in store_module._read_only_uri(path)
