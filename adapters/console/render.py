@@ -26,8 +26,6 @@ from briefings.models import (
     Fact,
     KeyFacts,
     RemoveResult,
-    SearchHit,
-    StorySummary,
 )
 
 log = logging.getLogger(__name__)
@@ -96,50 +94,6 @@ def render_brief(brief: Brief) -> RenderableType:
         footer += f" (aliases: {', '.join(brief.aliases)})"
     footer += f" · updated {_when(brief.updated_at)}"
     return Panel(Group(*parts), title=Text(brief.headline, style="bold"), subtitle=Text(footer), expand=True)
-
-
-def render_brief_text(brief: Brief) -> str:
-    """Render a brief as plain text (no colours), for pipes and logs."""
-    lines = [brief.headline, "=" * min(len(brief.headline), 80), f"TL;DR: {brief.tldr}", "", "Summary:"]
-    lines += [f"  - {s}" for s in brief.summary]
-    lines += ["", "Key facts:"]
-    if brief.facts.what:
-        lines.append(f"  What: {brief.facts.what}")
-    for field, label in _FACT_ROWS:
-        for fact in getattr(brief.facts, field):
-            lines.append(f"  {label}: {_fact_line(fact).plain}")
-    lines += ["", "Sources:"]
-    for src in brief.sources:
-        meta = ", ".join(m for m in (src.outlet, src.published.date().isoformat() if src.published else None) if m)
-        lines.append(
-            f"  - [{src.article_id}] {src.title}" + (f" ({meta})" if meta else "") + (f" {src.url}" if src.url else "")
-        )
-    lines += ["", f"Story: {brief.story.slug} · updated {_when(brief.updated_at)}"]
-    return "\n".join(lines)
-
-
-def render_story_list(stories: list[StorySummary]) -> RenderableType:
-    """Render stories as a table, most recent first."""
-    if not stories:
-        return Text(f"No stories yet. Add one with '{words.command('add')}', or run 'briefbot demo'.")
-    table = Table(show_lines=False)
-    for col in ("Story", "Title", "Articles", "Updated"):
-        table.add_column(col)
-    for s in stories:
-        table.add_row(Text(s.slug, style="bold"), Text(s.title), str(s.article_count), _when(s.updated_at))
-    return table
-
-
-def render_search(hits: list[SearchHit], words: str) -> RenderableType:
-    """Render search hits, best first."""
-    if not hits:
-        return Text(f"Nothing matches '{words}'.")
-    table = Table()
-    for col in ("Story", "Title", "Match"):
-        table.add_column(col)
-    for h in hits:
-        table.add_row(Text(h.slug, style="bold"), Text(h.title), Text(h.snippet))
-    return table
 
 
 def render_add_result(result: AddResult) -> str:

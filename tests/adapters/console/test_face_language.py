@@ -14,6 +14,7 @@ from typing import get_args
 import pytest
 
 from adapters.console import render, words
+from adapters.console.listing import render_hits, render_story_page
 from bot.cli import main
 from briefings.clock import ManualClock
 from briefings.commands import HELP_ACTIONS, UsageError
@@ -73,7 +74,7 @@ def test_console_renderers_use_cli_syntax_only() -> None:
         RemoveResult(kind="story", story=StoryRef(slug="a", title="A"), articles_removed=1, story_removed=True)
     )
     assert removed == "Removed story a and its 1 article."
-    for out in (text, removed, render.render_story_list([]).plain):  # type: ignore[union-attr]
+    for out in (text, removed, render_story_page([], offset=0, total=0, page_size=20), render_hits([], "x")):
         assert not _chat_syntax(out), out
 
 
