@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from briefings import store as store_module
+from briefings.store import connect as store_module
 from briefings.errors import ReadOnlyStore, StoreError
 from briefings.store import Store, load_migrations
 

@@ -1,0 +1,313 @@
+"""Stories, articles, aliases, search and the admin log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from briefings.models import AdminAction, Article, Brief, KeyFacts, SearchHit, StorySummary
+from briefings.store.base import StoreBase
+from briefings.store.rows import _FTS_WORD, StoredArticle, StoryRow, _at, _dt, _ts, fts_query
+
+
+class StoryStore(StoreBase):
+    """Stories and their articles: reads anywhere, writes inside ``transaction()``."""
+
+    # ----- stories: reads -------------------------------------------------------------------
+
+    _STORY_COLS = "s.id, s.slug, s.title, s.created_at, s.updated_at, s.brief"
+
+    @staticmethod
+    def _story(row: tuple) -> StoryRow:
+        return StoryRow(row[0], row[1], row[2], _at(row[3]), _at(row[4]), row[5])
+
+    async def story_by_ref(self, ref: str) -> StoryRow | None:
+        """Find a story by slug or alias."""
+        row = await self._one(
+            f"SELECT {self._STORY_COLS} FROM stories s WHERE s.slug = ? "
+            f"UNION ALL SELECT {self._STORY_COLS} FROM aliases a JOIN stories s ON s.id = a.story_id "
+            "WHERE a.alias = ? LIMIT 1",
+            (ref, ref),
+        )
+        return self._story(row) if row else None
+
+    async def story_by_id(self, story_id: int) -> StoryRow | None:
+        """Find a story by its id."""
+        row = await self._one(f"SELECT {self._STORY_COLS} FROM stories s WHERE s.id = ?", (story_id,))
+        return self._story(row) if row else None
+
+    async def story_count(self) -> int:
+        """Count the stories."""
+        return (await self._one("SELECT count(*) FROM stories"))[0]  # type: ignore[index]
+
+    async def all_names(self) -> list[str]:
+        """Return every slug and alias (for close-match suggestions)."""
+        rows = await self._all("SELECT slug FROM stories UNION ALL SELECT alias FROM aliases")
+        return [r[0] for r in rows]
+
+    async def name_words(self) -> set[str]:
+        """Return every word of the stories' slugs, aliases and titles (lowercase), for spelling suggestions."""
+        rows = await self._all("SELECT slug || ' ' || title FROM stories UNION ALL SELECT alias FROM aliases")
+        return {w for (text,) in rows for w in _FTS_WORD.findall(text.lower().replace("-", " ")) if len(w) > 1}
+
+    async def aliases_of(self, story_id: int) -> list[str]:
+        """Return a story's aliases, sorted."""
+        rows = await self._all("SELECT alias FROM aliases WHERE story_id = ? ORDER BY alias", (story_id,))
+        return [r[0] for r in rows]
+
+    async def list_stories(self, limit: int, offset: int = 0) -> list[StorySummary]:
+        """Return stories, most recently updated first."""
+        rows = await self._all(
+            "SELECT s.slug, s.title, json_extract(s.brief, '$.tldr'), "
+            "(SELECT group_concat(alias, ' ') FROM aliases a WHERE a.story_id = s.id), "
+            "(SELECT count(*) FROM articles x WHERE x.story_id = s.id), s.created_at, s.updated_at "
+            "FROM stories s ORDER BY s.updated_at DESC, s.id DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [self._summary(r) for r in rows]
+
+    @staticmethod
+    def _summary(r: tuple) -> StorySummary:
+        return StorySummary(
+            slug=r[0],
+            title=r[1],
+            tldr=r[2] or "",
+            aliases=sorted((r[3] or "").split()),
+            article_count=r[4],
+            created_at=_at(r[5]),
+            updated_at=_at(r[6]),
+        )
+
+    async def complete(self, prefix: str, limit: int) -> list[StorySummary]:
+        """Return stories whose slug, alias or title starts with (or contains) ``prefix``, best first."""
+        prefix = prefix.strip().lower()
+        like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = await self._all(
+            "SELECT s.slug, s.title, json_extract(s.brief, '$.tldr'), "
+            "(SELECT group_concat(alias, ' ') FROM aliases a WHERE a.story_id = s.id), "
+            "(SELECT count(*) FROM articles x WHERE x.story_id = s.id), s.created_at, s.updated_at, "
+            "min(CASE WHEN s.slug LIKE :p || '%' ESCAPE '\\' THEN 0 "
+            "         WHEN a2.alias LIKE :p || '%' ESCAPE '\\' THEN 1 "
+            "         WHEN lower(s.title) LIKE :p || '%' ESCAPE '\\' THEN 2 "
+            "         WHEN s.slug LIKE '%' || :p || '%' ESCAPE '\\' THEN 3 "
+            "         WHEN a2.alias LIKE '%' || :p || '%' ESCAPE '\\' THEN 3 ELSE 4 END) AS rank "
+            "FROM stories s LEFT JOIN aliases a2 ON a2.story_id = s.id "
+            "WHERE :p = '' OR s.slug LIKE '%' || :p || '%' ESCAPE '\\' "
+            "   OR a2.alias LIKE '%' || :p || '%' ESCAPE '\\' "
+            "   OR lower(s.title) LIKE '%' || :p || '%' ESCAPE '\\' "
+            "GROUP BY s.id ORDER BY rank, s.updated_at DESC LIMIT :n",
+            {"p": like, "n": limit},
+        )
+        return [self._summary(r) for r in rows]
+
+    async def search(self, words: str, limit: int, fallback: bool = True) -> list[SearchHit]:
+        """Full-text search over stories and articles, ranked by BM25 (all words first, then any)."""
+        for any_word in (False, True) if fallback else (False,):
+            query = fts_query(words, any_word=any_word)
+            if query is None:
+                return []
+            rows = await self._all(
+                "WITH hits AS ("
+                "  SELECT rowid AS story_id, bm25(story_fts, 2.0, 10.0, 4.0, 2.0) AS score,"
+                "         snippet(story_fts, 3, '', '', '…', 16) AS snip"
+                "  FROM story_fts WHERE story_fts MATCH :q"
+                "  UNION ALL"
+                "  SELECT a.story_id, bm25(article_fts, 4.0, 1.0),"
+                "         snippet(article_fts, 1, '', '', '…', 16)"
+                "  FROM article_fts JOIN articles a ON a.id = article_fts.rowid"
+                "  WHERE article_fts MATCH :q"
+                ") SELECT s.slug, s.title, h.snip, sum(h.score) AS total, s.updated_at"
+                "  FROM hits h JOIN stories s ON s.id = h.story_id"
+                "  GROUP BY s.id ORDER BY total, s.updated_at DESC LIMIT :n",
+                {"q": query, "n": limit},
+            )
+            if rows:
+                return [
+                    SearchHit(slug=r[0], title=r[1], snippet=r[2] or "", score=round(-r[3], 4), updated_at=_at(r[4]))
+                    for r in rows
+                ]
+        return []
+
+    async def similar_candidates(self, words: str, since: datetime, limit: int) -> list[StoryRow]:
+        """Return recently updated stories sharing words with ``words`` (OR query), best BM25 first."""
+        query = fts_query(words, any_word=True)
+        if query is None:
+            return []
+        rows = await self._all(
+            "WITH hits AS ("
+            "  SELECT rowid AS story_id, bm25(story_fts) AS score FROM story_fts WHERE story_fts MATCH :q"
+            "  UNION ALL"
+            "  SELECT a.story_id, bm25(article_fts) FROM article_fts"
+            "  JOIN articles a ON a.id = article_fts.rowid WHERE article_fts MATCH :q"
+            f") SELECT {self._STORY_COLS} FROM hits h JOIN stories s ON s.id = h.story_id"
+            "  WHERE s.updated_at >= :since GROUP BY s.id ORDER BY sum(h.score) LIMIT :n",
+            {"q": query, "since": since.isoformat(), "n": limit},
+        )
+        return [self._story(r) for r in rows]
+
+    # ----- articles: reads ------------------------------------------------------------------
+
+    _ARTICLE_COLS = "id, story_id, title, text, url, outlet, published, added_at, facts"
+
+    @staticmethod
+    def _article(row: tuple) -> StoredArticle:
+        article = Article(
+            id=row[0],
+            story_id=row[1],
+            title=row[2],
+            text=row[3],
+            url=row[4],
+            outlet=row[5],
+            published=_dt(row[6]),
+            added_at=_at(row[7]),
+        )
+        return StoredArticle(article, KeyFacts.model_validate_json(row[8]))
+
+    async def articles_of(self, story_id: int) -> list[StoredArticle]:
+        """Return a story's articles, oldest first."""
+        rows = await self._all(
+            f"SELECT {self._ARTICLE_COLS} FROM articles WHERE story_id = ? ORDER BY coalesce(published, added_at), id",
+            (story_id,),
+        )
+        return [self._article(r) for r in rows]
+
+    async def article_ids(self, story_id: int) -> list[int]:
+        """Return the ids of a story's articles, in reading order (as ``articles_of``)."""
+        rows = await self._all(
+            "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(published, added_at), id", (story_id,)
+        )
+        return [r[0] for r in rows]
+
+    async def article(self, article_id: int) -> StoredArticle | None:
+        """Return one article by id."""
+        row = await self._one(f"SELECT {self._ARTICLE_COLS} FROM articles WHERE id = ?", (article_id,))
+        return self._article(row) if row else None
+
+    async def find_duplicate(self, canonical: str | None, text_hash: str) -> tuple[int, int] | None:
+        """Return (article id, story id) of an article with the same canonical URL or text, if any."""
+        row = await self._one(
+            "SELECT id, story_id FROM articles WHERE content_hash = ? OR (? IS NOT NULL AND canonical_url = ?) LIMIT 1",
+            (text_hash, canonical, canonical),
+        )
+        return (row[0], row[1]) if row else None
+
+    # ----- writes (call inside ``transaction()``) ------------------------------------------------
+
+    async def insert_story(self, slug: str, title: str, at: datetime, brief_json: str = "{}") -> int:
+        """Insert a story and its search row; return its id."""
+        cur = await self._conn.execute(
+            "INSERT INTO stories (slug, title, created_at, updated_at, brief) VALUES (?, ?, ?, ?, ?)",
+            (slug, title, at.isoformat(), at.isoformat(), brief_json),
+        )
+        story_id = cur.lastrowid
+        await self._conn.execute(
+            "INSERT INTO story_fts (rowid, slug, title, aliases, summary) VALUES (?, ?, ?, '', '')",
+            (story_id, slug.replace("-", " "), title),
+        )
+        return story_id  # type: ignore[return-value]
+
+    async def insert_article(
+        self, story_id: int, article: Article, canonical: str | None, text_hash: str, facts: KeyFacts
+    ) -> int:
+        """Insert an article and its search row; return its id."""
+        cur = await self._conn.execute(
+            "INSERT INTO articles (story_id, title, text, url, canonical_url, outlet, published,"
+            " added_at, content_hash, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                story_id,
+                article.title,
+                article.text,
+                article.url,
+                canonical,
+                article.outlet,
+                _ts(article.published),
+                article.added_at.isoformat(),
+                text_hash,
+                facts.model_dump_json(),
+            ),
+        )
+        article_id = cur.lastrowid
+        # facts are computed before the id exists: stamp it now so each fact traces back to its article
+        stamped = facts.model_copy(
+            update={
+                kind: [f.model_copy(update={"article_id": article_id}) for f in getattr(facts, kind)]
+                for kind in ("people", "organizations", "places", "dates", "figures")
+            }
+        )
+        await self._conn.execute("UPDATE articles SET facts = ? WHERE id = ?", (stamped.model_dump_json(), article_id))
+        await self._conn.execute(
+            "INSERT INTO article_fts (rowid, title, text) VALUES (?, ?, ?)",
+            (article_id, article.title, article.text),
+        )
+        return article_id  # type: ignore[return-value]
+
+    async def save_brief(self, story_id: int, brief: Brief, at: datetime) -> None:
+        """Store a story's rebuilt brief and refresh its search row."""
+        await self._conn.execute(
+            "UPDATE stories SET brief = ?, updated_at = ?, title = ? WHERE id = ?",
+            (brief.model_dump_json(), at.isoformat(), brief.story.title, story_id),
+        )
+        await self._refresh_story_fts(story_id, summary=" ".join([brief.tldr, *brief.summary]))
+
+    async def _refresh_story_fts(self, story_id: int, summary: str | None = None) -> None:
+        row = await self._one("SELECT slug, title FROM stories WHERE id = ?", (story_id,))
+        if row is None:
+            return
+        aliases = " ".join(a.replace("-", " ") for a in await self.aliases_of(story_id))
+        if summary is None:
+            old = await self._one("SELECT summary FROM story_fts WHERE rowid = ?", (story_id,))
+            summary = old[0] if old else ""
+        await self._conn.execute("DELETE FROM story_fts WHERE rowid = ?", (story_id,))
+        await self._conn.execute(
+            "INSERT INTO story_fts (rowid, slug, title, aliases, summary) VALUES (?, ?, ?, ?, ?)",
+            (story_id, row[0].replace("-", " "), row[1], aliases, summary),
+        )
+
+    async def delete_article(self, article_id: int) -> None:
+        """Delete one article and its search row."""
+        await self._conn.execute("DELETE FROM article_fts WHERE rowid = ?", (article_id,))
+        await self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+
+    async def delete_story(self, story_id: int) -> int:
+        """Delete a story with its aliases, articles and search rows; return how many articles went."""
+        ids = [r[0] for r in await self._all("SELECT id FROM articles WHERE story_id = ?", (story_id,))]
+        for article_id in ids:
+            await self._conn.execute("DELETE FROM article_fts WHERE rowid = ?", (article_id,))
+        await self._conn.execute("DELETE FROM story_fts WHERE rowid = ?", (story_id,))
+        await self._conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+        return len(ids)
+
+    async def rename_story(self, story_id: int, new_slug: str, brief: Brief) -> None:
+        """Change a story's slug (and the slug inside its stored brief)."""
+        await self._conn.execute(
+            "UPDATE stories SET slug = ?, brief = ? WHERE id = ?",
+            (new_slug, brief.model_dump_json(), story_id),
+        )
+        await self._refresh_story_fts(story_id)
+
+    async def add_alias(self, story_id: int, alias: str, brief: Brief) -> None:
+        """Give a story another name."""
+        await self._conn.execute("INSERT INTO aliases (alias, story_id) VALUES (?, ?)", (alias, story_id))
+        await self._conn.execute("UPDATE stories SET brief = ? WHERE id = ?", (brief.model_dump_json(), story_id))
+        await self._refresh_story_fts(story_id)
+
+    async def name_taken(self, name: str) -> bool:
+        """Tell whether ``name`` is already a slug or an alias."""
+        row = await self._one(
+            "SELECT 1 FROM stories WHERE slug = ? UNION ALL SELECT 1 FROM aliases WHERE alias = ?",
+            (name, name),
+        )
+        return row is not None
+
+    async def log_action(self, at: datetime, actor: str, action: str, target: str, detail: str = "") -> None:
+        """Append an entry to the admin log."""
+        await self._conn.execute(
+            "INSERT INTO admin_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+            (at.isoformat(), actor, action, target, detail),
+        )
+
+    async def admin_log(self, limit: int) -> list[AdminAction]:
+        """Return the latest admin actions, newest first."""
+        rows = await self._all(
+            "SELECT id, at, actor, action, target, detail FROM admin_log ORDER BY id DESC LIMIT ?", (limit,)
+        )
+        return [AdminAction(id=r[0], at=_at(r[1]), actor=r[2], action=r[3], target=r[4], detail=r[5]) for r in rows]
