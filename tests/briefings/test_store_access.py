@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from briefings.store import connect as store_module
 from briefings.errors import ReadOnlyStore, StoreError
 from briefings.store import Store, load_migrations
+from briefings.store import connect as store_module
 
 NOW = datetime(2025, 6, 20, 9, 0, tzinfo=UTC)
 PROCESSES = 8
