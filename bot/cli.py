@@ -61,21 +61,37 @@ async def open_for(
 ) -> AsyncIterator[BriefingService]:
     """Open the service on the database the arguments and settings name (read commands pass ``create=False``).
 
-    A database this command created is removed again if the command fails: a failed first command leaves nothing.
+    A database this command created is removed again if the command fails before storing anything: a failed first
+    command leaves nothing behind, and a failed import keeps the rows it stored.
     """
     from briefings.service import open_service
 
     settings = _settings(args)
     path = db or settings.db
     existed = path == ":memory:" or Path(path).exists()  # noqa: ASYNC240 - one stat per command
+    empty = False
     try:
         async with open_service(path, fetch_allow_hosts=settings.fetch_allow_hosts, create=create) as service:
-            yield service
+            try:
+                yield service
+            except BaseException:
+                empty = not existed and await _holds_nothing(service)
+                raise
     except BaseException:
-        if not existed:
+        empty = empty or not existed and not Path(path).exists()  # noqa: ASYNC240
+        raise
+    finally:
+        if empty:
             for leftover in (path, f"{path}-wal", f"{path}-shm"):
                 Path(leftover).unlink(missing_ok=True)  # noqa: ASYNC240
-        raise
+
+
+async def _holds_nothing(service: BriefingService) -> bool:
+    """Tell whether a database this command created is still empty (so removing it loses nothing)."""
+    try:
+        return await service.story_count() == 0 and not await service.digest_status()
+    except Exception:  # the database itself failed: keep it for inspection
+        return False
 
 
 # ----- commands -------------------------------------------------------------------------------------
@@ -455,9 +471,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
     """Return the functions that add the platform and digest subcommands."""
-    from bot import commands_digest, commands_platforms
+    from bot import commands_digest, commands_platforms, commands_stories
 
-    return [commands_platforms.register, commands_digest.register]
+    return [commands_stories.register, commands_platforms.register, commands_digest.register]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -203,7 +203,9 @@ class BriefingService:
         title = article.title if article.title else await asyncio.to_thread(derive_title, text)
         facts = await asyncio.to_thread(extract_facts, text, title=title, published=article.published)
         facts = _stamp_facts(facts, PENDING_ID)
-        target = await self.store.story_by_ref(slug) if slug else await self._match_story(title, text, now)
+        # an article is matched as of its own time: importing an archive clusters as live ingestion would have
+        seen = min(article.published, now) if article.published else now
+        target = await self.store.story_by_ref(slug) if slug else await self._match_story(title, text, seen)
         pending = Article(
             id=PENDING_ID,
             story_id=target.id if target else 0,
@@ -242,7 +244,9 @@ class BriefingService:
                 if current is None:
                     raise Conflict(f"The story '{target.slug}' was removed meanwhile; nothing was added.")
             stored = pending.model_copy(update={"id": 0, "story_id": target.id})
-            article_id = await self.store.insert_article(target.id, stored, canonical, text_hash, facts)
+            article_id = await self.store.insert_article(
+                target.id, stored, canonical, text_hash, facts, manual=slug is not None
+            )
             if changed:  # another writer changed the story since it was read: rebuild under the lock
                 brief = await self._rebuild(target, now)
             else:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from briefings.models import AdminAction, Article, Brief, KeyFacts, SearchHit, StorySummary
 from briefings.store.base import StoreBase
-from briefings.store.rows import _FTS_WORD, StoredArticle, StoryRow, _at, _dt, _ts, fts_query
+from briefings.store.rows import _FTS_WORD, StoredArticle, StoryRow, _at, _dt, _ts, _utc, fts_query
 
 
 class StoryStore(StoreBase):
@@ -139,8 +139,8 @@ class StoryStore(StoreBase):
             "  SELECT a.story_id, bm25(article_fts) FROM article_fts"
             "  JOIN articles a ON a.id = article_fts.rowid WHERE article_fts MATCH :q"
             f") SELECT {self._STORY_COLS} FROM hits h JOIN stories s ON s.id = h.story_id"
-            "  WHERE s.updated_at >= :since GROUP BY s.id ORDER BY sum(h.score) LIMIT :n",
-            {"q": query, "since": since.isoformat(), "n": limit},
+            "  WHERE s.last_seen >= :since GROUP BY s.id ORDER BY sum(h.score) LIMIT :n",
+            {"q": query, "since": _utc(since), "n": limit},
         )
         return [self._story(r) for r in rows]
 
@@ -193,10 +193,10 @@ class StoryStore(StoreBase):
     # ----- writes (call inside ``transaction()``) ------------------------------------------------
 
     async def insert_story(self, slug: str, title: str, at: datetime, brief_json: str = "{}") -> int:
-        """Insert a story and its search row; return its id."""
+        """Insert a story and its search row; return its id (``last_seen`` follows its first article)."""
         cur = await self._conn.execute(
-            "INSERT INTO stories (slug, title, created_at, updated_at, brief) VALUES (?, ?, ?, ?, ?)",
-            (slug, title, at.isoformat(), at.isoformat(), brief_json),
+            "INSERT INTO stories (slug, title, created_at, updated_at, brief, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
+            (slug, title, at.isoformat(), at.isoformat(), brief_json, _utc(at)),
         )
         story_id = cur.lastrowid
         await self._conn.execute(
@@ -206,9 +206,16 @@ class StoryStore(StoreBase):
         return story_id  # type: ignore[return-value]
 
     async def insert_article(
-        self, story_id: int, article: Article, canonical: str | None, text_hash: str, facts: KeyFacts
+        self,
+        story_id: int,
+        article: Article,
+        canonical: str | None,
+        text_hash: str,
+        facts: KeyFacts,
+        *,
+        manual: bool = False,
     ) -> int:
-        """Insert an article and its search row; return its id."""
+        """Insert an article and its search row (``manual``: placed by an admin); return its id."""
         cur = await self._conn.execute(
             "INSERT INTO articles (story_id, title, text, url, canonical_url, outlet, published,"
             " added_at, content_hash, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -237,6 +244,13 @@ class StoryStore(StoreBase):
         await self._conn.execute(
             "INSERT INTO article_fts (rowid, title, text) VALUES (?, ?, ?)",
             (article_id, article.title, article.text),
+        )
+        if manual:
+            await self._conn.execute("UPDATE articles SET manual = 1 WHERE id = ?", (article_id,))
+        await self._conn.execute(
+            "UPDATE stories SET last_seen = CASE WHEN (SELECT count(*) FROM articles WHERE story_id = :s) = 1"
+            " THEN :t ELSE max(coalesce(last_seen, ''), :t) END WHERE id = :s",
+            {"t": _utc(article.published or article.added_at), "s": story_id},
         )
         return article_id  # type: ignore[return-value]
 
