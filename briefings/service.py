@@ -5,19 +5,17 @@ from __future__ import annotations
 import asyncio
 import difflib
 import logging
-import re
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
-from zoneinfo import ZoneInfo
 
 from briefings.briefs import build_brief
-from briefings.clock import Clock, SystemClock
-from briefings.digests import next_run, parse_local_time, parse_zone
-from briefings.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from briefings.clock import Clock
+from briefings.digest_actions import DigestActions
+from briefings.edits import StoryEdits
+from briefings.errors import Conflict, InvalidInput, NotFound
 from briefings.facts import extract_facts
 from briefings.fetch import Fetcher
 from briefings.ingest import article_from_page, article_from_text, check_text
@@ -28,19 +26,15 @@ from briefings.models import (
     Article,
     ArticleInput,
     Brief,
-    Digest,
-    DigestStatus,
-    DigestSubscription,
     KeyFacts,
-    RemoveResult,
     SearchHit,
     StoryRef,
     StorySummary,
 )
-from briefings.scheduler import compose_from_store
-from briefings.slugs import close_matches, normalize_name, slugify, validate_slug
+from briefings.service_base import _content_words, _no_story, _norm_ref, _require_admin
+from briefings.slugs import close_matches, slugify, validate_slug
 from briefings.store import Store, StoredArticle, StoryRow
-from briefings.textutil import STOPWORDS, canonical_url, content_hash, cosine, shorten, terms
+from briefings.textutil import canonical_url, content_hash, cosine, shorten, terms
 from briefings.titles import derive_title
 
 log = logging.getLogger(__name__)
@@ -48,7 +42,6 @@ log = logging.getLogger(__name__)
 MATCH_WINDOW = timedelta(days=7)
 MATCH_THRESHOLD = 0.32  # cosine of content words: same event ~0.4-0.7, same topic but other event < 0.25
 MATCH_MARGIN = 0.05
-MAX_DIGESTS_PER_CHANNEL = 6
 MAX_PAGE = 1000  # stories in one list_stories call
 PENDING_ID = 2**62  # stands for a new article's id in a brief built before the article is stored
 FACT_KINDS = ("people", "organizations", "places", "dates", "figures")
@@ -63,13 +56,8 @@ class Lookup:
     exact: bool
 
 
-class BriefingService:
-    """Stories, briefs, search and admin actions over one store."""
-
-    def __init__(self, store: Store, *, clock: Clock | None = None, fetcher: Fetcher | None = None) -> None:
-        self.store = store
-        self.clock: Clock = clock or SystemClock()
-        self.fetcher = fetcher or Fetcher()
+class BriefingService(StoryEdits, DigestActions):
+    """Stories, briefs, search, adding, admin edits and digests over one store: what every face calls."""
 
     # ----- reading ------------------------------------------------------------------------------
 
@@ -139,19 +127,6 @@ class BriefingService:
     async def complete(self, prefix: str, limit: int = 25) -> list[StorySummary]:
         """Autocomplete story names: slugs, aliases and titles, best first."""
         return await self.store.complete(prefix[:100], max(1, min(limit, 25)))
-
-    async def suggest(self, text: str, limit: int = 5) -> list[str]:
-        """Return the slugs or aliases closest to ``text``."""
-        close = await self._close_names(text, limit)
-        words = _content_words(text)
-        if len(close) < limit and words:
-            hits = await self.store.search(" ".join(words), limit, fallback=False)
-            close += [h.slug for h in hits if h.slug not in close]
-        return close[:limit]
-
-    async def _close_names(self, text: str, limit: int) -> list[str]:
-        """Return the slugs or aliases spelled most like ``text``."""
-        return close_matches(_norm_ref(text), await self.store.all_names(), limit)
 
     async def admin_log(self, limit: int = 50) -> list[AdminAction]:
         """Return the latest admin actions, newest first."""
@@ -309,218 +284,6 @@ class BriefingService:
         log.debug("article matched story %s (%.2f)", scored[0][1].slug, scored[0][0])
         return scored[0][1]
 
-    async def _free_slug(self, base: str) -> str:
-        """Return ``base`` or ``base-2``, ``base-3``... whichever is not taken."""
-        candidate, n = base, 2
-        while await self.store.name_taken(candidate):
-            suffix = f"-{n}"
-            candidate = base[: 64 - len(suffix)] + suffix
-            n += 1
-        return candidate
-
-    async def _rebuild(self, row: StoryRow, now: datetime, slug: str | None = None) -> Brief:
-        """Recompute and store a story's brief (inside the caller's transaction)."""
-        stored = await self.store.articles_of(row.id)
-        aliases = await self.store.aliases_of(row.id)
-        title = stored[0].article.title if stored else row.title
-        brief = await asyncio.to_thread(
-            build_brief, slug or row.slug, title, [(s.article, s.facts) for s in stored], aliases, now
-        )
-        await self.store.save_brief(row.id, brief, now)
-        return brief
-
-    # ----- changing -----------------------------------------------------------------------------------
-
-    async def remove(self, target: str, *, actor: Actor) -> RemoveResult:
-        """Remove a whole story (by slug or alias) or one article (by id)."""
-        _require_admin(actor, "remove stories")
-        target = target.strip().lstrip("#")
-        now = self.clock.now()
-        if target.isdigit():
-            stored = await self.store.article(int(target))
-            if stored is None:
-                raise NotFound(f"There is no article with id {target}.")
-            async with self.store.transaction():
-                row = await self.store.story_by_id(stored.article.story_id)
-                assert row is not None
-                await self.store.delete_article(stored.article.id)
-                remaining = await self.store.articles_of(row.id)
-                if remaining:
-                    await self._rebuild(row, now)
-                else:
-                    await self.store.delete_story(row.id)
-                await self.store.log_action(now, actor.label(), "remove-article", row.slug, f"article {target}")
-            return RemoveResult(
-                kind="article",
-                story=StoryRef(slug=row.slug, title=row.title),
-                article_id=stored.article.id,
-                articles_removed=1,
-                story_removed=not remaining,
-            )
-        row = await self._story_or_raise(target)
-        async with self.store.transaction():
-            count = await self.store.delete_story(row.id)
-            await self.store.log_action(now, actor.label(), "remove-story", row.slug, f"{count} articles")
-        return RemoveResult(
-            kind="story", story=StoryRef(slug=row.slug, title=row.title), articles_removed=count, story_removed=True
-        )
-
-    async def rename(self, old: str, new: str, *, actor: Actor) -> StoryRef:
-        """Give a story a new slug; the old slug keeps working as an alias."""
-        _require_admin(actor, "rename stories")
-        new = validate_slug(_norm_ref(new), "new story name")
-        row = await self._story_or_raise(old)
-        if new == row.slug:
-            return StoryRef(slug=row.slug, title=row.title)
-        now = self.clock.now()
-        async with self.store.transaction():
-            if await self.store.name_taken(new):
-                raise Conflict(f"'{new}' is already taken by a story or an alias.")
-            brief = Brief.model_validate_json(row.brief_json)
-            brief.story = StoryRef(slug=new, title=row.title)
-            brief.aliases = sorted({*brief.aliases, row.slug})
-            await self.store.rename_story(row.id, new, brief)
-            await self.store.add_alias(row.id, row.slug, brief)
-            await self.store.log_action(now, actor.label(), "rename", row.slug, f"to {new}")
-        return StoryRef(slug=new, title=row.title)
-
-    async def alias(self, slug: str, alias: str, *, actor: Actor) -> StoryRef:
-        """Add another name that opens the story."""
-        _require_admin(actor, "add aliases")
-        alias = validate_slug(_norm_ref(alias), "alias")
-        row = await self._story_or_raise(slug)
-        now = self.clock.now()
-        async with self.store.transaction():
-            if await self.store.name_taken(alias):
-                raise Conflict(f"'{alias}' is already taken by a story or an alias.")
-            brief = Brief.model_validate_json(row.brief_json)
-            brief.aliases = sorted({*brief.aliases, alias})
-            await self.store.add_alias(row.id, alias, brief)
-            await self.store.log_action(now, actor.label(), "alias", row.slug, alias)
-        return StoryRef(slug=row.slug, title=row.title)
-
-    # ----- digests -------------------------------------------------------------------------------------
-
-    async def digest_on(
-        self,
-        *,
-        platform: Literal["slack", "discord"],
-        channel_id: str,
-        at: str,
-        tz: str,
-        actor: Actor,
-        topics: list[str] | None = None,
-        weekdays_only: bool = False,
-        post_when_empty: bool = False,
-    ) -> DigestStatus:
-        """Subscribe a channel to a daily digest at a local time (or update the one at that time), with its status."""
-        _require_admin(actor, "set up digests")
-        local = parse_local_time(at)
-        zone = parse_zone(tz)
-        clean_topics = [shorten(t, 100) for t in (topics or []) if t.strip()][:10]
-        now = self.clock.now()
-        sub = DigestSubscription(
-            id=0,
-            platform=platform,
-            channel_id=channel_id,
-            at=local,
-            tz=zone,
-            weekdays_only=weekdays_only,
-            topics=clean_topics,
-            post_when_empty=post_when_empty,
-            created_by=actor.label(),
-            created_at=now,
-        )
-        async with self.store.transaction():
-            existing = await self.store.find_digest(platform, channel_id, local, zone)
-            if existing is None:
-                if len(await self.store.digests(platform, channel_id)) >= MAX_DIGESTS_PER_CHANNEL:
-                    raise Conflict(f"This channel already has {MAX_DIGESTS_PER_CHANNEL} digests; stop one first.")
-                digest_id = await self.store.insert_digest(sub)
-                assert digest_id is not None
-            else:
-                digest_id = existing.id
-                await self.store.update_digest(sub.model_copy(update={"id": digest_id}))
-            await self.store.log_action(
-                now,
-                actor.label(),
-                "digest-on",
-                f"{platform}:{channel_id}",
-                f"#{digest_id} {local} {zone}" + (f" topics: {', '.join(clean_topics)}" if clean_topics else ""),
-            )
-        statuses = await self.digest_status(platform=platform, channel_id=channel_id)
-        return next(s for s in statuses if s.subscription.id == digest_id)
-
-    async def digest_off(
-        self, *, platform: str, channel_id: str, actor: Actor, digest_id: int | None = None
-    ) -> list[DigestSubscription]:
-        """Stop one of a channel's digests (by id) or all of them; return what was stopped."""
-        _require_admin(actor, "stop digests")
-        subs = await self.store.digests(platform, channel_id)
-        if digest_id is not None:
-            subs = [s for s in subs if s.id == digest_id]
-        if not subs:
-            what = f"digest #{digest_id}" if digest_id is not None else "digest"
-            raise NotFound(f"This channel has no {what}.", hints=("digest_status",))
-        now = self.clock.now()
-        async with self.store.transaction():
-            for sub in subs:
-                await self.store.delete_digest(sub.id)
-                await self.store.log_action(now, actor.label(), "digest-off", f"{platform}:{channel_id}", f"#{sub.id}")
-        return subs
-
-    async def digest_status(self, *, platform: str | None = None, channel_id: str | None = None) -> list[DigestStatus]:
-        """Return each digest with its next run, last delivery, last failure and skipped slots."""
-        now = self.clock.now()
-        out: list[DigestStatus] = []
-        for sub in await self.store.digests(platform, channel_id):
-            history = await self.store.deliveries(sub.id, limit=30)
-            delivered = next((d for d in history if d["status"] in ("sent", "empty")), None)
-            failure = next((d for d in history if d["error"] and d["status"] in ("retry", "failed")), None)
-            upcoming = next_run(sub, now) if sub.enabled else None
-            out.append(
-                DigestStatus(
-                    subscription=sub,
-                    next_run_utc=upcoming,
-                    next_run_local=upcoming.astimezone(ZoneInfo(sub.tz)) if upcoming else None,
-                    last_delivery_at=_when(delivered["updated_at"]) if delivered else None,
-                    last_delivery_slot=delivered["slot"] if delivered else None,
-                    last_failure=(failure["error"] if failure else None) or sub.disabled_reason,
-                    last_failure_at=_when(failure["updated_at"]) if failure else None,
-                    skipped=[f"{d['slot']}: {d['error']}" for d in history if d["status"] == "skipped"][:5],
-                )
-            )
-        return out
-
-    async def digest_preview(self, *, platform: str, channel_id: str, digest_id: int | None = None) -> Digest:
-        """Compose what a channel's digest would post now, without posting or recording anything."""
-        subs = await self.store.digests(platform, channel_id)
-        if digest_id is not None:
-            subs = [s for s in subs if s.id == digest_id]
-        if not subs:
-            raise NotFound("This channel has no digest yet; an admin can add one.", hints=("digest_on",))
-        return await self.preview_subscription(subs[0])
-
-    async def preview_subscription(self, sub: DigestSubscription) -> Digest:
-        """Compose a subscription's digest as it would be posted now."""
-        now = self.clock.now()
-        since = await self.store.last_cutoff(sub.id) or now - timedelta(days=1)
-        local_day = now.astimezone(ZoneInfo(sub.tz)).date()
-        return await compose_from_store(self.store, sub, since=since, now=now, local_day=local_day)
-
-    async def digest_by_id(self, digest_id: int) -> DigestSubscription:
-        """Return one digest subscription or raise NotFound."""
-        sub = await self.store.digest(digest_id)
-        if sub is None:
-            raise NotFound(f"There is no digest #{digest_id}.", hints=("digest_list",))
-        return sub
-
-    async def _story_or_raise(self, ref: str) -> StoryRow:
-        row = await self.store.story_by_ref(_norm_ref(ref))
-        if row is None:
-            suggestions = await self.suggest(ref)
-            raise _no_story(ref, suggestions)
-        return row
 
 
 @asynccontextmanager
@@ -538,12 +301,6 @@ async def open_service(
         yield BriefingService(store, clock=clock, fetcher=fetcher or Fetcher(fetch_allow_hosts))
     finally:
         await store.close()
-
-
-def _content_words(text: str) -> list[str]:
-    """The words of a query worth searching for: no stop words, no one-letter words."""
-    words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 1 and w not in STOPWORDS]
-    return list(dict.fromkeys(words))
 
 
 def _clear_winner(hits: list[SearchHit]) -> bool:
@@ -598,23 +355,6 @@ def _stamp_brief(brief: Brief, article_id: int) -> Brief:
     return brief.model_copy(update={"facts": facts, "sources": sources})
 
 
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _norm_ref(ref: str | None) -> str:
-    return normalize_name(ref)
-
-
-def _require_admin(actor: Actor, what: str) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied(f"Sorry, only Briefbot admins can {what}. Nothing was changed.")
-
-
-def _no_story(text: str, suggestions: list[str]) -> NotFound:
-    """The 'no such story' error: close matches when there are some, else a hint to list or search."""
-    shown = shorten(text.strip(), 80)
-    return NotFound(f"No story matches '{shown}'.", suggestions, hints=() if suggestions else ("list", "search"))
 
 
 __all__ = ["BriefingService", "KeyFacts", "open_service"]
