@@ -1,4 +1,4 @@
-"""CLI subcommands that change stories in bulk: `briefbot import`."""
+"""CLI subcommands that change what belongs to which story: `briefbot import`, `merge`, `move`."""
 
 from __future__ import annotations
 
@@ -38,6 +38,42 @@ async def cmd_import(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+async def cmd_merge(args: argparse.Namespace) -> int:
+    """Merge one story into another."""
+    async with open_for(args, create=False) as service:
+        result = await service.merge(args.story, args.into, actor=console_actor())
+    moved = result.articles_moved
+    print(
+        f"Merged {result.merged.slug} into {result.story.slug} ({moved} article{'' if moved == 1 else 's'} moved); "
+        f"'{result.merged.slug}' now opens {result.story.slug}."
+    )
+    return 0
+
+
+async def cmd_move(args: argparse.Namespace) -> int:
+    """Move one article to another story, or to a new one."""
+    if args.to is None and not args.new:
+        raise InvalidInput("Say where to: a story's slug, or --new.")
+    if args.to is not None and args.new:
+        raise InvalidInput("Give a story or --new, not both.")
+    async with open_for(args, create=False) as service:
+        result = await service.move(
+            _article_id(args.article), args.to, actor=console_actor(), new_story=args.story if args.new else None
+        )
+    where = f"new story {result.target.slug}" if result.created_story else f"story {result.target.slug}"
+    print(f"Moved article {result.article_id} from {result.source.slug} to {where}.")
+    if result.source_removed:
+        print(f"Story {result.source.slug} had no other article and was removed.")
+    return 0
+
+
+def _article_id(text: str) -> int:
+    cleaned = text.strip().lstrip("#")
+    if not cleaned.isdigit():
+        raise InvalidInput(f"'{text}' is not an article id (a number, as `briefbot brief` lists under Sources).")
+    return int(cleaned)
+
+
 def _open_source(source: str):
     """Open the rows: a file, or standard input for '-'; a folder or a missing file is bad input."""
     if source == "-":
@@ -62,3 +98,32 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument("source", metavar="FILE.jsonl|-")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "merge",
+        parents=[common],
+        help="merge a story into another (its articles join; its slug keeps working as an alias)",
+        description="Merge story SLUG into story INTO: SLUG's articles join INTO, INTO's brief is rebuilt, and "
+        "SLUG and its aliases open INTO from now on. Logged in the admin log.",
+        epilog=exit_codes_help(0, 2, 3, 7, 8),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("story", metavar="SLUG")
+    p.add_argument("into", metavar="INTO")
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser(
+        "move",
+        parents=[common],
+        help="move an article to another story, or to a new one (--new [--story NEW-SLUG])",
+        description="Move article ARTICLE_ID to story SLUG, or with --new to a new story (named --story, or "
+        "after the article's title). A moved article is never re-clustered automatically; a story left "
+        "with no article is removed. Both briefs are rebuilt; logged in the admin log.",
+        epilog=exit_codes_help(0, 2, 3, 4, 7, 8),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("article", metavar="ARTICLE_ID")
+    p.add_argument("to", nargs="?", metavar="SLUG")
+    p.add_argument("--new", action="store_true", help="move it to a new story")
+    p.add_argument("--story", metavar="NEW-SLUG", help="with --new: the new story's slug")
+    p.set_defaults(func=cmd_move)

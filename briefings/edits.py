@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from briefings.errors import Conflict, NotFound
-from briefings.models import Actor, Brief, RemoveResult, StoryRef
+from briefings.errors import Conflict, InvalidInput, NotFound
+from briefings.models import Actor, Brief, MergeResult, MoveResult, RemoveResult, StoryRef
 from briefings.service_base import ServiceBase, _norm_ref, _require_admin
-from briefings.slugs import validate_slug
+from briefings.slugs import slugify, validate_slug
+from briefings.store import StoryRow
 
 log = logging.getLogger(__name__)
 
@@ -82,3 +83,78 @@ class StoryEdits(ServiceBase):
             await self.store.add_alias(row.id, alias, brief)
             await self.store.log_action(now, actor.label(), "alias", row.slug, alias)
         return StoryRef(slug=row.slug, title=row.title)
+
+    async def merge(self, source: str, into: str, *, actor: Actor) -> MergeResult:
+        """Merge story ``source`` into ``into``: its articles join, its slug and aliases open ``into`` from now on."""
+        _require_admin(actor, "merge stories")
+        gone = await self._story_or_raise(source)
+        kept = await self._story_or_raise(into)
+        if gone.id == kept.id:
+            raise InvalidInput(f"'{source.strip()}' and '{into.strip()}' are the same story; nothing to merge.")
+        now = self.clock.now()
+        async with self.store.transaction():
+            moved = await self.store.move_articles(gone.id, kept.id)
+            await self.store.delete_story(gone.id)
+            await self.store.add_alias(kept.id, gone.slug, Brief.model_validate_json(kept.brief_json))
+            await self._rebuild(kept, now)
+            await self.store.log_action(
+                now, actor.label(), "merge", kept.slug, f"{gone.slug} ({moved} {_articles(moved)})"
+            )
+        log.info("merged story %s into %s (%d articles)", gone.slug, kept.slug, moved)
+        return MergeResult(
+            story=StoryRef(slug=kept.slug, title=kept.title),
+            merged=StoryRef(slug=gone.slug, title=gone.title),
+            articles_moved=moved,
+        )
+
+    async def move(
+        self, article_id: int, to: str | None, *, actor: Actor, new_story: str | None = None
+    ) -> MoveResult:
+        """Move an article to story ``to``, or (``to`` None) to a new story, slug ``new_story`` or from its title.
+
+        The article is marked as placed by hand, so automatic matching never moves it again; a story left with
+        no article goes away (logged).
+        """
+        _require_admin(actor, "move articles")
+        stored = await self.store.article(article_id)
+        if stored is None:
+            raise NotFound(f"There is no article with id {article_id}.")
+        if to is not None and new_story is not None:
+            raise InvalidInput("Move to an existing story or to a new one, not both.")
+        source = await self.store.story_by_id(stored.article.story_id)
+        assert source is not None
+        target = await self._story_or_raise(to) if to is not None else None
+        if target is not None and target.id == source.id:
+            raise InvalidInput(f"Article {article_id} is already in story '{source.slug}'; nothing was moved.")
+        wanted = validate_slug(_norm_ref(new_story), "new story name") if new_story is not None else None
+        now = self.clock.now()
+        async with self.store.transaction():
+            created = target is None
+            if target is None:
+                if wanted is not None and await self.store.name_taken(wanted):
+                    raise Conflict(f"'{wanted}' is already taken by a story or an alias.")
+                slug = wanted or await self._free_slug(slugify(stored.article.title))
+                story_id = await self.store.insert_story(slug, stored.article.title, now)
+                target = StoryRow(story_id, slug, stored.article.title, now, now, "{}")
+            await self.store.move_article(article_id, target.id)
+            await self._rebuild(target, now)
+            emptied = not await self.store.article_ids(source.id)
+            if emptied:
+                await self.store.delete_story(source.id)
+                await self.store.log_action(now, actor.label(), "remove-story", source.slug, "emptied by a move")
+            else:
+                await self._rebuild(source, now)
+            await self.store.log_action(
+                now, actor.label(), "move", target.slug, f"article {article_id} from {source.slug}"
+            )
+        return MoveResult(
+            article_id=article_id,
+            source=StoryRef(slug=source.slug, title=source.title),
+            target=StoryRef(slug=target.slug, title=target.title),
+            created_story=created,
+            source_removed=emptied,
+        )
+
+
+def _articles(n: int) -> str:
+    return "article" if n == 1 else "articles"

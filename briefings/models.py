@@ -169,6 +169,24 @@ class RemoveResult(Model):
     story_removed: bool
 
 
+class MergeResult(Model):
+    """What merging one story into another did."""
+
+    story: StoryRef  # the story that remains
+    merged: StoryRef  # the story that went (its slug now opens ``story``)
+    articles_moved: int
+
+
+class MoveResult(Model):
+    """What moving an article to another (or a new) story did."""
+
+    article_id: int
+    source: StoryRef
+    target: StoryRef
+    created_story: bool
+    source_removed: bool  # the article was the source story's last one
+
+
 class AdminAction(Model):
     """An entry of the admin log."""
 

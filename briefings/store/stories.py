@@ -304,6 +304,33 @@ class StoryStore(StoreBase):
         await self._conn.execute("UPDATE stories SET brief = ? WHERE id = ?", (brief.model_dump_json(), story_id))
         await self._refresh_story_fts(story_id)
 
+    async def move_articles(self, from_story: int, to_story: int) -> int:
+        """Move every article and alias of one story to another; return how many articles moved."""
+        cur = await self._conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (to_story, from_story))
+        await self._conn.execute("UPDATE aliases SET story_id = ? WHERE story_id = ?", (to_story, from_story))
+        await self._refresh_last_seen(to_story)
+        return cur.rowcount
+
+    async def move_article(self, article_id: int, to_story: int) -> None:
+        """Move one article to another story and mark it placed by hand (never re-clustered)."""
+        row = await self._one("SELECT story_id FROM articles WHERE id = ?", (article_id,))
+        await self._conn.execute("UPDATE articles SET story_id = ?, manual = 1 WHERE id = ?", (to_story, article_id))
+        await self._refresh_last_seen(to_story)
+        if row is not None:
+            await self._refresh_last_seen(row[0])
+
+    async def _refresh_last_seen(self, story_id: int) -> None:
+        await self._conn.execute(
+            "UPDATE stories SET last_seen = coalesce((SELECT max(coalesce(published, added_at)) FROM articles"
+            " WHERE story_id = :s), last_seen) WHERE id = :s",
+            {"s": story_id},
+        )
+
+    async def is_manual(self, article_id: int) -> bool:
+        """Tell whether an admin placed this article (so automatic clustering leaves it where it is)."""
+        row = await self._one("SELECT manual FROM articles WHERE id = ?", (article_id,))
+        return bool(row and row[0])
+
     async def name_taken(self, name: str) -> bool:
         """Tell whether ``name`` is already a slug or an alias."""
         row = await self._one(

@@ -110,3 +110,20 @@ def test_a_crash_mid_import_leaves_each_row_whole_or_absent(
     assert [s["article_count"] for s in stories] == [1]
     found = run("search", "Ishiba", db=db)
     assert found.returncode == 1  # the crashed row left no article, no story and no search row
+
+
+def test_merge_and_move_from_the_console(run: Run, tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    assert run("add", "-", "--story", "storm", db=db, stdin=STORM).returncode == 0
+    assert run("add", "-", "--story", "storm-2", db=db, stdin=STORM_FOLLOW_UP).returncode == 0
+    out = run("merge", "storm-2", "storm", db=db)
+    assert out.returncode == 0 and "Merged storm-2 into storm (1 article moved)" in out.stdout
+    assert json.loads(run("brief", "storm-2", "--format", "json", db=db).stdout)["story"]["slug"] == "storm"
+    out = run("move", "2", "--new", "--story", "power-back", db=db)
+    assert out.returncode == 0 and "Moved article 2 from storm to new story power-back." in out.stdout
+    out = run("move", "1", "power-back", db=db)
+    assert "Story storm had no other article and was removed." in out.stdout
+    assert run("move", "x1", "storm", db=db).returncode == 2
+    assert run("move", "1", db=db).returncode == 2
+    assert run("merge", "power-back", "power-back", db=db).returncode == 2
+    assert "merge" in run("log", db=db).stdout
