@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from briefings.briefs import build_brief
 from briefings.clock import Clock
 from briefings.digest_actions import DigestActions
 from briefings.edits import StoryEdits
@@ -33,7 +32,7 @@ from briefings.models import (
 )
 from briefings.service_base import _content_words, _no_story, _norm_ref, _require_admin
 from briefings.slugs import close_matches, slugify, validate_slug
-from briefings.store import Store, StoredArticle, StoryRow
+from briefings.store import Store, StoryRow
 from briefings.textutil import canonical_url, content_hash, cosine, shorten, terms
 from briefings.titles import derive_title
 
@@ -191,10 +190,12 @@ class BriefingService(StoryEdits, DigestActions):
             published=article.published,
             added_at=now,
         )
-        before = await self.store.articles_of(target.id) if target else []
+        before = await self.store.article_ids(target.id) if target else []
         aliases = await self.store.aliases_of(target.id) if target else []
         new_slug = None if target else (slug or await self._free_slug(slugify(title)))
-        brief = await self._compose(target.slug if target else str(new_slug), before, (pending, facts), aliases, now)
+        brief = await self._compose(
+            target.id if target else 0, target.slug if target else str(new_slug), title, (pending, facts), now
+        )
         async with self.store.transaction():
             duplicate = await self._duplicate(canonical, text_hash)
             if duplicate is not None:
@@ -213,7 +214,7 @@ class BriefingService(StoryEdits, DigestActions):
                 changed = (
                     current is None
                     or current.slug != target.slug
-                    or await self.store.article_ids(target.id) != [s.article.id for s in before]
+                    or await self.store.article_ids(target.id) != before
                     or await self.store.aliases_of(target.id) != aliases
                 )
                 if current is None:
@@ -232,20 +233,6 @@ class BriefingService(StoryEdits, DigestActions):
             )
         log.info("added article %s to story %s (%s)", article_id, target.slug, "new" if created else "existing")
         return AddResult(story=brief.story, article_id=article_id, created_story=created, duplicate=False, title=title)
-
-    async def _compose(
-        self,
-        slug: str,
-        before: list[StoredArticle],
-        pending: tuple[Article, KeyFacts],
-        aliases: list[str],
-        now: datetime,
-    ) -> Brief:
-        """Build the brief the story will have once ``pending`` is stored (in the stored reading order)."""
-        pairs = [(s.article, s.facts) for s in before] + [pending]
-        pairs.sort(key=lambda af: ((af[0].published or af[0].added_at).isoformat(), af[0].id))
-        title = pairs[0][0].title
-        return await asyncio.to_thread(build_brief, slug, title, pairs, aliases, now)
 
     async def _duplicate(self, canonical: str | None, text_hash: str) -> AddResult | None:
         found = await self.store.find_duplicate(canonical, text_hash)

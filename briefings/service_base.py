@@ -10,10 +10,12 @@ from briefings.briefs import build_brief
 from briefings.clock import Clock, SystemClock
 from briefings.errors import NotFound, PermissionDenied
 from briefings.fetch import Fetcher
-from briefings.models import Actor, Brief
+from briefings.models import Actor, Article, Brief, KeyFacts, Source
 from briefings.slugs import close_matches, normalize_name
 from briefings.store import Store, StoryRow
 from briefings.textutil import STOPWORDS, shorten
+
+BRIEF_WINDOW = 8  # newest articles a brief's summary and card are built from (bounded cost per add)
 
 
 class ServiceBase:
@@ -48,14 +50,24 @@ class ServiceBase:
 
     async def _rebuild(self, row: StoryRow, now: datetime, slug: str | None = None) -> Brief:
         """Recompute and store a story's brief (inside the caller's transaction)."""
-        stored = await self.store.articles_of(row.id)
-        aliases = await self.store.aliases_of(row.id)
-        title = stored[0].article.title if stored else row.title
-        brief = await asyncio.to_thread(
-            build_brief, slug or row.slug, title, [(s.article, s.facts) for s in stored], aliases, now
-        )
+        brief = await self._compose(row.id, slug or row.slug, row.title, None, now)
         await self.store.save_brief(row.id, brief, now)
         return brief
+
+    async def _compose(
+        self, story_id: int, slug: str, title: str, pending: tuple[Article, KeyFacts] | None, now: datetime
+    ) -> Brief:
+        """Build a story's brief from its newest BRIEF_WINDOW articles (plus ``pending``, not yet stored).
+
+        The summary and the card read a bounded window of the newest articles, so adding the 500th article costs
+        about what adding the 5th does; sources and the article count cover every article.
+        """
+        recent = await self.store.recent_articles(story_id, BRIEF_WINDOW) if story_id else []
+        sources = await self.store.sources_of(story_id) if story_id else []
+        aliases = await self.store.aliases_of(story_id) if story_id else []
+        return await asyncio.to_thread(
+            assemble_brief, slug, title, [(s.article, s.facts) for s in recent], sources, pending, aliases, now
+        )
 
     async def _story_or_raise(self, ref: str) -> StoryRow:
         row = await self.store.story_by_ref(_norm_ref(ref))
@@ -63,6 +75,34 @@ class ServiceBase:
             suggestions = await self.suggest(ref)
             raise _no_story(ref, suggestions)
         return row
+
+
+def _key(article: Article) -> str:
+    return (article.published or article.added_at).isoformat()
+
+
+def assemble_brief(
+    slug: str,
+    title: str,
+    recent: list[tuple[Article, KeyFacts]],
+    sources: list[tuple[str, Source]],
+    pending: tuple[Article, KeyFacts] | None,
+    aliases: list[str],
+    now: datetime,
+) -> Brief:
+    """The brief of the newest window of articles, with every source listed (newest first) and counted."""
+    pairs = [*recent, *([pending] if pending else [])]
+    pairs.sort(key=lambda af: (_key(af[0]), af[0].id))
+    pairs = pairs[-BRIEF_WINDOW:]
+    every = list(sources)
+    if pending is not None:
+        a = pending[0]
+        source = Source(article_id=a.id, title=a.title, outlet=a.outlet, url=a.url, published=a.published)
+        every.append((_key(a), source))
+    every.sort(key=lambda ks: (ks[0], ks[1].article_id))
+    first_title = every[0][1].title if every else title
+    brief = build_brief(slug, first_title, pairs, aliases, now)
+    return brief.model_copy(update={"sources": [s for _, s in reversed(every)], "article_count": len(every)})
 
 
 def _content_words(text: str) -> list[str]:

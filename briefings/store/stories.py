@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from briefings.models import AdminAction, Article, Brief, KeyFacts, SearchHit, StorySummary
+from briefings.models import AdminAction, Article, Brief, KeyFacts, SearchHit, Source, StorySummary
 from briefings.store.base import StoreBase
 from briefings.store.rows import _FTS_WORD, StoredArticle, StoryRow, _at, _dt, _ts, _utc, fts_query
 
@@ -169,6 +169,24 @@ class StoryStore(StoreBase):
             (story_id,),
         )
         return [self._article(r) for r in rows]
+
+    async def recent_articles(self, story_id: int, limit: int) -> list[StoredArticle]:
+        """Return a story's newest ``limit`` articles, oldest of them first (reading order)."""
+        rows = await self._all(
+            f"SELECT * FROM (SELECT {self._ARTICLE_COLS}, coalesce(published, added_at) AS k FROM articles"
+            " WHERE story_id = ? ORDER BY k DESC, id DESC LIMIT ?) ORDER BY k, id",
+            (story_id, limit),
+        )
+        return [self._article(r[:-1]) for r in rows]
+
+    async def sources_of(self, story_id: int) -> list[tuple[str, Source]]:
+        """Return every article of a story as a source, with its reading-order key, oldest first (no texts)."""
+        rows = await self._all(
+            "SELECT coalesce(published, added_at), id, title, outlet, url, published FROM articles"
+            " WHERE story_id = ? ORDER BY coalesce(published, added_at), id",
+            (story_id,),
+        )
+        return [(r[0], Source(article_id=r[1], title=r[2], outlet=r[3], url=r[4], published=_dt(r[5]))) for r in rows]
 
     async def article_ids(self, story_id: int) -> list[int]:
         """Return the ids of a story's articles, in reading order (as ``articles_of``)."""

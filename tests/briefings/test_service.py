@@ -41,7 +41,7 @@ async def test_seed_brief_is_stored_and_complete(seeded_service: BriefingService
 
 
 async def test_reading_a_brief_does_not_recompute_it(seeded_service: BriefingService, monkeypatch) -> None:
-    import briefings.service as service_module
+    import briefings.service_base as service_module
 
     def boom(*args, **kwargs):
         raise AssertionError("brief recomputed on read")
@@ -274,3 +274,26 @@ async def test_story_names_are_normalised_the_same_way_everywhere(service: Brief
     assert (await service.brief("euro-heat")).story.slug == "heat-wave-europe"
     ref = await service.rename("heat-wave-europe", "-Europe-Heatwave-", actor=ADMIN)
     assert ref.slug == "europe-heatwave"
+
+
+async def test_a_big_story_briefs_its_newest_window_and_lists_every_source(service: BriefingService) -> None:
+    from briefings.service_base import BRIEF_WINDOW
+
+    slug = "long-running"
+    texts = [
+        f"Day {i} of the dock strike\nDock workers in the port city stayed off the job for day {i} of the strike, "
+        f"union leader number {i} told reporters, as ships waited offshore and talks with employers resumed."
+        for i in range(BRIEF_WINDOW + 3)
+    ]
+    ids = []
+    for text in texts:
+        service.clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
+        ids.append((await service.add_text(text, actor=ADMIN, story=slug)).article_id)
+    brief = await service.brief(slug)
+    assert brief.article_count == len(texts) and [s.article_id for s in brief.sources] == ids[::-1]
+    assert brief.headline == "Day 0 of the dock strike"  # the story's first article names it
+    assert all(f.article_id in ids[-BRIEF_WINDOW:] for f in brief.facts.people + brief.facts.figures)
+    row = await service.store.story_by_ref(slug)
+    assert row is not None
+    async with service.store.transaction():
+        assert await service._rebuild(row, brief.updated_at) == brief  # built before the lock == rebuilt
