@@ -111,6 +111,7 @@ class Brief(Model):
     aliases: list[str] = Field(default_factory=list)
     updated_at: datetime
     article_count: int
+    version: int = 1  # how many times the brief has been built (1: as first added)
 
 
 class StorySummary(Model):

@@ -226,8 +226,7 @@ class BriefingService(StoryEdits, DigestActions):
             if changed:  # another writer changed the story since it was read: rebuild under the lock
                 brief = await self._rebuild(target, now)
             else:
-                brief = _stamp_brief(brief, article_id)
-                await self.store.save_brief(target.id, brief, now)
+                brief = await self.store.save_brief(target.id, _stamp_brief(brief, article_id), now)
             await self.store.log_action(
                 now, actor.label(), "add", target.slug, f"article {article_id}: {shorten(title, 200)}"
             )

@@ -51,8 +51,7 @@ class ServiceBase:
     async def _rebuild(self, row: StoryRow, now: datetime, slug: str | None = None) -> Brief:
         """Recompute and store a story's brief (inside the caller's transaction)."""
         brief = await self._compose(row.id, slug or row.slug, row.title, None, now)
-        await self.store.save_brief(row.id, brief, now)
-        return brief
+        return await self.store.save_brief(row.id, brief, now)
 
     async def _compose(
         self, story_id: int, slug: str, title: str, pending: tuple[Article, KeyFacts] | None, now: datetime

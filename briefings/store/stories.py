@@ -8,6 +8,8 @@ from briefings.models import AdminAction, Article, Brief, KeyFacts, SearchHit, S
 from briefings.store.base import StoreBase
 from briefings.store.rows import _FTS_WORD, StoredArticle, StoryRow, _at, _dt, _ts, _utc, fts_query
 
+VERSION_SOURCES = 10  # newest sources kept with each past version of a brief
+
 
 class StoryStore(StoreBase):
     """Stories and their articles: reads anywhere, writes inside ``transaction()``."""
@@ -272,13 +274,22 @@ class StoryStore(StoreBase):
         )
         return article_id  # type: ignore[return-value]
 
-    async def save_brief(self, story_id: int, brief: Brief, at: datetime) -> None:
-        """Store a story's rebuilt brief and refresh its search row."""
+    async def save_brief(self, story_id: int, brief: Brief, at: datetime) -> Brief:
+        """Store a story's rebuilt brief as its next version (kept) and refresh its search row; return it."""
+        row = await self._one("SELECT coalesce(max(version), 0) FROM brief_versions WHERE story_id = ?", (story_id,))
+        version = (row[0] if row else 0) + 1
+        brief = brief.model_copy(update={"version": version})
+        kept = brief.model_copy(update={"sources": brief.sources[:VERSION_SOURCES]})  # sources only grow: keep few
+        await self._conn.execute(
+            "INSERT INTO brief_versions (story_id, version, at, brief) VALUES (?, ?, ?, ?)",
+            (story_id, version, at.isoformat(), kept.model_dump_json()),
+        )
         await self._conn.execute(
             "UPDATE stories SET brief = ?, updated_at = ?, title = ? WHERE id = ?",
             (brief.model_dump_json(), at.isoformat(), brief.story.title, story_id),
         )
         await self._refresh_story_fts(story_id, summary=" ".join([brief.tldr, *brief.summary]))
+        return brief
 
     async def _refresh_story_fts(self, story_id: int, summary: str | None = None) -> None:
         row = await self._one("SELECT slug, title FROM stories WHERE id = ?", (story_id,))
@@ -348,6 +359,17 @@ class StoryStore(StoreBase):
         """Tell whether an admin placed this article (so automatic clustering leaves it where it is)."""
         row = await self._one("SELECT manual FROM articles WHERE id = ?", (article_id,))
         return bool(row and row[0])
+
+    async def brief_versions(self, story_id: int, since: datetime | None = None) -> list[tuple[int, datetime, Brief]]:
+        """Return a story's brief versions (number, when, brief), oldest first; from ``since`` with the one before."""
+        rows = await self._all(
+            "SELECT version, at, brief FROM brief_versions WHERE story_id = ? ORDER BY version", (story_id,)
+        )
+        versions = [(r[0], _at(r[1]), Brief.model_validate_json(r[2])) for r in rows]
+        if since is not None:
+            first = next((i for i, (_, at, _) in enumerate(versions) if at >= since), len(versions))
+            versions = versions[max(0, first - 1) :]
+        return versions
 
     async def name_taken(self, name: str) -> bool:
         """Tell whether ``name`` is already a slug or an alias."""
