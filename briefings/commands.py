@@ -15,7 +15,8 @@ from pydantic import BaseModel
 from briefings.errors import InvalidInput
 
 CommandName = Literal[
-    "show", "list", "search", "help", "add", "remove", "rename", "alias", "digest", "sources", "facts"
+    "show", "list", "search", "help", "add", "remove", "rename", "alias", "merge", "move", "digest", "sources",
+    "facts",
 ]
 
 # Every action a user can take, named without any face's syntax.
@@ -31,6 +32,9 @@ HelpAction = Literal[
     "remove",
     "rename",
     "alias",
+    "merge",
+    "move",
+    "move_new",
     "digest_on",
     "digest_off",
     "digest_status",
@@ -74,6 +78,7 @@ class UsageError(InvalidInput):
 
 
 _STORY = HelpArg(name="story", example="japan-us-talks")
+_ARTICLE = HelpArg(name="article", example="12")
 _HELP: tuple[HelpEntry, ...] = (
     HelpEntry(action="show", args=[_STORY], description="Show a story's brief (a slug, an alias or words to search)."),
     HelpEntry(action="list", description="List the latest stories."),
@@ -114,6 +119,24 @@ _HELP: tuple[HelpEntry, ...] = (
         admin=True,
     ),
     HelpEntry(
+        action="merge",
+        args=[HelpArg(name="story", example="japan-postpones"), HelpArg(name="into", example="japan-us-talks")],
+        description="Merge a story into another: its articles join it, and its name keeps working.",
+        admin=True,
+    ),
+    HelpEntry(
+        action="move",
+        args=[_ARTICLE, HelpArg(name="story", example="japan-us-talks")],
+        description="Move an article (its id is listed with its story's sources) to another story.",
+        admin=True,
+    ),
+    HelpEntry(
+        action="move_new",
+        args=[_ARTICLE, HelpArg(name="new_story", required=False, example="europe-heatwave")],
+        description="Move an article to a new story (with this slug, or named after its title).",
+        admin=True,
+    ),
+    HelpEntry(
         action="digest_on",
         args=[
             HelpArg(name="time", example="08:30"),
@@ -147,6 +170,8 @@ _ARITY: dict[str, tuple[int, int, tuple[HelpAction, ...]]] = {
     "remove": (1, 1, ("remove",)),
     "rename": (2, 2, ("rename",)),
     "alias": (2, 2, ("alias",)),
+    "merge": (2, 2, ("merge",)),
+    "move": (2, 3, ("move", "move_new")),
     "sources": (1, 1, ("sources",)),
     "facts": (1, 1, ("facts",)),
 }
@@ -242,3 +267,38 @@ def parse_digest(args: list[str]) -> DigestRequest:
     if action in ("status", "help") and not rest:
         return DigestRequest(action=action)  # type: ignore[arg-type]
     raise _digest_usage()
+
+
+# The word that stands for "a new story" where a move names its target.
+NEW_STORY_WORD = "new"
+
+
+class MoveRequest(BaseModel):
+    """A parsed `/brief move ...` command: the article, and an existing story or a new one."""
+
+    article_id: int
+    to: str | None = None  # None: a new story
+    new_story: str | None = None  # the new story's slug (None: from the article's title)
+
+
+def parse_article_id(text: str) -> int:
+    """Return the article id in ``text`` ('12' or '#12'); raise UsageError when it is not one."""
+    cleaned = text.strip().lstrip("#")
+    if not cleaned.isdigit() or int(cleaned) < 1:
+        shown = text.strip()[:40]
+        raise UsageError(
+            f"'{shown}' is not an article id (a number, listed with its story's sources).", ("move", "move_new")
+        )
+    return int(cleaned)
+
+
+def parse_move(args: list[str]) -> MoveRequest:
+    """Parse the words after `move`: ARTICLE STORY, or ARTICLE new [NEW-SLUG]."""
+    if not 2 <= len(args) <= 3:
+        raise UsageError("Wrong number of words for 'move'.", ("move", "move_new"))
+    article_id = parse_article_id(args[0])
+    if args[1].lower() == NEW_STORY_WORD:
+        return MoveRequest(article_id=article_id, new_story=args[2] if len(args) == 3 else None)
+    if len(args) == 3:
+        raise UsageError("Move to one story: an existing one, or a new one.", ("move", "move_new"))
+    return MoveRequest(article_id=article_id, to=args[1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefings.commands import HELP_ACTIONS, UsageError, help_entries, parse_command
+from briefings.commands import HELP_ACTIONS, MoveRequest, UsageError, help_entries, parse_command, parse_move
 from briefings.errors import InvalidInput
 from briefings.slugs import close_matches, slugify, validate_slug
 
@@ -44,6 +44,9 @@ def test_close_matches() -> None:
         ("japan talks", "show", ["japan", "talks"]),
         ("digest on 08:30 Asia/Tokyo", "digest", ["on", "08:30", "Asia/Tokyo"]),
         ("SOURCES japan-us-talks", "sources", ["japan-us-talks"]),
+        ("merge a b", "merge", ["a", "b"]),
+        ("move 12 a", "move", ["12", "a"]),
+        ("move 12 new a", "move", ["12", "new", "a"]),
     ],
 )
 def test_parse_command(text: str, name: str, args: list[str]) -> None:
@@ -54,7 +57,8 @@ def test_parse_command(text: str, name: str, args: list[str]) -> None:
 @pytest.mark.parametrize(
     "text,actions",
     [("search", ("search",)), ("rename a", ("rename",)), ("alias a", ("alias",)), ("remove", ("remove",)),
-     ("remove a b", ("remove",)), ("add a b c", ("add_url", "add_form"))],
+     ("remove a b", ("remove",)), ("add a b c", ("add_url", "add_form")), ("merge a", ("merge",)),
+     ("merge a b c", ("merge",)), ("move 12", ("move", "move_new")), ("move 1 2 3 4", ("move", "move_new"))],
 )
 def test_wrong_arity_names_the_usage_to_show(text: str, actions: tuple[str, ...]) -> None:
     with pytest.raises(UsageError) as caught:
@@ -72,4 +76,26 @@ def test_help_is_neutral_and_covers_every_action() -> None:
         assert "/brief" not in text and "briefbot" not in text, entry
         assert entry.description.endswith(".")
     admin = {e.action for e in entries if e.admin}
-    assert admin == {"add_url", "add_form", "remove", "rename", "alias", "digest_on", "digest_off"}
+    assert admin == {
+        "add_url", "add_form", "remove", "rename", "alias", "merge", "move", "move_new", "digest_on", "digest_off"
+    }
+
+
+@pytest.mark.parametrize(
+    "args,request_",
+    [
+        (["12", "japan-us-talks"], MoveRequest(article_id=12, to="japan-us-talks")),
+        (["#12", "new"], MoveRequest(article_id=12)),
+        (["12", "NEW", "heat"], MoveRequest(article_id=12, new_story="heat")),
+    ],
+)
+def test_parse_move(args: list[str], request_: MoveRequest) -> None:
+    assert parse_move(args) == request_
+
+
+@pytest.mark.parametrize("args", [["x1", "new"], ["0", "new"], ["12", "a", "b"], ["12"], ["1", "new", "a", "b"]])
+def test_parse_move_refuses_with_the_move_usages(args: list[str]) -> None:
+    with pytest.raises(UsageError) as caught:
+        parse_move(args)
+    assert caught.value.actions == ("move", "move_new")
+    assert "/brief" not in caught.value.message
