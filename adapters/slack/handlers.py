@@ -41,6 +41,8 @@ from adapters.slack.render import (
     render_failure,
     render_fetching,
     render_help,
+    render_merged,
+    render_moved,
     render_notice,
     render_removed,
     render_renamed,
@@ -53,7 +55,15 @@ from adapters.slack.replies import InteractionReply, Reply, ViewReply
 from adapters.slack.send import Responder, post_message
 from adapters.slack.words import COMMAND
 from briefings.clock import Clock
-from briefings.commands import DIGEST_ACTIONS, Command, CommandName, help_entries, parse_command, parse_digest
+from briefings.commands import (
+    DIGEST_ACTIONS,
+    Command,
+    CommandName,
+    help_entries,
+    parse_command,
+    parse_digest,
+    parse_move,
+)
 from briefings.errors import BriefingError, InvalidInput, PermissionDenied
 from briefings.models import Actor, Brief
 from briefings.service import BriefingService
@@ -134,6 +144,8 @@ class BriefHandlers:
             "remove": self.cmd_remove,
             "rename": self.cmd_rename,
             "alias": self.cmd_alias,
+            "merge": self.cmd_merge,
+            "move": self.cmd_move,
             "digest": self.cmd_digest,
         }
 
@@ -253,6 +265,19 @@ class BriefHandlers:
         actor = await self._admin(ctx, "add aliases")
         ref = await self.service.alias(cmd.args[0], cmd.args[1], actor=actor)
         await ctx.reply.send(render_aliased(cmd.args[1], ref))
+
+    async def cmd_merge(self, ctx: Ctx, cmd: Command) -> None:
+        """`/brief merge STORY INTO`: STORY's articles join INTO; its name opens INTO from now on."""
+        actor = await self._admin(ctx, "merge stories")
+        result = await self.service.merge(cmd.args[0], cmd.args[1], actor=actor)
+        await ctx.reply.send(render_merged(result))
+
+    async def cmd_move(self, ctx: Ctx, cmd: Command) -> None:
+        """`/brief move ARTICLE_ID STORY` or `/brief move ARTICLE_ID new [NEW-SLUG]`."""
+        actor = await self._admin(ctx, "move articles")
+        req = parse_move(cmd.args)
+        result = await self.service.move(req.article_id, req.to, actor=actor, new_story=req.new_story)
+        await ctx.reply.send(render_moved(result))
 
     async def cmd_digest(self, ctx: Ctx, cmd: Command) -> None:
         """Answer `/brief digest on|off|status|preview|help` privately, in this channel."""

@@ -34,6 +34,8 @@ from briefings.models import (
     Brief,
     Fact,
     KeyFacts,
+    MergeResult,
+    MoveResult,
     RemoveResult,
     SearchHit,
     Source,
@@ -190,10 +192,12 @@ def _fact_fields(facts: KeyFacts, slug: str) -> list[MarkdownTextObject]:
     return fields[:MAX_FIELDS]
 
 
-def _source_line(source: Source) -> str:
+def _source_line(source: Source, *, with_id: bool = False) -> str:
     meta = ", ".join(x for x in (clip(source.outlet or "", 100), _day(source.published)) if x)
     line = f"• {link(source.url, source.title or 'untitled', 300)}"
-    return f"{line} — {meta}" if meta else line
+    if meta:
+        line += f" — {meta}"
+    return f"{line} · article {source.article_id}" if with_id else line
 
 
 def _brief_context(brief: Brief, shared_by: str | None) -> ContextBlock:
@@ -270,7 +274,7 @@ def render_sources(brief: Brief) -> Message:
     """Render every source of a story (one block each, capped at 50 blocks)."""
     slug = brief.story.slug
     body: list[Block] = [_header(f"Sources: {brief.story.title}")]
-    body += [_section(_source_line(s)) for s in brief.sources]
+    body += [_section(_source_line(s, with_id=True)) for s in brief.sources]
     if not brief.sources:
         body.append(_section("_This story has no sources yet._"))
     shown = MAX_BLOCKS - 3
@@ -395,6 +399,40 @@ def render_aliased(alias: str, ref: StoryRef) -> Message:
     """Render a new alias."""
     title = clip(ref.title, 300)
     return render_notice_safe(f"{_code(alias)} now opens *{title}* {_code(ref.slug)}.")
+
+
+def _story(ref: StoryRef) -> str:
+    return f"*{clip(ref.title, 300)}* {_code(ref.slug)}"
+
+
+def _open_buttons(block_id: str, refs: Sequence[tuple[str, StoryRef]]) -> ActionsBlock:
+    """Return one "open its brief" button per story (``(label, story)``), each with its own action id."""
+    buttons = [_button(label, f"{SHOW}:{i}", ref.slug) for i, (label, ref) in enumerate(refs)]
+    return ActionsBlock(block_id=block_id, elements=buttons[:ACTIONS_ELEMENTS])
+
+
+def render_merged(result: MergeResult) -> Message:
+    """Render a merge: which story went into which, how many articles moved, and that the old name still works."""
+    moved = plural(result.articles_moved, "article")
+    text = (f"Merged {_story(result.merged)} into {_story(result.story)} ({moved} moved); "
+            f"{_code(result.merged.slug)} now opens {_code(result.story.slug)}.")
+    blocks: list[Block] = [_section(f":twisted_rightwards_arrows: {text}"),
+                           _open_buttons("merged_actions", [("Open brief", result.story)])]
+    return Message(text=_fallback(text.replace("*", "").replace("`", "")), blocks=blocks)
+
+
+def render_moved(result: MoveResult) -> Message:
+    """Render a move: the article, where it came from, where it went, and whether its old story is gone."""
+    where = "a new story" if result.created_story else "story"
+    text = (f"Moved article {result.article_id} from {_story(result.source)} to {where} "
+            f"{_story(result.target)}.")
+    if result.source_removed:
+        text += f" {_code(result.source.slug)} had no other article, so that story is gone."
+    refs = [("Open brief", result.target)]
+    if not result.source_removed:
+        refs.append(("Open the old story", result.source))
+    blocks: list[Block] = [_section(f":arrow_right: {text}"), _open_buttons("moved_actions", refs)]
+    return Message(text=_fallback(text.replace("*", "").replace("`", "")), blocks=blocks)
 
 
 def render_notice(text: str) -> Message:

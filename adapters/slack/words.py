@@ -45,10 +45,18 @@ USAGE: dict[HelpAction, str] = {
     "remove": "/brief remove STORY|ARTICLE_ID",
     "rename": "/brief rename OLD NEW",
     "alias": "/brief alias STORY ALIAS",
+    "merge": "/brief merge STORY INTO",
+    "move": "/brief move ARTICLE_ID STORY",
+    "move_new": "/brief move ARTICLE_ID new [NEW-SLUG]",
     "digest_on": "/brief digest on HH:MM ZONE [weekdays] [always] [TOPICS…]",
     "digest_off": "/brief digest off [ID]",
     "digest_status": "/brief digest status",
     "digest_preview": "/brief digest preview [ID]",
+}
+
+# Where an action's words do not simply precede its arguments: its example as a template of the arguments.
+_EXAMPLE_FORMS: dict[HelpAction, str] = {
+    "move_new": "/brief move {article} new {new_story}",
 }
 
 # The words between /brief and the arguments, for examples.
@@ -64,6 +72,9 @@ _WORDS: dict[HelpAction, str] = {
     "remove": "remove",
     "rename": "rename",
     "alias": "alias",
+    "merge": "merge",
+    "move": "move",
+    "move_new": "move",
     "digest_on": "digest on",
     "digest_off": "digest off",
     "digest_status": "digest status",
@@ -94,5 +105,7 @@ def usage(action: HelpAction) -> str:
 
 def example(entry: HelpEntry) -> str:
     """Return an example of an action with the core's example values, e.g. '/brief rename a b'."""
+    if entry.action in _EXAMPLE_FORMS:
+        return _EXAMPLE_FORMS[entry.action].format(**{a.name: a.example or "" for a in entry.args}).strip()
     values = [a.example for a in entry.args if a.example]
     return " ".join(p for p in (COMMAND, _WORDS[entry.action], *values) if p)

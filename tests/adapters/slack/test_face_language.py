@@ -34,10 +34,12 @@ COMMANDS = [
     "sources zzqx", "facts zzqx", f"sources {SEED_SLUG}", f"facts {SEED_SLUG}", SEED_SLUG, "rename only-one",
     "alias a", "remove", "add a b c", "digest", "digest status", "digest preview", "digest sometimes",
     "digest off 99", "digest off", "digest on 08:30 Mars/Base", "digest on 25:00 UTC", "remove no-such-story",
+    "merge a", "move 2", f"merge japan-uk-talks {SEED_SLUG}", "move 2 new",
 ]
 ADMIN_COMMANDS = [
     "digest on 08:30 Asia/Tokyo weekdays always japan", "digest status", "digest preview", f"alias {SEED_SLUG} tokyo",
-    "rename tokyo taken-name", "digest off", "digest status",
+    "rename tokyo taken-name", "digest off", "digest status", "merge zzqx japan-us-talks", "move 999 new",
+    "move x1 new", "move 2 zzqx", "move 2 new", "merge nippon-cancels-key-security-talks japan-us-talks",
 ]
 
 
@@ -64,7 +66,9 @@ async def test_every_slack_answer_uses_slack_syntax_only(slack: SlackHarness) ->
     # Slack's own words are there: hints, suggestions, usages, help, digest status and confirmation
     for expected in ("Try `/brief list` or `/brief search WORDS`.", "Did you mean: `japan-us-talks`",
                      "Usage: `/brief rename OLD NEW`", "`/brief digest on 08:30 Europe/London`",
-                     "is on for this channel", "Next run:", "Latest stories", "For admins"):
+                     "is on for this channel", "Next run:", "Latest stories", "For admins",
+                     "`/brief move ARTICLE_ID STORY`", "`/brief move ARTICLE_ID new [NEW-SLUG]`",
+                     "Moved article 2 from", "Merged *"):
         assert expected in everything, expected
     assert _foreign(everything) == []
 
