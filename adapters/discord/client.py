@@ -101,7 +101,7 @@ class BriefGroup(app_commands.Group):
 
 
 class BriefAdminGroup(app_commands.Group):
-    """`/brief-admin`: add, remove, rename and alias stories (Manage Server by default)."""
+    """`/brief-admin`: add, remove, rename, alias, merge and move (Manage Server by default)."""
 
     def __init__(self, handlers: Handlers) -> None:
         super().__init__(
@@ -143,6 +143,28 @@ class BriefAdminGroup(app_commands.Group):
         """Add an alias."""
         await self.handlers.on_alias(interaction, story, alias)
 
+    @app_commands.command(name="merge", description="Merge a story into another (its name keeps working)")
+    @app_commands.describe(story="The story to merge (it goes away)", into="The story that takes its articles")
+    async def merge(self, interaction: discord.Interaction, story: str, into: str) -> None:
+        """Merge one story into another."""
+        await self.handlers.on_merge(interaction, story, into)
+
+    @app_commands.command(name="move", description="Move an article to another story, or to a new one")
+    @app_commands.describe(
+        article="The article's id (listed with the story's sources)",
+        story="Move it to this story (leave empty for a new story)",
+        new_story="The new story's slug (default: from the article's title)",
+    )
+    async def move(
+        self,
+        interaction: discord.Interaction,
+        article: app_commands.Range[int, 1],
+        story: str | None = None,
+        new_story: app_commands.Range[str, 1, 64] | None = None,
+    ) -> None:
+        """Move an article."""
+        await self.handlers.on_move(interaction, article, story, new_story)
+
     # Setting and stopping digests changes what the channel receives: an admin action, so it lives
     # here under Manage Server (Discord allows default permissions only on top-level commands).
     digest = app_commands.Group(name="digest", description="Set or stop this channel's daily digests")
@@ -183,6 +205,9 @@ class BriefAdminGroup(app_commands.Group):
     @remove.autocomplete("target")
     @rename.autocomplete("story")
     @alias.autocomplete("story")
+    @merge.autocomplete("story")
+    @merge.autocomplete("into")
+    @move.autocomplete("story")
     async def _story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await self.handlers.complete_story(current)
 

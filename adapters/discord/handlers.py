@@ -336,6 +336,22 @@ class Handlers:
         ref = await self.service.alias(story, alias, actor=actor)
         await reply(interaction, render.render_aliased(alias.strip().lower(), ref))
 
+    async def on_merge(self, interaction: discord.Interaction, story: str, into: str) -> None:
+        """Merge one story into another (its articles join; its name opens the other from now on)."""
+        actor = self.admin(interaction, "merge")
+        result = await self.service.merge(story, into, actor=actor)
+        await reply(interaction, render.render_merged(result))
+
+    async def on_move(
+        self, interaction: discord.Interaction, article: int, story: str | None, new_story: str | None
+    ) -> None:
+        """Move an article to ``story``, or (no story) to a new one, named ``new_story`` or after its title."""
+        actor = self.admin(interaction, "move")
+        target = (story or "").strip() or None
+        named = (new_story or "").strip() or None
+        result = await self.service.move(article, target, actor=actor, new_story=named)
+        await reply(interaction, render.render_moved(result))
+
     # -- the error edge ------------------------------------------------------------------------
 
     def stale_command(self, error: app_commands.CommandNotFound | app_commands.CommandSignatureMismatch) -> str:

@@ -24,6 +24,8 @@ from briefings.models import (
     AddResult,
     Brief,
     Fact,
+    MergeResult,
+    MoveResult,
     RemoveResult,
     SearchHit,
     Source,
@@ -162,7 +164,7 @@ def render_facts(brief: Brief) -> discord.Embed:
 def render_sources(brief: Brief) -> discord.Embed:
     """Render the list of a story's sources."""
     embed = _base(brief, f"Sources: {brief.story.title}")
-    lines = [f"{i}. {_source_line(s)}" for i, s in enumerate(brief.sources, 1)]
+    lines = [f"{i}. {_source_line(s)} · article {s.article_id}" for i, s in enumerate(brief.sources, 1)]
     embed.description = limits.clip_lines(lines or ["No sources."], limits.DESCRIPTION, more="…and {n} more sources")
     return limits.fit_embed(embed)
 
@@ -205,6 +207,20 @@ def render_search(query: str, hits: Sequence[SearchHit]) -> discord.Embed:
     return limits.fit_embed(embed)
 
 
+def _packed(lines: Sequence[str], limit: int = limits.FIELD_VALUE) -> list[str]:
+    """Pack whole lines into as few field values of at most ``limit`` characters as they need."""
+    chunks: list[str] = []
+    current: list[str] = []
+    for line in (limits.clip(line, limit) for line in lines):
+        if current and len("\n".join([*current, line])) > limit:
+            chunks.append("\n".join(current))
+            current = []
+        current.append(line)
+    if current:
+        chunks.append("\n".join(current))
+    return chunks
+
+
 def render_help(lines: Sequence[HelpLine]) -> discord.Embed:
     """Render the command list, admin commands apart."""
     embed = discord.Embed(
@@ -213,14 +229,11 @@ def render_help(lines: Sequence[HelpLine]) -> discord.Embed:
     everyone = [f"`{h.usage}` — {h.description}" for h in lines if not h.admin]
     admins = [f"`{h.usage}` — {h.description}" for h in lines if h.admin]
     examples = list(dict.fromkeys(f"`{h.example}`" for h in lines if h.example and h.example != h.usage))
-    if everyone:
-        embed.add_field(name="Commands", value=limits.clip_lines(everyone, limits.FIELD_VALUE), inline=False)
-    if admins:
-        embed.add_field(
-            name="Admin commands (Manage Server or BRIEFBOT_ADMINS)",
-            value=limits.clip_lines(admins, limits.FIELD_VALUE),
-            inline=False,
-        )
+    for i, chunk in enumerate(_packed(everyone)):
+        embed.add_field(name="Commands" if i == 0 else "More commands", value=chunk, inline=False)
+    for i, chunk in enumerate(_packed(admins)):
+        name = "Admin commands (Manage Server or BRIEFBOT_ADMINS)" if i == 0 else "More admin commands"
+        embed.add_field(name=name, value=chunk, inline=False)
     if examples:
         embed.add_field(name="Examples", value=limits.clip_lines(examples[:6], limits.FIELD_VALUE), inline=False)
     return limits.fit_embed(embed)
@@ -293,3 +306,25 @@ def render_renamed(old: str, ref: StoryRef) -> str:
 def render_aliased(alias: str, ref: StoryRef) -> str:
     """Render a new alias."""
     return limits.clip_content(f"`{escape(alias)}` now opens **{escape(ref.title)}** (`{ref.slug}`).")
+
+
+def _story(ref: StoryRef) -> str:
+    return f"**{escape(ref.title)}** (`{ref.slug}`)"
+
+
+def render_merged(result: MergeResult) -> str:
+    """Render a merge: which story went into which, how many articles moved, and that the old name still works."""
+    moved = plural(result.articles_moved, "article")
+    return limits.clip_content(
+        f"Merged {_story(result.merged)} into {_story(result.story)} ({moved} moved); "
+        f"`{result.merged.slug}` now opens `{result.story.slug}`. Show it with `{words.show(result.story.slug)}`."
+    )
+
+
+def render_moved(result: MoveResult) -> str:
+    """Render a move: the article, where it came from, where it went, and whether its old story is gone."""
+    where = "the new story" if result.created_story else "story"
+    text = f"Moved article {result.article_id} from {_story(result.source)} to {where} {_story(result.target)}."
+    if result.source_removed:
+        text += f" `{result.source.slug}` had no other article, so that story is gone."
+    return limits.clip_content(f"{text} Show it with `{words.show(result.target.slug)}`.")

@@ -503,7 +503,16 @@ async def test_tree_sync_payloads(bot: Bot) -> None:
     assert str(admin["default_member_permissions"]) == "32"  # Manage Server
     assert admin["contexts"] == [0]
     admin_subs = {o["name"]: o for o in admin["options"]}
-    assert set(admin_subs) == {"add", "remove", "rename", "alias", "digest"}
+    assert set(admin_subs) == {"add", "remove", "rename", "alias", "merge", "move", "digest"}
+    merge = {o["name"]: o for o in admin_subs["merge"]["options"]}
+    assert [(n, o["type"], o["required"], o.get("autocomplete")) for n, o in merge.items()] == [
+        ("story", 3, True, True), ("into", 3, True, True)
+    ]
+    move = {o["name"]: o for o in admin_subs["move"]["options"]}
+    assert [(n, o["type"], o["required"], bool(o.get("autocomplete"))) for n, o in move.items()] == [
+        ("article", 4, True, False), ("story", 3, False, True), ("new_story", 3, False, False)
+    ]
+    assert move["article"]["min_value"] == 1 and move["new_story"]["max_length"] == 64
     assert {o["name"] for o in admin_subs["digest"]["options"]} == {"on", "off"}
     assert {o["name"] for o in subs["digest"]["options"]} == {"status", "preview"}
     assert [o["required"] for o in admin_subs["add"]["options"]] == [False, False]

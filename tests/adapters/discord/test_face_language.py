@@ -32,7 +32,7 @@ from tests.adapters.discord.test_client import ADMIN
 from tests.adapters.discord.test_digest import group_slash
 
 READ = r"(?:show|list|search|sources|facts|help|digest (?:status|preview))\b"
-WRITE = r"(?:add|remove|rename|alias|digest (?:on|off))\b"
+WRITE = r"(?:add|remove|rename|alias|merge|move|digest (?:on|off))\b"
 # Slack's forms (`/brief STORY`, `/brief add`, `/brief digest on`), unknown admin forms, the CLI's program.
 FOREIGN = re.compile(rf"/brief (?!{READ})\S*|/brief-admin (?!{WRITE})\S*|briefbot (?!discord sync`)\S*")
 
@@ -50,6 +50,7 @@ def _sent(fake: FakeDiscord) -> str:
 async def test_every_discord_answer_uses_discord_syntax_only(bot: Bot, seeded_service: BriefingService) -> None:
     fake = bot.fake
     await seeded_service.add_text(seed_text().replace("Japan", "Nippon"), actor=CONSOLE_ADMIN, story="japan-uk-talks")
+    assert (await seeded_service.brief("japan-uk-talks")).sources[0].article_id == 2
     payloads = [
         fake.slash("brief", "show", {"story": SEED_SLUG}),
         fake.slash("brief", "show", {"story": "jpan-talkz"}),
@@ -73,6 +74,13 @@ async def test_every_discord_answer_uses_discord_syntax_only(bot: Bot, seeded_se
         group_slash(fake, "brief", "digest", "status", dm=True),
         fake.slash("brief-admin", "alias", {"story": SEED_SLUG, "alias": "tokyo"}),
         fake.slash("brief-admin", "rename", {"story": "zzqx", "new": "other"}, **ADMIN),
+        fake.slash("brief-admin", "merge", {"story": "japan-uk-talks", "into": SEED_SLUG}),
+        fake.slash("brief-admin", "merge", {"story": "zzqx", "into": SEED_SLUG}, **ADMIN),
+        fake.slash("brief-admin", "move", {"article": 999}, **ADMIN),
+        fake.slash("brief-admin", "move", {"article": 1, "story": "zzqx"}, **ADMIN),
+        fake.slash("brief-admin", "move", {"article": 2}, **ADMIN),
+        fake.slash("brief-admin", "merge", {"story": "nippon-cancels-key-security-talks", "into": SEED_SLUG}, **ADMIN),
+        fake.slash("brief", "merge", {"story": "a", "into": "b"}, **ADMIN),  # a stale registration
         fake.context_menu("Add to briefings", fake.user_message("no link here"), **ADMIN),
         fake.slash("brief", "add", {"url": "https://example.com/a"}, **ADMIN),  # a stale registration
     ]
@@ -83,7 +91,8 @@ async def test_every_discord_answer_uses_discord_syntax_only(bot: Bot, seeded_se
     for expected in ("Try `/brief list` or `/brief search words:…`.", "Closest matches: `japan-us-talks`",
                      "`/brief-admin digest on time:08:30 zone:Europe/London`", "`/brief show story:japan-us-talks`",
                      "is on for this channel", "Next run:", "`/brief-admin add` (leave url empty",
-                     "`/brief-admin add [url:] [story:]`", "briefbot discord sync"):
+                     "`/brief-admin add [url:] [story:]`", "briefbot discord sync", "Moved article 2 from",
+                     "Merged **", "`/brief-admin merge story: into:`"):
         assert expected in sent, expected
     assert _foreign(sent) == []
 
