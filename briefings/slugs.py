@@ -11,7 +11,10 @@ from briefings.errors import InvalidInput
 SLUG_RE = re.compile(r"^[a-z0-9-]{1,64}$")
 # Words that are `/brief` subcommands cannot be slugs: `/brief list` must keep meaning "list".
 RESERVED = frozenset(
-    {"list", "search", "help", "add", "remove", "rename", "alias", "digest", "show", "sources", "facts"}
+    {
+        "list", "search", "help", "add", "remove", "rename", "alias", "digest", "show", "sources", "facts",
+        "merge", "move", "new",
+    }
 )
 _STOP = frozenset(
     [
