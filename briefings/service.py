@@ -30,9 +30,10 @@ from briefings.models import (
     StoryRef,
     StorySummary,
 )
+from briefings.neardup import Fingerprint, fingerprint, is_near_duplicate
 from briefings.service_base import _content_words, _no_story, _norm_ref, _require_admin
 from briefings.slugs import close_matches, slugify, validate_slug
-from briefings.store import Store, StoryRow
+from briefings.store import NearCandidate, Store, StoryRow
 from briefings.textutil import canonical_url, content_hash, cosine, shorten, terms
 from briefings.titles import derive_title
 
@@ -173,13 +174,22 @@ class BriefingService(StoryEdits, DigestActions):
         duplicate = await self._duplicate(canonical, text_hash)
         if duplicate is not None:
             return duplicate
+        print_ = await asyncio.to_thread(fingerprint, text)
+        near = await self._near_duplicate(print_)
+        if near is not None and _same_outlet(near.outlet, article.outlet):
+            return await self._already(near.article_id, near.story_id)  # the same outlet's copy, lightly edited
         now = self.clock.now()
         title = article.title if article.title else await asyncio.to_thread(derive_title, text)
         facts = await asyncio.to_thread(extract_facts, text, title=title, published=article.published)
         facts = _stamp_facts(facts, PENDING_ID)
         # an article is matched as of its own time: importing an archive clusters as live ingestion would have
         seen = min(article.published, now) if article.published else now
-        target = await self.store.story_by_ref(slug) if slug else await self._match_story(title, text, seen)
+        if slug:
+            target = await self.store.story_by_ref(slug)
+        elif near is not None:  # another outlet's copy of a stored article: a source of the same story
+            target = await self.store.story_by_id(near.story_id)
+        else:
+            target = await self._match_story(title, text, seen)
         pending = Article(
             id=PENDING_ID,
             story_id=target.id if target else 0,
@@ -221,7 +231,15 @@ class BriefingService(StoryEdits, DigestActions):
                     raise Conflict(f"The story '{target.slug}' was removed meanwhile; nothing was added.")
             stored = pending.model_copy(update={"id": 0, "story_id": target.id})
             article_id = await self.store.insert_article(
-                target.id, stored, canonical, text_hash, facts, manual=slug is not None
+                target.id,
+                stored,
+                canonical,
+                text_hash,
+                facts,
+                manual=slug is not None,
+                fingerprint=print_.to_json() if print_ else None,
+                bands=print_.bands() if print_ else (),
+                duplicate_of=near.original_id if near is not None and near.story_id == target.id else None,
             )
             if changed:  # another writer changed the story since it was read: rebuild under the lock
                 brief = await self._rebuild(target, now)
@@ -237,7 +255,10 @@ class BriefingService(StoryEdits, DigestActions):
         found = await self.store.find_duplicate(canonical, text_hash)
         if found is None:
             return None
-        article_id, story_id = found
+        return await self._already(*found)
+
+    async def _already(self, article_id: int, story_id: int) -> AddResult:
+        """The result of adding what is already stored as ``article_id``."""
         row = await self.store.story_by_id(story_id)
         stored = await self.store.article(article_id)
         assert row is not None and stored is not None
@@ -248,6 +269,15 @@ class BriefingService(StoryEdits, DigestActions):
             duplicate=True,
             title=stored.article.title,
         )
+
+    async def _near_duplicate(self, print_: Fingerprint | None) -> NearCandidate | None:
+        """The stored article this text republishes (the same wire story, small edits, other wrapping), if any."""
+        if print_ is None:
+            return None
+        for candidate in await self.store.near_duplicate_candidates(print_.bands()):
+            if is_near_duplicate(print_, Fingerprint.from_json(candidate.fingerprint)):
+                return candidate
+        return None
 
     async def _match_story(self, title: str, text: str, now: datetime) -> StoryRow | None:
         """Find the recent story this article clearly belongs to, if any."""
@@ -315,6 +345,11 @@ def _respell(words: list[str], vocabulary: set[str]) -> list[str]:
         close = difflib.get_close_matches(word, known, n=1, cutoff=0.8)
         fixed.append(close[0] if close else word)
     return fixed
+
+
+def _same_outlet(a: str | None, b: str | None) -> bool:
+    """Two copies come from one outlet when both name the same one, or neither names any."""
+    return (a or "").strip().lower() == (b or "").strip().lower()
 
 
 def _stamp_facts(facts: KeyFacts, article_id: int) -> KeyFacts:

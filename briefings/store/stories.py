@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from briefings.models import AdminAction, Article, Brief, KeyFacts, SearchHit, Source, StorySummary
 from briefings.store.base import StoreBase
 from briefings.store.rows import _FTS_WORD, StoredArticle, StoryRow, _at, _dt, _ts, _utc, fts_query
+
+
+@dataclass(frozen=True)
+class NearCandidate:
+    """A stored article that may be a near-duplicate: its story, outlet, fingerprint JSON and original."""
+
+    article_id: int
+    story_id: int
+    outlet: str | None
+    fingerprint: str
+    original_id: int
+
 
 VERSION_SOURCES = 10  # newest sources kept with each past version of a brief
 
@@ -202,6 +216,26 @@ class StoryStore(StoreBase):
         row = await self._one(f"SELECT {self._ARTICLE_COLS} FROM articles WHERE id = ?", (article_id,))
         return self._article(row) if row else None
 
+    async def near_duplicate_candidates(self, bands: Sequence[str], limit: int = 20) -> list[NearCandidate]:
+        """Return articles sharing an LSH band with these, most shared bands first, with their fingerprints."""
+        if not bands:
+            return []
+        marks = ", ".join("?" for _ in bands)
+        rows = await self._all(
+            f"SELECT a.id, a.story_id, a.outlet, a.fingerprint, coalesce(a.duplicate_of, a.id), count(*) AS n"
+            f" FROM article_bands b JOIN articles a ON a.id = b.article_id WHERE b.band IN ({marks})"
+            " GROUP BY a.id ORDER BY n DESC, a.id LIMIT ?",
+            (*bands, limit),
+        )
+        return [NearCandidate(r[0], r[1], r[2], r[3], r[4]) for r in rows if r[3]]
+
+    async def republished_in(self, story_id: int) -> dict[int, int]:
+        """Return the story's articles that republish another article (article id -> the original's id)."""
+        rows = await self._all(
+            "SELECT id, duplicate_of FROM articles WHERE story_id = ? AND duplicate_of IS NOT NULL", (story_id,)
+        )
+        return {r[0]: r[1] for r in rows}
+
     async def find_duplicate(self, canonical: str | None, text_hash: str) -> tuple[int, int] | None:
         """Return (article id, story id) of an article with the same canonical URL or text, if any."""
         row = await self._one(
@@ -234,8 +268,15 @@ class StoryStore(StoreBase):
         facts: KeyFacts,
         *,
         manual: bool = False,
+        fingerprint: str | None = None,
+        bands: Sequence[str] = (),
+        duplicate_of: int | None = None,
     ) -> int:
-        """Insert an article and its search row (``manual``: placed by an admin); return its id."""
+        """Insert an article and its search row; return its id.
+
+        ``manual``: placed by an admin; ``fingerprint`` and its LSH ``bands``: for near-duplicate look-ups;
+        ``duplicate_of``: the article this one republishes (another outlet's copy of the same text).
+        """
         cur = await self._conn.execute(
             "INSERT INTO articles (story_id, title, text, url, canonical_url, outlet, published,"
             " added_at, content_hash, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -265,8 +306,13 @@ class StoryStore(StoreBase):
             "INSERT INTO article_fts (rowid, title, text) VALUES (?, ?, ?)",
             (article_id, article.title, article.text),
         )
-        if manual:
-            await self._conn.execute("UPDATE articles SET manual = 1 WHERE id = ?", (article_id,))
+        await self._conn.execute(
+            "UPDATE articles SET manual = ?, fingerprint = ?, duplicate_of = ? WHERE id = ?",
+            (int(manual), fingerprint, duplicate_of, article_id),
+        )
+        await self._conn.executemany(
+            "INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)", [(b, article_id) for b in bands]
+        )
         await self._conn.execute(
             "UPDATE stories SET last_seen = CASE WHEN (SELECT count(*) FROM articles WHERE story_id = :s) = 1"
             " THEN :t ELSE max(coalesce(last_seen, ''), :t) END WHERE id = :s",

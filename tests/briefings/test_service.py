@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from briefings.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from briefings.models import Actor
+from briefings.models import Actor, ArticleInput
 from briefings.service import BriefingService
 from briefings.testing import ADMIN, SEED_SLUG, seed_text
 
@@ -299,3 +299,23 @@ async def test_a_big_story_briefs_its_newest_window_and_lists_every_source(servi
     async with service.store.transaction():
         rebuilt = await service._rebuild(row, brief.updated_at)
     assert rebuilt.model_copy(update={"version": brief.version}) == brief  # built before the lock == rebuilt
+
+
+async def test_a_wire_story_from_another_outlet_joins_as_a_source_once(service: BriefingService) -> None:
+    from tests.briefings.test_neardup import OTHER_REPORT, OUTLET_COPY, WIRE
+
+    first = await service.add_text(WIRE, actor=ADMIN, url="https://wire.example/a")
+    stored = await service.store.article(first.article_id)
+    assert stored is not None
+    copy = await service.add_article(
+        ArticleInput(text=OUTLET_COPY, outlet="Daily Example", url="https://daily.example/b"), actor=ADMIN
+    )
+    assert not copy.duplicate and not copy.created_story and copy.story == first.story
+    assert await service.store.republished_in((await service.store.story_by_ref(first.story.slug)).id) == {
+        copy.article_id: first.article_id
+    }
+    again = await service.add_article(ArticleInput(text=OUTLET_COPY + "\nUpdated at 10:42.", outlet="daily example"),
+                                      actor=ADMIN)
+    assert again.duplicate and again.article_id == copy.article_id  # the same outlet, lightly edited
+    other = await service.add_text(OTHER_REPORT, actor=ADMIN)
+    assert other.article_id not in (first.article_id, copy.article_id) and not other.duplicate
