@@ -175,7 +175,7 @@ class BriefingService(StoryEdits, DigestActions):
         if duplicate is not None:
             return duplicate
         print_ = await asyncio.to_thread(fingerprint, text)
-        near = await self._near_duplicate(print_)
+        near = await self._near_duplicate(print_, article.outlet)
         if near is not None and _same_outlet(near.outlet, article.outlet):
             return await self._already(near.article_id, near.story_id)  # the same outlet's copy, lightly edited
         now = self.clock.now()
@@ -270,14 +270,17 @@ class BriefingService(StoryEdits, DigestActions):
             title=stored.article.title,
         )
 
-    async def _near_duplicate(self, print_: Fingerprint | None) -> NearCandidate | None:
-        """The stored article this text republishes (the same wire story, small edits, other wrapping), if any."""
+    async def _near_duplicate(self, print_: Fingerprint | None, outlet: str | None) -> NearCandidate | None:
+        """The stored article this text republishes (the same wire story, small edits, other wrapping), if any;
+        the same outlet's copy first."""
         if print_ is None:
             return None
-        for candidate in await self.store.near_duplicate_candidates(print_.bands()):
-            if is_near_duplicate(print_, Fingerprint.from_json(candidate.fingerprint)):
-                return candidate
-        return None
+        found = [
+            c
+            for c in await self.store.near_duplicate_candidates(print_.bands())
+            if is_near_duplicate(print_, Fingerprint.from_json(c.fingerprint))
+        ]
+        return next((c for c in found if _same_outlet(c.outlet, outlet)), found[0] if found else None)
 
     async def _match_story(self, title: str, text: str, now: datetime) -> StoryRow | None:
         """Find the recent story this article clearly belongs to, if any."""
