@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from briefings.clustering import StoryProfile
+from briefings.clustering import merge as merge_profiles
 from briefings.errors import Conflict, InvalidInput, NotFound
 from briefings.models import Actor, Brief, MergeResult, MoveResult, RemoveResult, StoryRef
-from briefings.service_base import ServiceBase, _norm_ref, _require_admin
+from briefings.service_base import ServiceBase, _norm_ref, _require_admin, signature_of
 from briefings.slugs import slugify, validate_slug
 from briefings.store import StoryRow
 
@@ -28,7 +30,9 @@ class StoryEdits(ServiceBase):
             async with self.store.transaction():
                 row = await self.store.story_by_id(stored.article.story_id)
                 assert row is not None
+                profile = (await self._profiles([row.id]))[row.id].remove(signature_of(stored))
                 await self.store.delete_article(stored.article.id)
+                await self.store.save_profile(row.id, profile.model_dump_json())
                 remaining = await self.store.articles_of(row.id)
                 if remaining:
                     await self._rebuild(row, now)
@@ -93,6 +97,9 @@ class StoryEdits(ServiceBase):
             raise InvalidInput(f"'{source.strip()}' and '{into.strip()}' are the same story; nothing to merge.")
         now = self.clock.now()
         async with self.store.transaction():
+            profiles = await self._profiles([gone.id, kept.id])
+            joined = merge_profiles(profiles[kept.id], profiles[gone.id])
+            await self.store.save_profile(kept.id, joined.model_dump_json())
             moved = await self.store.move_articles(gone.id, kept.id)
             await self.store.delete_story(gone.id)
             await self.store.add_alias(kept.id, gone.slug, Brief.model_validate_json(kept.brief_json))
@@ -136,6 +143,11 @@ class StoryEdits(ServiceBase):
                 slug = wanted or await self._free_slug(slugify(stored.article.title))
                 story_id = await self.store.insert_story(slug, stored.article.title, now)
                 target = StoryRow(story_id, slug, stored.article.title, now, now, "{}")
+            profiles = await self._profiles([source.id] + ([] if created else [target.id]))
+            sig = signature_of(stored)
+            await self.store.save_profile(source.id, profiles[source.id].remove(sig).model_dump_json())
+            joined = (StoryProfile() if created else profiles[target.id]).add(sig)
+            await self.store.save_profile(target.id, joined.model_dump_json())
             await self.store.move_article(article_id, target.id)
             await self._rebuild(target, now)
             emptied = not await self.store.article_ids(source.id)

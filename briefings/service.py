@@ -8,10 +8,11 @@ import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from briefings.clock import Clock
+from briefings.clustering import CANDIDATE_WINDOW, ArticleSignature, StoryProfile, choose, search_terms, signature
 from briefings.digest_actions import DigestActions
 from briefings.edits import StoryEdits
 from briefings.errors import Conflict, InvalidInput, NotFound
@@ -34,14 +35,12 @@ from briefings.neardup import Fingerprint, fingerprint, is_near_duplicate
 from briefings.service_base import _content_words, _no_story, _norm_ref, _require_admin
 from briefings.slugs import close_matches, slugify, validate_slug
 from briefings.store import NearCandidate, Store, StoryRow
-from briefings.textutil import canonical_url, content_hash, cosine, shorten, terms
+from briefings.textutil import canonical_url, content_hash, shorten
 from briefings.titles import derive_title
 
 log = logging.getLogger(__name__)
 
-MATCH_WINDOW = timedelta(days=7)
-MATCH_THRESHOLD = 0.32  # cosine of content words: same event ~0.4-0.7, same topic but other event < 0.25
-MATCH_MARGIN = 0.05
+CANDIDATES = 10  # recent stories (by full-text search) an article is compared with
 MAX_PAGE = 1000  # stories in one list_stories call
 PENDING_ID = 2**62  # stands for a new article's id in a brief built before the article is stored
 FACT_KINDS = ("people", "organizations", "places", "dates", "figures")
@@ -184,12 +183,13 @@ class BriefingService(StoryEdits, DigestActions):
         facts = _stamp_facts(facts, PENDING_ID)
         # an article is matched as of its own time: importing an archive clusters as live ingestion would have
         seen = min(article.published, now) if article.published else now
+        sig = await asyncio.to_thread(signature, title, text, facts, seen)
         if slug:
             target = await self.store.story_by_ref(slug)
         elif near is not None:  # another outlet's copy of a stored article: a source of the same story
             target = await self.store.story_by_id(near.story_id)
         else:
-            target = await self._match_story(title, text, seen)
+            target = await self._match_story(sig, seen)
         pending = Article(
             id=PENDING_ID,
             story_id=target.id if target else 0,
@@ -229,6 +229,8 @@ class BriefingService(StoryEdits, DigestActions):
                 )
                 if current is None:
                     raise Conflict(f"The story '{target.slug}' was removed meanwhile; nothing was added.")
+            profile = StoryProfile() if created else (await self._profiles([target.id]))[target.id]
+            await self.store.save_profile(target.id, profile.add(sig).model_dump_json())
             stored = pending.model_copy(update={"id": 0, "story_id": target.id})
             article_id = await self.store.insert_article(
                 target.id,
@@ -282,26 +284,14 @@ class BriefingService(StoryEdits, DigestActions):
         ]
         return next((c for c in found if _same_outlet(c.outlet, outlet)), found[0] if found else None)
 
-    async def _match_story(self, title: str, text: str, now: datetime) -> StoryRow | None:
-        """Find the recent story this article clearly belongs to, if any."""
-        lead = text[:1500]
-        mine = terms(f"{title} {title} {lead}")
-        if not mine:
+    async def _match_story(self, sig: ArticleSignature, now: datetime) -> StoryRow | None:
+        """Find the story about the same event as this article (as of ``now``), if any."""
+        rows = await self.store.similar_candidates(search_terms(sig), now - CANDIDATE_WINDOW, limit=CANDIDATES)
+        if not rows:
             return None
-        top = " ".join(w for w, _ in mine.most_common(12))
-        candidates = await self.store.similar_candidates(top, now - MATCH_WINDOW, limit=8)
-        scored: list[tuple[float, StoryRow]] = []
-        for row in candidates:
-            brief = Brief.model_validate_json(row.brief_json)
-            theirs = terms(" ".join([row.title, row.title, brief.tldr, *brief.summary]))
-            scored.append((cosine(mine, theirs), row))
-        scored.sort(key=lambda s: -s[0])
-        if not scored or scored[0][0] < MATCH_THRESHOLD:
-            return None
-        if len(scored) > 1 and scored[0][0] - scored[1][0] < MATCH_MARGIN:
-            return None  # two stories fit about equally: do not guess
-        log.debug("article matched story %s (%.2f)", scored[0][1].slug, scored[0][0])
-        return scored[0][1]
+        profiles = await self._profiles([r.id for r in rows])
+        chosen = choose(sig, [(r.id, profiles[r.id]) for r in rows], now)
+        return next((r for r in rows if r.id == chosen), None)
 
 
 

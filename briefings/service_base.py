@@ -8,11 +8,12 @@ from datetime import datetime
 
 from briefings.briefs import build_brief
 from briefings.clock import Clock, SystemClock
+from briefings.clustering import ArticleSignature, StoryProfile, signature
 from briefings.errors import NotFound, PermissionDenied
 from briefings.fetch import Fetcher
 from briefings.models import Actor, Article, Brief, KeyFacts, Source
 from briefings.slugs import close_matches, normalize_name
-from briefings.store import Store, StoryRow
+from briefings.store import Store, StoredArticle, StoryRow
 from briefings.textutil import STOPWORDS, shorten
 
 BRIEF_WINDOW = 8  # newest articles a brief's summary and card are built from (bounded cost per add)
@@ -68,12 +69,35 @@ class ServiceBase:
             assemble_brief, slug, title, [(s.article, s.facts) for s in recent], sources, pending, aliases, now
         )
 
+    async def _profiles(self, story_ids: list[int]) -> dict[int, StoryProfile]:
+        """The clustering profiles of these stories (built from their articles where none is stored yet)."""
+        stored = await self.store.profiles(story_ids)
+        out: dict[int, StoryProfile] = {}
+        for story_id in story_ids:
+            profile = StoryProfile.model_validate_json(stored.get(story_id) or "{}")
+            if profile.count == 0:  # a story from before profiles were kept
+                articles = await self.store.articles_of(story_id)
+                sigs = await asyncio.to_thread(_signatures, articles)
+                profile = StoryProfile.of(sigs)
+            out[story_id] = profile
+        return out
+
     async def _story_or_raise(self, ref: str) -> StoryRow:
         row = await self.store.story_by_ref(_norm_ref(ref))
         if row is None:
             suggestions = await self.suggest(ref)
             raise _no_story(ref, suggestions)
         return row
+
+
+def signature_of(stored: StoredArticle) -> ArticleSignature:
+    """The clustering signature of a stored article."""
+    a = stored.article
+    return signature(a.title, a.text, stored.facts, a.published or a.added_at)
+
+
+def _signatures(articles: list[StoredArticle]) -> list[ArticleSignature]:
+    return [signature_of(s) for s in articles]
 
 
 def _key(article: Article) -> str:

@@ -229,6 +229,18 @@ class StoryStore(StoreBase):
         )
         return [NearCandidate(r[0], r[1], r[2], r[3], r[4]) for r in rows if r[3]]
 
+    async def profiles(self, story_ids: Sequence[int]) -> dict[int, str]:
+        """Return the clustering profiles (JSON) of these stories."""
+        if not story_ids:
+            return {}
+        marks = ", ".join("?" for _ in story_ids)
+        rows = await self._all(f"SELECT id, profile FROM stories WHERE id IN ({marks})", tuple(story_ids))
+        return {r[0]: r[1] for r in rows}
+
+    async def save_profile(self, story_id: int, profile_json: str) -> None:
+        """Store a story's clustering profile."""
+        await self._conn.execute("UPDATE stories SET profile = ? WHERE id = ?", (profile_json, story_id))
+
     async def republished_in(self, story_id: int) -> dict[int, int]:
         """Return the story's articles that republish another article (article id -> the original's id)."""
         rows = await self._all(

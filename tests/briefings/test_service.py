@@ -259,7 +259,8 @@ async def test_typos_are_resolved_and_said(seeded_service: BriefingService) -> N
 
 
 async def test_an_ambiguous_word_lists_the_stories_it_matches(seeded_service: BriefingService) -> None:
-    slugs = [(await seeded_service.add_text(t, actor=ADMIN)).story.slug for t in TULSA]
+    added = [await seeded_service.add_text(t, actor=ADMIN, story=f"tulsa-{i}") for i, t in enumerate(TULSA)]
+    slugs = [a.story.slug for a in added]
     assert len(set(slugs)) == 3
     with pytest.raises(NotFound) as err:
         await seeded_service.find("tulsa")
