@@ -175,8 +175,9 @@ class BriefingService(StoryEdits, DigestActions):
             return duplicate
         print_ = await asyncio.to_thread(fingerprint, text)
         near = await self._near_duplicate(print_, article.outlet)
-        if near is not None and _same_outlet(near.outlet, article.outlet):
-            return await self._already(near.article_id, near.story_id)  # the same outlet's copy, lightly edited
+        if near is not None and slug is None and _same_outlet(near.outlet, article.outlet):
+            # the same outlet's copy, lightly edited (an admin naming a story is taken at their word)
+            return await self._already(near.article_id, near.story_id)
         now = self.clock.now()
         title = article.title if article.title else await asyncio.to_thread(derive_title, text)
         facts = await asyncio.to_thread(extract_facts, text, title=title, published=article.published)
