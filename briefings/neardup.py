@@ -53,6 +53,7 @@ __all__ = [
     "body_text",
     "containment",
     "fingerprint",
+    "is_boilerplate",
     "is_near_duplicate",
     "similarity",
 ]
@@ -164,6 +165,17 @@ class Fingerprint(Model):
     def from_json(cls, data: str | bytes) -> Fingerprint:
         """Read a fingerprint back from :meth:`to_json`."""
         return cls.model_validate_json(data)
+
+
+def is_boilerplate(sentence: str) -> bool:
+    """Tell whether a sentence is an outlet's notice (cookies, paywall, sign-up, sharing, copyright), not news.
+
+    Captions, credits and bylines are not counted here: they are no story text, but may still name people.
+    """
+    words = _WORD.findall(unicodedata.normalize("NFKC", sentence).lower().replace("’", "'"))
+    if "©" in sentence or "copyright" in words:
+        return True
+    return (not _PHRASE_STARTS.isdisjoint(words) and _has_phrase(words)) or bool(_LABEL.match(sentence))
 
 
 def _is_boilerplate(sentence: str, words: list[str]) -> bool:
