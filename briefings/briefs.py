@@ -25,9 +25,10 @@ from datetime import UTC, datetime
 
 from briefings.facts import merge_facts
 from briefings.models import Article, Brief, KeyFacts, Source, StoryRef
+from briefings.neardup import is_boilerplate
 from briefings.sentences import Sentence, split_sentences
-from briefings.summarize import Document, Picked, summarize
-from briefings.textstats import content_terms, new_memo
+from briefings.summarize import DEFAULT_PARAMS, Document, Picked, is_junk, summarize
+from briefings.textstats import content_terms, new_memo, word_count
 
 __all__ = [
     "DUPLICATE_FIELD",
@@ -72,7 +73,7 @@ def build_brief(
         tldr, summary = _story_summary(title, [a for a, _ in ordered], originals)
     else:
         tldr, summary = _article_summary(title, [_document(a, a.text) for a, _ in articles])
-    facts = merge_facts([f for _, f in articles]) if articles else KeyFacts()
+    facts = merge_facts([_without_boilerplate(f) for _, f in ordered]) if articles else KeyFacts()
     if facts.what is None or len(articles) > 1:
         facts = facts.model_copy(update={"what": title})
     sources = [_source(a, originals.get(a.id)) for a, _ in reversed(ordered)]  # newest first
@@ -144,8 +145,11 @@ class _Part:
         return "\n".join(lines).strip()
 
     def has_news(self) -> bool:
-        """Tell whether some sentence of the article is not a heading and repeats nothing earlier."""
-        return any(not rep and not s.is_heading for s, rep in zip(self.sentences, self.repeated, strict=True))
+        """Tell whether some sentence of the article could be summarised and repeats nothing earlier."""
+        return any(
+            not rep and not s.is_heading and word_count(s.text) >= DEFAULT_PARAMS.min_words and not is_junk(s.text)
+            for s, rep in zip(self.sentences, self.repeated, strict=True)
+        )
 
 
 def _story_summary(title: str, ordered: list[Article], originals: Mapping[int, int | None]) -> tuple[str, list[str]]:
@@ -155,8 +159,10 @@ def _story_summary(title: str, ordered: list[Article], originals: Mapping[int, i
     if len(docs) <= 1:  # the later articles add nothing: the story reads as its one article
         return _article_summary(title, [d for _, d in docs])
     # the latest development: the best new sentence of the newest article that has one
-    newest = summarize([docs[-1][1]], n=1)
-    tldr = newest[0].text if newest else _article_summary(title, [docs[-1][1]])[0]
+    latest = next((p for _, d in reversed(docs) for p in summarize([d], n=1)), None)
+    if latest is None:
+        return _article_summary(title, [d for _, d in docs])
+    tldr = latest.text
     picked = summarize([d for _, d in docs], n=SUMMARY_SENTENCES + 2)
     chosen: list[Picked] = []
     said = [tldr]
@@ -168,7 +174,7 @@ def _story_summary(title: str, ordered: list[Article], originals: Mapping[int, i
         if len(chosen) == SUMMARY_SENTENCES:
             break
     chosen.sort(key=lambda p: (p.doc, p.sentence))  # the documents are in time order: reading order
-    logger.debug("story of %d articles: TL;DR from article %s", len(ordered), docs[-1][0].article.id)
+    logger.debug("story of %d articles: %d with news", len(ordered), len(docs))
     return tldr, [p.text for p in chosen]
 
 
@@ -233,7 +239,8 @@ def _originals(ordered: list[Article], near_duplicates: NearDuplicates) -> dict[
         return {}
     ids = {a.id for a in ordered}
     if isinstance(near_duplicates, Mapping):
-        return {d: (o if o in ids and o != d else None) for d, o in near_duplicates.items() if d in ids}
+        # the original may be outside the articles given (an older one): it is still the one republished
+        return {d: (o if o != d else None) for d, o in near_duplicates.items() if d in ids}
     dups = {d for d in near_duplicates if d in ids}
     memo = new_memo()
     words = {a.id: Counter(content_terms(a.text, memo)) for a in ordered}
@@ -254,6 +261,16 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     if not dot:
         return 0.0
     return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def _without_boilerplate(card: KeyFacts) -> KeyFacts:
+    """An article's card without the facts read off boilerplate ("© 2025 …", "Sign up for our Asia newsletter")."""
+    kinds = ("people", "organizations", "places", "dates", "figures")
+    if not any(is_boilerplate(f.sentence) for kind in kinds for f in getattr(card, kind)):
+        return card
+    return card.model_copy(
+        update={kind: [f for f in getattr(card, kind) if not is_boilerplate(f.sentence)] for kind in kinds}
+    )
 
 
 def _source(article: Article, original: int | None) -> Source:
