@@ -90,6 +90,7 @@ class Source(Model):
     outlet: str | None = None
     url: str | None = None
     published: datetime | None = None
+    duplicate_of: int | None = None  # the article this one republishes (another outlet's copy of the same text)
 
 
 class StoryRef(Model):

@@ -204,8 +204,15 @@ class BriefingService(StoryEdits, DigestActions):
         before = await self.store.article_ids(target.id) if target else []
         aliases = await self.store.aliases_of(target.id) if target else []
         new_slug = None if target else (slug or await self._free_slug(slugify(title)))
+        same_story = near is not None and target is not None and near.story_id == target.id
+        republishes = near.original_id if same_story and near is not None else None
         brief = await self._compose(
-            target.id if target else 0, target.slug if target else str(new_slug), title, (pending, facts), now
+            target.id if target else 0,
+            target.slug if target else str(new_slug),
+            title,
+            (pending, facts),
+            now,
+            pending_republishes=republishes,
         )
         async with self.store.transaction():
             duplicate = await self._duplicate(canonical, text_hash)
@@ -242,7 +249,7 @@ class BriefingService(StoryEdits, DigestActions):
                 manual=slug is not None,
                 fingerprint=print_.to_json() if print_ else None,
                 bands=print_.bands() if print_ else (),
-                duplicate_of=near.original_id if near is not None and near.story_id == target.id else None,
+                duplicate_of=republishes,
             )
             if changed:  # another writer changed the story since it was read: rebuild under the lock
                 brief = await self._rebuild(target, now)
@@ -366,7 +373,10 @@ def _stamp_brief(brief: Brief, article_id: int) -> Brief:
             for kind in FACT_KINDS
         }
     )
-    sources = [s.model_copy(update={"article_id": fix(s.article_id)}) for s in brief.sources]
+    sources = [
+        s.model_copy(update={"article_id": fix(s.article_id), "duplicate_of": fix(s.duplicate_of)})
+        for s in brief.sources
+    ]
     return brief.model_copy(update={"facts": facts, "sources": sources})
 
 

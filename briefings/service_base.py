@@ -55,7 +55,14 @@ class ServiceBase:
         return await self.store.save_brief(row.id, brief, now)
 
     async def _compose(
-        self, story_id: int, slug: str, title: str, pending: tuple[Article, KeyFacts] | None, now: datetime
+        self,
+        story_id: int,
+        slug: str,
+        title: str,
+        pending: tuple[Article, KeyFacts] | None,
+        now: datetime,
+        *,
+        pending_republishes: int | None = None,
     ) -> Brief:
         """Build a story's brief from its newest BRIEF_WINDOW articles (plus ``pending``, not yet stored).
 
@@ -65,8 +72,11 @@ class ServiceBase:
         recent = await self.store.recent_articles(story_id, BRIEF_WINDOW) if story_id else []
         sources = await self.store.sources_of(story_id) if story_id else []
         aliases = await self.store.aliases_of(story_id) if story_id else []
+        copies = await self.store.republished_in(story_id) if story_id else {}
+        if pending is not None and pending_republishes is not None:
+            copies[pending[0].id] = pending_republishes
         return await asyncio.to_thread(
-            assemble_brief, slug, title, [(s.article, s.facts) for s in recent], sources, pending, aliases, now
+            assemble_brief, slug, title, [(s.article, s.facts) for s in recent], sources, pending, aliases, now, copies
         )
 
     async def _profiles(self, story_ids: list[int]) -> dict[int, StoryProfile]:
@@ -112,8 +122,12 @@ def assemble_brief(
     pending: tuple[Article, KeyFacts] | None,
     aliases: list[str],
     now: datetime,
+    copies: dict[int, int] | None = None,
 ) -> Brief:
-    """The brief of the newest window of articles, with every source listed (newest first) and counted."""
+    """The brief of the newest window of articles, with every source listed (newest first) and counted.
+
+    ``copies`` maps articles that republish another (another outlet's copy) to the original's id.
+    """
     pairs = [*recent, *([pending] if pending else [])]
     pairs.sort(key=lambda af: (_key(af[0]), af[0].id))
     pairs = pairs[-BRIEF_WINDOW:]
@@ -124,8 +138,10 @@ def assemble_brief(
         every.append((_key(a), source))
     every.sort(key=lambda ks: (ks[0], ks[1].article_id))
     first_title = every[0][1].title if every else title
-    brief = build_brief(slug, first_title, pairs, aliases, now)
-    return brief.model_copy(update={"sources": [s for _, s in reversed(every)], "article_count": len(every)})
+    copies = copies or {}
+    brief = build_brief(slug, first_title, pairs, aliases, now, near_duplicates=copies)
+    listed = [s.model_copy(update={"duplicate_of": copies.get(s.article_id)}) for _, s in reversed(every)]
+    return brief.model_copy(update={"sources": listed, "article_count": len(every)})
 
 
 def _content_words(text: str) -> list[str]:
