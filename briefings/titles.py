@@ -120,6 +120,8 @@ def _headline_shape(line: str) -> bool:
         return False
     if line.endswith((",", ";", ":", "-", "—")):
         return False
+    if sum(line.count(sep) for sep in (" | ", " · ", " • ", " > ")) >= 2:
+        return False  # a site's menu or breadcrumbs ("Home | World | Business"), not a headline
     return not (line.endswith(".") and not _DOTTED_END.search(words[-1]))
 
 

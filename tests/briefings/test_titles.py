@@ -157,3 +157,10 @@ def test_titles_of_real_articles(shared_eval: Path) -> None:
     assert 8 <= lengths[len(lengths) // 2] <= MAX_TITLE_WORDS  # the median title reads like a headline
     first = derive_title(rows[0]["text"])  # the article of the issue
     assert not first.startswith("He's a blue chip") and "Trey" in first
+
+
+def test_a_menu_line_is_not_a_headline() -> None:
+    from briefings.titles import split_headline
+
+    text = "Home | World | Business | Markets\n\nThe storm cut power to 40,000 homes overnight, officials said."
+    assert split_headline(text)[0] is None
