@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -151,6 +152,8 @@ async def cmd_brief(args: argparse.Namespace) -> int:
     from adapters.console.render import render_brief
 
     query = " ".join(args.story)
+    if args.changes or args.since:
+        return await _print_changes(args, query)
     async with open_for(args, create=False) as service:
         found = await service.lookup(query)
     brief = found.brief
@@ -161,6 +164,29 @@ async def cmd_brief(args: argparse.Namespace) -> int:
         print(brief.model_dump_json(indent=2))
     else:
         _console().print(render_brief(brief))
+    return 0
+
+
+async def _print_changes(args: argparse.Namespace, query: str) -> int:
+    """Print what each version of a story's brief added (``--changes [--since]``)."""
+    from briefings.digests import parse_age
+
+    since = datetime.now(UTC) - parse_age(args.since) if args.since else None
+    async with open_for(args, create=False) as service:
+        slug = (await service.lookup(query)).brief.story.slug
+        changes = await service.changes(slug, since)
+    if args.format == "json":
+        print(json.dumps([c.model_dump(mode="json") for c in changes], indent=2, ensure_ascii=False))
+        return 0
+    if not changes:
+        print(f"No changes to {slug}" + (f" in the last {args.since}." if args.since else "."))
+        return 0
+    for change in changes:
+        when = change.until.strftime("%Y-%m-%d %H:%M UTC")
+        n = change.new_articles
+        print(f"{when}  " + ("new story" if change.since is None else f"{n} new article{'' if n == 1 else 's'}"))
+        for line in change.lines() or ["(no new facts)"]:
+            print(f"  {line}")
     return 0
 
 
@@ -410,6 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("story", nargs="+", metavar="SLUG")
     p.add_argument("--format", choices=["text", "json"], default="text", help="json: the whole brief as JSON")
+    p.add_argument("--changes", action="store_true", help="what each update of the brief added, oldest first")
+    p.add_argument("--since", metavar="AGE", help="with --changes: only updates in the last AGE (24h, 90m, 7d)")
 
     p = add(
         "stories",

@@ -142,3 +142,15 @@ def compose_digest(
         since=since,
         composed_at=now,
     )
+
+
+def parse_age(text: str) -> timedelta:
+    """Parse an age such as '24h', '90m', '7d' or '3600s' (a bare number is hours); InvalidInput otherwise."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*", text.lower())
+    if not match or float(match.group(1)) <= 0:
+        raise InvalidInput(f"'{text.strip()[:40]}' is not an age; use for example 24h, 90m or 7d.")
+    unit = {"s": 1, "m": 60, "h": 3600, "": 3600, "d": 86400, "w": 604800}[match.group(2)]
+    seconds = float(match.group(1)) * unit
+    if seconds > 3650 * 86400:
+        raise InvalidInput("That age is longer than ten years.")
+    return timedelta(seconds=seconds)

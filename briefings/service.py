@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from briefings.changes import WhatsNew, whats_new
 from briefings.clock import Clock
 from briefings.clustering import CANDIDATE_WINDOW, ArticleSignature, StoryProfile, choose, search_terms, signature
 from briefings.digest_actions import DigestActions
@@ -104,6 +105,20 @@ class BriefingService(StoryEdits, DigestActions):
                 if hits:
                     raise _no_story(text, [h.slug for h in hits[:5]])
         raise _no_story(text, close_matches(ref, names, 5))
+
+    async def changes(self, ref: str, since: datetime | None = None) -> list[WhatsNew]:
+        """Return what each version of a story's brief added, oldest first (from ``since``, if given)."""
+        row = await self._story_or_raise(ref)
+        versions = await self.store.brief_versions(row.id, since)
+        if since is not None and versions and versions[0][1] < since:
+            pairs = list(zip(versions, versions[1:], strict=False))
+            return [whats_new(before[2], after[2]) for before, after in pairs]
+        out: list[WhatsNew] = []
+        previous: Brief | None = None
+        for _, _, brief in versions:
+            out.append(whats_new(previous, brief))
+            previous = brief
+        return out
 
     async def list_stories(self, limit: int = 10, offset: int = 0) -> list[StorySummary]:
         """Return the most recently updated stories first (a page of at most MAX_PAGE)."""

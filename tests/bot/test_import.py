@@ -127,3 +127,21 @@ def test_merge_and_move_from_the_console(run: Run, tmp_path: Path) -> None:
     assert run("move", "1", db=db).returncode == 2
     assert run("merge", "power-back", "power-back", db=db).returncode == 2
     assert "merge" in run("log", db=db).stdout
+
+
+def test_brief_changes_shows_what_each_update_added(run: Run, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    assert run("add", "-", "--story", "storm", db=db, stdin=STORM).returncode == 0
+    assert run("add", "-", "--story", "storm", db=db, stdin=STORM_FOLLOW_UP).returncode == 0
+    out = run("brief", "storm", "--changes", db=db)
+    assert out.returncode == 0, out.stderr
+    blocks = out.stdout.split("\n2")  # one block per version, each starting with its date
+    assert "new story" in blocks[0] and "1 new article" in out.stdout
+    assert "Tuesday" in out.stdout or "restored" in out.stdout  # the follow-up's news is named
+    as_json = json.loads(run("brief", "storm", "--changes", "--format", "json", db=db).stdout)
+    assert len(as_json) == 2 and as_json[1]["new_articles"] == 1
+    recent = run("brief", "storm", "--changes", "--since", "10m", db=db)
+    assert recent.returncode == 0
+    bad = run("brief", "storm", "--changes", "--since", "soon", db=db)
+    assert bad.returncode == 2 and "not an age" in bad.stderr
+    assert json.loads(run("brief", "storm", "--format", "json", db=db).stdout)["version"] == 2
