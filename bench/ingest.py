@@ -4,7 +4,8 @@
 
 Prints a table. Throughput is articles per CPU-second of this process (the machine is shared), through the
 same path as `briefbot import` (``briefings.imports.import_lines``) on a database pre-filled with ``--stored``
-articles (CNN/DM dev texts, cycled, one story each, inserted straight through the store). The story-size rows
+articles (CNN/DM dev texts, cycled, one story each with its clustering profile, inserted straight through the
+store). The story-size rows
 time ``add_article`` into one story that already holds 4 or 499 articles (median of several adds each).
 """
 
@@ -22,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from briefings.clock import ManualClock
+from briefings.clustering import StoryProfile, signature
 from briefings.facts import extract_facts
 from briefings.imports import import_lines
 from briefings.models import Article, ArticleInput, Brief, StoryRef
@@ -58,6 +60,8 @@ async def _prefill(service: BriefingService, rows: list[dict], n: int) -> None:
                 story_id = await store.insert_story(f"stored-{i:06d}", title, at)
                 article = Article(id=0, story_id=story_id, title=title, text=text, added_at=at, published=at)
                 await store.insert_article(story_id, article, None, content_hash(text), facts[i % len(rows)])
+                sig = signature(title, text, facts[i % len(rows)], at)  # as this version stores every story
+                await store.save_profile(story_id, StoryProfile().add(sig).model_dump_json())
                 brief = blank.model_copy(update={"story": StoryRef(slug=f"stored-{i:06d}", title=title)})
                 await store.save_brief(story_id, brief, at)
 
