@@ -311,10 +311,10 @@ def cross_outlet_references(rows: Sequence[dict[str, Any]], rouge: NgramRouge) -
 def grid() -> list[SummaryParams]:
     """The single-article settings the cross-validation chooses from (the shipped one among them)."""
     keys = list(GRID)
-    return [
-        dataclasses.replace(SINGLE_ARTICLE_PARAMS, **dict(zip(keys, combo, strict=True)))
-        for combo in itertools.product(*(GRID[k] for k in keys))
+    settings: list[dict[str, Any]] = [
+        dict(zip(keys, combo, strict=True)) for combo in itertools.product(*(GRID[k] for k in keys))
     ]
+    return [dataclasses.replace(SINGLE_ARTICLE_PARAMS, **s) for s in settings]
 
 
 def _label(p: SummaryParams) -> str:
