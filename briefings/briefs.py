@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from briefings.facts import merge_facts
-from briefings.models import Article, Brief, KeyFacts, Source, StoryRef
+from briefings.models import FACT_KINDS, Article, Brief, KeyFacts, Source, StoryRef
 from briefings.neardup import is_boilerplate
 from briefings.sentences import Sentence, split_sentences
 from briefings.summarize import DEFAULT_PARAMS, Document, Picked, is_junk, summarize
@@ -265,7 +265,7 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
 
 def _without_boilerplate(card: KeyFacts) -> KeyFacts:
     """An article's card without the facts read off boilerplate ("© 2025 …", "Sign up for our Asia newsletter")."""
-    kinds = ("people", "organizations", "places", "dates", "figures")
+    kinds = FACT_KINDS
     if not any(is_boilerplate(f.sentence) for kind in kinds for f in getattr(card, kind)):
         return card
     return card.model_copy(

@@ -43,6 +43,9 @@ class Fact(Model):
     article_id: int | None = None
 
 
+FACT_KINDS = ("people", "organizations", "places", "dates", "figures")  # the card's lists of facts
+
+
 class KeyFacts(Model):
     """The key-fact card: who, what, when, where and the figures."""
 
@@ -53,6 +56,12 @@ class KeyFacts(Model):
     dates: list[Fact] = Field(default_factory=list)
     figures: list[Fact] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
+
+    def traced_to(self, article_id: int) -> KeyFacts:
+        """Return the card with every fact traced to ``article_id``."""
+        traced = {kind: [f.model_copy(update={"article_id": article_id}) for f in getattr(self, kind)]
+                  for kind in FACT_KINDS}
+        return self.model_copy(update=traced)
 
     def is_empty(self) -> bool:
         """Tell whether the card has no fact at all."""

@@ -21,6 +21,7 @@ from briefings.facts import extract_facts
 from briefings.fetch import Fetcher
 from briefings.ingest import article_from_page, article_from_text, check_text
 from briefings.models import (
+    FACT_KINDS,
     Actor,
     AddResult,
     AdminAction,
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 CANDIDATES = 10  # recent stories (by full-text search) an article is compared with
 MAX_PAGE = 1000  # stories in one list_stories call
 PENDING_ID = 2**62  # stands for a new article's id in a brief built before the article is stored
-FACT_KINDS = ("people", "organizations", "places", "dates", "figures")
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ class BriefingService(StoryEdits, DigestActions):
         now = self.clock.now()
         title = article.title if article.title else await asyncio.to_thread(derive_title, text)
         facts = await asyncio.to_thread(extract_facts, text, title=title, published=article.published)
-        facts = _stamp_facts(facts, PENDING_ID)
+        facts = facts.traced_to(PENDING_ID)
         # an article is matched as of its own time: importing an archive clusters as live ingestion would have
         seen = min(article.published, now) if article.published else now
         sig = await asyncio.to_thread(signature, title, text, facts, seen)
@@ -366,14 +366,6 @@ def _respell(words: list[str], vocabulary: set[str]) -> list[str]:
 def _same_outlet(a: str | None, b: str | None) -> bool:
     """Two copies come from one outlet when both name the same one, or neither names any."""
     return (a or "").strip().lower() == (b or "").strip().lower()
-
-
-def _stamp_facts(facts: KeyFacts, article_id: int) -> KeyFacts:
-    """Return the facts with every fact traced to ``article_id``."""
-    update = {
-        kind: [f.model_copy(update={"article_id": article_id}) for f in getattr(facts, kind)] for kind in FACT_KINDS
-    }
-    return facts.model_copy(update=update)
 
 
 def _stamp_brief(brief: Brief, article_id: int) -> Brief:

@@ -261,8 +261,8 @@ class StoryStore(StoreBase):
     async def insert_story(self, slug: str, title: str, at: datetime, brief_json: str = "{}") -> int:
         """Insert a story and its search row; return its id (``last_seen`` follows its first article)."""
         cur = await self._conn.execute(
-            "INSERT INTO stories (slug, title, created_at, updated_at, brief, last_seen) VALUES (?, ?, ?, ?, ?, ?)",
-            (slug, title, at.isoformat(), at.isoformat(), brief_json, _utc(at)),
+            "INSERT INTO stories (slug, title, created_at, updated_at, brief) VALUES (?, ?, ?, ?, ?)",
+            (slug, title, at.isoformat(), at.isoformat(), brief_json),
         )
         story_id = cur.lastrowid
         await self._conn.execute(
@@ -290,8 +290,8 @@ class StoryStore(StoreBase):
         ``duplicate_of``: the article this one republishes (another outlet's copy of the same text).
         """
         cur = await self._conn.execute(
-            "INSERT INTO articles (story_id, title, text, url, canonical_url, outlet, published,"
-            " added_at, content_hash, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles (story_id, title, text, url, canonical_url, outlet, published, added_at,"
+            " content_hash, facts, manual, fingerprint, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 story_id,
                 article.title,
@@ -303,34 +303,29 @@ class StoryStore(StoreBase):
                 article.added_at.isoformat(),
                 text_hash,
                 facts.model_dump_json(),
+                int(manual),
+                fingerprint,
+                duplicate_of,
             ),
         )
         article_id = cur.lastrowid
+        assert article_id is not None
         # facts are computed before the id exists: stamp it now so each fact traces back to its article
-        stamped = facts.model_copy(
-            update={
-                kind: [f.model_copy(update={"article_id": article_id}) for f in getattr(facts, kind)]
-                for kind in ("people", "organizations", "places", "dates", "figures")
-            }
+        await self._conn.execute(
+            "UPDATE articles SET facts = ? WHERE id = ?", (facts.traced_to(article_id).model_dump_json(), article_id)
         )
-        await self._conn.execute("UPDATE articles SET facts = ? WHERE id = ?", (stamped.model_dump_json(), article_id))
         await self._conn.execute(
             "INSERT INTO article_fts (rowid, title, text) VALUES (?, ?, ?)",
             (article_id, article.title, article.text),
         )
-        await self._conn.execute(
-            "UPDATE articles SET manual = ?, fingerprint = ?, duplicate_of = ? WHERE id = ?",
-            (int(manual), fingerprint, duplicate_of, article_id),
-        )
         await self._conn.executemany(
             "INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)", [(b, article_id) for b in bands]
         )
-        await self._conn.execute(
-            "UPDATE stories SET last_seen = CASE WHEN (SELECT count(*) FROM articles WHERE story_id = :s) = 1"
-            " THEN :t ELSE max(coalesce(last_seen, ''), :t) END WHERE id = :s",
-            {"t": _utc(article.published or article.added_at), "s": story_id},
+        await self._conn.execute(  # a new story's last_seen is NULL until its first article
+            "UPDATE stories SET last_seen = max(coalesce(last_seen, ''), ?) WHERE id = ?",
+            (_utc(article.published or article.added_at), story_id),
         )
-        return article_id  # type: ignore[return-value]
+        return article_id
 
     async def save_brief(self, story_id: int, brief: Brief, at: datetime) -> Brief:
         """Store a story's rebuilt brief as its next version (kept) and refresh its search row; return it."""
