@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from adapters.phrasing import try_sentence
 from briefings.commands import HelpAction
 from briefings.errors import Hint
 
@@ -60,8 +61,7 @@ def command(hint: Hint) -> str:
 
 def try_line(hints: Iterable[Hint]) -> str:
     """Return the hints as one plain sentence: "Try 'briefbot stories' or 'briefbot search WORDS'." ('' if none)."""
-    forms = list(dict.fromkeys(f"'{command(h)}'" + (f" {NOTES[h]}" if h in NOTES else "") for h in hints))
-    return f"Try {' or '.join(forms)}." if forms else ""
+    return try_sentence(hints, HINTS, NOTES, quote="'")
 
 
 def show(slug: str) -> str:

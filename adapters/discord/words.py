@@ -11,6 +11,7 @@ import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from adapters.phrasing import try_sentence
 from briefings.commands import HelpAction, HelpEntry, help_entries
 from briefings.errors import Hint
 
@@ -74,8 +75,7 @@ def command(hint: Hint) -> str:
 
 def try_line(hints: Iterable[Hint]) -> str:
     """Return the hints as one sentence: 'Try `/brief list` or `/brief search words:…`.' ('' if none)."""
-    forms = list(dict.fromkeys(f"`{command(h)}`" + (f" {NOTES[h]}" if h in NOTES else "") for h in hints))
-    return f"Try {' or '.join(forms)}." if forms else ""
+    return try_sentence(hints, HINTS, NOTES, quote="`")
 
 
 def show(slug: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from adapters.phrasing import try_sentence
 from briefings.commands import HelpAction, HelpEntry
 from briefings.errors import Hint
 
@@ -89,8 +90,7 @@ def command(hint: Hint) -> str:
 
 def try_line(hints: Iterable[Hint]) -> str:
     """Return the hints as one mrkdwn sentence: 'Try `/brief list` or `/brief search WORDS`.' ('' if none)."""
-    forms = list(dict.fromkeys(f"`{command(h)}`" + (f" {NOTES[h]}" if h in NOTES else "") for h in hints))
-    return f"Try {' or '.join(forms)}." if forms else ""
+    return try_sentence(hints, HINTS, NOTES, quote="`")
 
 
 def show(slug: str) -> str:
