@@ -364,6 +364,22 @@ EXIT_CODES = {
 }
 
 
+def add_command(
+    sub: Any, common: argparse.ArgumentParser, name: str, func: Any, help_: str, exits: tuple[int, ...], more: str = ""
+) -> argparse.ArgumentParser:
+    """Add one subcommand: its one-line help, ``more`` below it in --help, its exit codes, and what runs it."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        name,
+        parents=[common],
+        help=help_,
+        description=help_ + (f"\n\n{more}" if more else ""),
+        epilog=exit_codes_help(*exits),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.set_defaults(func=func)
+    return p
+
+
 def exit_codes_help(*codes: int) -> str:
     """Return the 'exit codes' paragraph of a command's --help."""
     shown = sorted({*codes, 130})
@@ -399,16 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, func, help_: str, exits: tuple[int, ...], more: str = "") -> argparse.ArgumentParser:
-        p = sub.add_parser(
-            name,
-            parents=[common],
-            help=help_,
-            description=help_ + (f"\n\n{more}" if more else ""),
-            epilog=exit_codes_help(*exits),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        p.set_defaults(func=func)
-        return p
+        return add_command(sub, common, name, func, help_, exits, more)
 
     add("demo", cmd_demo, "show the bundled sample story's brief (no set-up, throwaway database)", (0, 7))
 

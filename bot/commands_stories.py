@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli import console_actor, exit_codes_help, open_for
+from bot.cli import add_command, console_actor, open_for
 from briefings.errors import InvalidInput
 
 IMPORT_HELP = (
@@ -87,43 +87,43 @@ def _open_source(source: str):
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add `briefbot import` to the CLI."""
-    p = sub.add_parser(
+    """Add `briefbot import`, `merge` and `move` to the CLI."""
+    p = add_command(
+        sub,
+        common,
         "import",
-        parents=[common],
-        help="add many articles from JSON Lines (a file or - for stdin), one result line per row",
-        description=IMPORT_HELP,
-        epilog=exit_codes_help(0, 1, 2, 7, 8),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        cmd_import,
+        "add many articles from JSON Lines (a file or - for stdin), one result line per row",
+        (0, 1, 2, 7, 8),
+        IMPORT_HELP,
     )
     p.add_argument("source", metavar="FILE.jsonl|-")
-    p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser(
+    p = add_command(
+        sub,
+        common,
         "merge",
-        parents=[common],
-        help="merge a story into another (its articles join; its slug keeps working as an alias)",
-        description="Merge story SLUG into story INTO: SLUG's articles join INTO, INTO's brief is rebuilt, and "
-        "SLUG and its aliases open INTO from now on. Logged in the admin log.",
-        epilog=exit_codes_help(0, 2, 3, 7, 8),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        cmd_merge,
+        "merge a story into another (its articles join; its slug keeps working as an alias)",
+        (0, 2, 3, 7, 8),
+        "SLUG's articles join INTO, INTO's brief is rebuilt, and SLUG and its aliases open INTO from now on. "
+        "Logged in the admin log.",
     )
     p.add_argument("story", metavar="SLUG")
     p.add_argument("into", metavar="INTO")
-    p.set_defaults(func=cmd_merge)
 
-    p = sub.add_parser(
+    p = add_command(
+        sub,
+        common,
         "move",
-        parents=[common],
-        help="move an article to another story, or to a new one (--new [--story NEW-SLUG])",
-        description="Move article ARTICLE_ID to story SLUG, or with --new to a new story (named --story, or "
-        "after the article's title). A moved article is never re-clustered automatically; a story left "
-        "with no article is removed. Both briefs are rebuilt; logged in the admin log.",
-        epilog=exit_codes_help(0, 2, 3, 4, 7, 8),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        cmd_move,
+        "move an article to another story, or to a new one (--new [--story NEW-SLUG])",
+        (0, 2, 3, 4, 7, 8),
+        "With --new the new story is named --story, or after the article's title. A moved article is never "
+        "re-clustered automatically; a story left with no article is removed. Both briefs are rebuilt; logged in "
+        "the admin log.",
     )
     p.add_argument("article", metavar="ARTICLE_ID")
     p.add_argument("to", nargs="?", metavar="SLUG")
     p.add_argument("--new", action="store_true", help="move it to a new story")
     p.add_argument("--story", metavar="NEW-SLUG", help="with --new: the new story's slug")
-    p.set_defaults(func=cmd_move)
