@@ -1,25 +1,25 @@
 """Event clustering: does an incoming article report the same *event* as a stored story?
 
-Pure and incremental; the service does the I/O. Per article, :func:`signature` builds
+Pure and incremental; the service does the I/O. Per article, :func:`signature` builds one unit vector with
+two equal halves:
 
-* an IDF-weighted, sub-linear term vector (stems of the title and text, the two lead sentences
-  counted twice), unit length, its top ``ARTICLE_TERMS`` terms; the IDF table is shipped
+* *what it is about*: an IDF-weighted, sub-linear term vector (stems of the title and text, the two lead
+  sentences counted twice), its top ``ARTICLE_TERMS`` terms; the IDF table is shipped
   (``data/summarizer-idf.tsv``, Reuters news), so a signature never depends on what is stored;
-* the article's *key facts*: its main people (surnames), places and organisations from the
-  key-fact card, and the figures written in the text ("6.1", "26", "2008"): who, where and how
-  much tell two events of one kind apart (two earthquakes, two pirate attacks) when their
-  vocabulary is the same.
+* *who, where, when and how much*: the article's key facts (people by surname, places and organisations from
+  the key-fact card and the tagger, the numbers written in the text: "6.1", "26", "2008"), the card's most
+  salient ones counting double. Two events of one kind (two earthquakes, two pirate attacks) share their
+  vocabulary; their people, places, dates and figures tell them apart.
 
-A story keeps a :class:`StoryProfile` (JSON, one column): the running sum of its articles' unit
-vectors (its centroid, top ``STORY_TERMS`` terms), how many of its articles carry each key fact,
-its first and last article times and its article count. Adding, removing and merging cost the
-same for the 500th article as for the 5th.
+A story keeps a :class:`StoryProfile` (JSON, one column): the running sum of its articles' vectors (its
+centroid, top ``STORY_TERMS`` entries), its first and last article times and its article count. Adding,
+removing and merging cost the same for the 500th article as for the 5th.
 
-:func:`score` is ``cosine(article, centroid) * (0.5 + coverage) * decay`` where ``coverage`` is
-the weighted share of the article's key facts that the story already has (0.5 when the article
-has none) and ``decay`` halves the score for every ``HALF_LIFE`` the article's time lies beyond
-``GRACE`` from the story's time span. :func:`choose` joins the best candidate scoring at least
-``JOIN_THRESHOLD``, else the article starts a new story.
+:func:`score` is ``cosine(article, centroid) * decay`` where ``decay`` halves the score for every
+``HALF_LIFE`` the article's time lies beyond ``GRACE`` from the story's time span. :func:`choose` joins the
+best candidate scoring at least ``JOIN_THRESHOLD``, else the article starts a new story. Single-pass
+decisions can be wrong when the first article of a second event of one kind arrives: :func:`split` finds,
+in a young story, two groups of articles far less alike across than within (the two events).
 """
 
 from __future__ import annotations
@@ -49,28 +49,29 @@ __all__ = [
     "score",
     "choose",
     "merge",
-    "should_merge",
+    "split",
     "search_terms",
+    "PROFILE_VERSION",
     "JOIN_THRESHOLD",
     "CANDIDATE_WINDOW",
 ]
 
-# The two constants that decide (see the bench for how F1 moves with them).
-JOIN_THRESHOLD = 0.22  # score to join a story; dev F1 stays within 0.01 of its best over 0.16-0.30
-MERGE_RATIO = 0.95  # two young stories merge when their articles are as alike across as within (0.95x)
+# The constants that decide (see the bench for how F1 moves with them).
+JOIN_THRESHOLD = 0.18  # cosine to join a story (dev F1 within 0.01 of its best over 0.14-0.26)
+SPLIT_RATIO = 0.6  # a young story splits in two when its halves are under 0.6x as alike across as within
 
 # Time: a story absorbs as if new for GRACE after its last article, then its score halves every HALF_LIFE.
 GRACE = timedelta(days=2)
 HALF_LIFE = timedelta(days=4)
-YOUNG = timedelta(days=3)  # stories may merge automatically only while both began this recently
-SAME_EVENT_COSINE = 0.4  # prior mean cosine of two articles on one event (for a one-article story's cohesion)
+YOUNG = timedelta(days=3)  # stories may split automatically only while they began this recently
 
 ARTICLE_TERMS = 64  # terms kept per article
+ARTICLE_FACTS = 48  # key facts kept per article
+SPLIT_SIZES = (4, 64)  # stories checked for a split: from 4 articles (2 a side) up to 64 (bounded cost)
 STORY_TERMS = 256  # terms kept per story (pruned back when twice as many)
-STORY_FACTS = 128  # key facts counted per story (pruned back when twice as many)
 LEAD_SENTENCES = 2  # the lead sentences weigh double
 PEOPLE, PLACES, ORGANISATIONS = 3, 3, 2  # key facts taken from the card, in its order of salience
-_MAX_SCORE = 1.5  # cosine 1 with full coverage
+_MAX_SCORE = 1.0  # cosine 1
 # Beyond this gap no story can reach JOIN_THRESHOLD: the window to fetch candidates from.
 CANDIDATE_WINDOW = GRACE + HALF_LIFE * math.ceil(math.log2(_MAX_SCORE / JOIN_THRESHOLD))
 
@@ -82,30 +83,35 @@ _KINDS = {"person": "p", "place": "l", "organization": "o"}
 Key = TypeVar("Key", bound=Hashable)
 
 
-class _Model(BaseModel):
+PROFILE_VERSION = 2  # profiles of another version were built from other vectors: rebuild them
+
+
+class ArticleSignature(BaseModel):
+    """What clustering needs of one article: its vector, words to search by and time."""
+
     model_config = ConfigDict(extra="forbid")
 
-
-class ArticleSignature(_Model):
-    """What clustering needs of one article: its term vector, key facts, words to search by and time."""
-
-    terms: dict[str, float]  # stem -> weight, unit length
-    facts: dict[str, float]  # key fact -> salience weight (0.5..1): the article's who, where, how much
-    keys: list[str]  # every fact key of the article (what the story counts)
+    terms: dict[str, float]  # stem, or key fact ("p:surname", "l:place", "n:2008") -> weight; unit length
     words: list[str]  # surface words of the heaviest terms, heaviest first (for full-text search)
     published: datetime | None = None
 
 
-class StoryProfile(_Model):
-    """A story's clustering state: centroid of all its articles, fact counts, time span, size."""
+class StoryProfile(BaseModel):
+    """A story's clustering state: centroid of all its articles, time span, size."""
 
+    model_config = ConfigDict(extra="ignore")  # older versions carried more: they are rebuilt, not refused
+
+    v: int = 0  # the profile version (0: written by an older Briefbot)
     count: int = 0
     centroid: dict[str, float] = Field(default_factory=dict)  # sum of the articles' unit vectors (pruned)
     norm2: float = 0.0  # squared length of the unpruned sum: count + 2 * (sum of pairwise cosines)
     length2: float = 0.0  # squared length of the stored (pruned) centroid, so that scoring is O(article)
-    facts: dict[str, int] = Field(default_factory=dict)  # key fact -> articles that carry it
     first: datetime | None = None
     last: datetime | None = None
+
+    def current(self) -> bool:
+        """Tell whether this profile was built from this version's vectors (else it must be rebuilt)."""
+        return self.v == PROFILE_VERSION and self.count > 0
 
     @classmethod
     def of(cls, sigs: Sequence[ArticleSignature]) -> StoryProfile:
@@ -121,16 +127,13 @@ class StoryProfile(_Model):
         grow = 2.0 * _dot(sig.terms, centroid) + _dot(sig.terms, sig.terms)
         for term, w in sig.terms.items():
             centroid[term] = centroid.get(term, 0.0) + w
-        facts = dict(self.facts)
-        for key in sig.keys:
-            facts[key] = facts.get(key, 0) + 1
         pruned = _prune(centroid, STORY_TERMS)
         return StoryProfile.model_construct(
+            v=PROFILE_VERSION,
             count=self.count + 1,
             centroid=pruned,
             norm2=self.norm2 + grow,
             length2=self.length2 + grow if pruned is centroid else _dot(pruned, pruned),
-            facts=_prune(facts, STORY_FACTS),
             first=_min_time(self.first, sig.published),
             last=_max_time(self.last, sig.published),
         )
@@ -138,7 +141,7 @@ class StoryProfile(_Model):
     def remove(self, sig: ArticleSignature) -> StoryProfile:
         """Return this profile without one of its articles (its time span is kept)."""
         if self.count <= 1:
-            return StoryProfile(first=self.first, last=self.last)
+            return StoryProfile(v=PROFILE_VERSION, first=self.first, last=self.last)
         centroid = dict(self.centroid)
         for term, w in sig.terms.items():
             left = centroid.get(term, 0.0) - w
@@ -147,28 +150,15 @@ class StoryProfile(_Model):
             else:
                 centroid.pop(term, None)
         norm2 = max(float(self.count - 1), self.norm2 - 2.0 * _dot(sig.terms, centroid) - _dot(sig.terms, sig.terms))
-        facts = dict(self.facts)
-        for key in sig.keys:
-            left_n = facts.get(key, 0) - 1
-            if left_n > 0:
-                facts[key] = left_n
-            else:
-                facts.pop(key, None)
         return StoryProfile.model_construct(
+            v=PROFILE_VERSION,
             count=self.count - 1,
             centroid=centroid,
             norm2=norm2,
             length2=_dot(centroid, centroid),
-            facts=facts,
             first=self.first,
             last=self.last,
         )
-
-    def cohesion(self) -> float:
-        """Mean cosine between two of the story's articles (a prior stands in while it has few)."""
-        pairs = self.count * (self.count - 1) / 2
-        within = max(0.0, (self.norm2 - self.count) / 2)
-        return (within + SAME_EVENT_COSINE) / (pairs + 1)
 
 
 def merge(a: StoryProfile, b: StoryProfile) -> StoryProfile:
@@ -176,16 +166,13 @@ def merge(a: StoryProfile, b: StoryProfile) -> StoryProfile:
     centroid = dict(a.centroid)
     for term, w in b.centroid.items():
         centroid[term] = centroid.get(term, 0.0) + w
-    facts = dict(a.facts)
-    for key, n in b.facts.items():
-        facts[key] = facts.get(key, 0) + n
     pruned = _prune(centroid, STORY_TERMS)
     return StoryProfile.model_construct(
+        v=PROFILE_VERSION,
         count=a.count + b.count,
         centroid=pruned,
         norm2=a.norm2 + b.norm2 + 2.0 * _dot(a.centroid, b.centroid),
         length2=_dot(pruned, pruned),
-        facts=_prune(facts, STORY_FACTS),
         first=_min_time(a.first, b.first),
         last=_max_time(a.last, b.last),
     )
@@ -204,25 +191,28 @@ def signature(
             counts[term] = counts.get(term, 0.0) + weight
     weights = {t: (1.0 + math.log(c)) * idf.get(t, default_idf) for t, c in counts.items()}
     top = heapq.nlargest(ARTICLE_TERMS, weights.items(), key=lambda kv: kv[1])
-    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-    terms = {t: w / norm for t, w in top}
+    terms = _unit(dict(top))
     surface: dict[str, str] = {}
     for token, term in memo.items():
         if term and term in terms and (term not in surface or len(token) < len(surface[term])):
             surface[term] = token
     words = [surface[t] for t, _ in top if t in surface and surface[t].isalpha() and len(surface[t]) > 2][:12]
-    key_facts, keys = _key_facts(title, text, facts)
-    return ArticleSignature.model_construct(
-        terms=terms, facts=key_facts, keys=keys, words=words, published=_aware(published)
-    )
+    key_facts = _unit(dict(heapq.nlargest(ARTICLE_FACTS, _key_facts(title, text, facts).items(), key=lambda kv: kv[1])))
+    if key_facts:  # two halves of equal weight: what it is about, and who, where, when and how much
+        half = math.sqrt(0.5)
+        vector = {t: w * half for t, w in terms.items()}
+        vector.update((k, w * half) for k, w in key_facts.items())
+    else:
+        vector = terms
+    return ArticleSignature.model_construct(terms=vector, words=words, published=_aware(published))
 
 
 def score(sig: ArticleSignature, profile: StoryProfile, now: datetime | None = None) -> float:
-    """How surely the article reports the story's event: cosine x (0.5 + fact coverage) x time decay."""
+    """How surely the article reports the story's event: cosine to its centroid x time decay."""
     if profile.count == 0 or profile.length2 <= 0.0:
         return 0.0
     cosine = _dot(sig.terms, profile.centroid) / math.sqrt(profile.length2)
-    return cosine * (0.5 + _coverage(sig.facts, profile.facts)) * _decay(profile, now or sig.published)
+    return cosine * _decay(profile, now or sig.published)
 
 
 def choose(
@@ -240,17 +230,39 @@ def choose(
     return best_key
 
 
-def should_merge(a: StoryProfile, b: StoryProfile, now: datetime | None = None) -> bool:
-    """Tell whether two young stories report one event: as alike across as within, close in time."""
-    if a.count == 0 or b.count == 0:
-        return False
-    at = _aware(now)
-    if at is not None and any(p.first is not None and at - p.first > YOUNG for p in (a, b)):
-        return False
-    if _gap(a, b.first, b.last) > GRACE:
-        return False
-    across = _dot(a.centroid, b.centroid) / (a.count * b.count)  # mean cosine of an article of a with one of b
-    return across >= MERGE_RATIO * math.sqrt(a.cohesion() * b.cohesion())
+def split(vectors: Sequence[dict[str, float]]) -> list[int] | None:
+    """Positions of the articles that report a second event in a young story (oldest article first), or None.
+
+    Two-means from the two least alike articles; the story splits only when each half holds two articles or
+    more and articles across the halves are under ``SPLIT_RATIO`` times as alike as within them. The half
+    holding the oldest article keeps the story; the other half's positions are returned.
+    """
+    n = len(vectors)
+    if not SPLIT_SIZES[0] <= n <= SPLIT_SIZES[1]:
+        return None
+    total = _sum(vectors)
+    seed_b = min(range(n), key=lambda i: (_dot(vectors[i], total), i))  # the least typical article
+    seed_a = min(range(n), key=lambda i: (_dot(vectors[i], vectors[seed_b]), i))  # the least like it
+    sums = (dict(vectors[seed_a]), dict(vectors[seed_b]))
+    side: list[int] = []
+    for _ in range(10):
+        norms = [math.sqrt(_dot(s, s)) or 1.0 for s in sums]
+        new = [0 if _dot(v, sums[0]) / norms[0] >= _dot(v, sums[1]) / norms[1] else 1 for v in vectors]
+        if new == side:
+            break
+        side = new
+        sums = (
+            _sum([v for v, k in zip(vectors, side, strict=True) if k == 0]),
+            _sum([v for v, k in zip(vectors, side, strict=True) if k == 1]),
+        )
+    sizes = (side.count(0), side.count(1))
+    if min(sizes) < 2:
+        return None
+    within = [(_dot(s, s) - k) / (k * (k - 1)) for s, k in zip(sums, sizes, strict=True)]
+    across = _dot(sums[0], sums[1]) / (sizes[0] * sizes[1])
+    if across >= SPLIT_RATIO * math.sqrt(max(1e-9, within[0] * within[1])):
+        return None
+    return [i for i in range(n) if side[i] != side[0]]
 
 
 def search_terms(sig: ArticleSignature, limit: int = 8) -> str:
@@ -274,8 +286,8 @@ def _split_lead(text: str) -> tuple[str, str]:
     return text[:start], text[start:]
 
 
-def _key_facts(title: str | None, text: str, facts: KeyFacts | None) -> tuple[dict[str, float], list[str]]:
-    """The article's salient facts (weighted) and all its fact keys."""
+def _key_facts(title: str | None, text: str, facts: KeyFacts | None) -> dict[str, float]:
+    """The article's key facts, weighted: 1 each, the card's most salient ones and repeated numbers more."""
     salient: dict[str, float] = {}
     keys: set[str] = set()
     if facts is not None:
@@ -301,7 +313,7 @@ def _key_facts(title: str | None, text: str, facts: KeyFacts | None) -> tuple[di
             key = "n:" + number
             keys.add(key)
             salient[key] = min(1.0, salient.get(key, 0.0) + 0.5)
-    return salient, sorted(keys)
+    return {key: 1.0 + salient.get(key, 0.0) for key in sorted(keys)}
 
 
 def _fact_key(kind: str, text: str) -> str | None:
@@ -313,14 +325,6 @@ def _fact_key(kind: str, text: str) -> str | None:
         words = norm.replace(".", " ").split()
         return f"p:{words[-1]}" if words else None
     return f"{kind}:{norm}"
-
-
-def _coverage(salient: dict[str, float], have: dict[str, int]) -> float:
-    """Weighted share of the article's key facts the story has (0.5 when the article has none)."""
-    total = sum(salient.values())
-    if total <= 0.0:
-        return 0.5
-    return sum(w for k, w in salient.items() if k in have) / total
 
 
 def _decay(profile: StoryProfile, now: datetime | None) -> float:
@@ -343,6 +347,21 @@ def _gap(profile: StoryProfile, first: datetime | None, last: datetime | None) -
     if start > hi:
         return start - hi
     return timedelta(0)
+
+
+def _unit(weights: dict[str, float]) -> dict[str, float]:
+    """The vector scaled to length 1 (empty stays empty)."""
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return {k: w / norm for k, w in weights.items()} if norm > 0 else {}
+
+
+def _sum(vectors: Sequence[dict[str, float]]) -> dict[str, float]:
+    """The sum of sparse vectors."""
+    out: dict[str, float] = {}
+    for vec in vectors:
+        for k, w in vec.items():
+            out[k] = out.get(k, 0.0) + w
+    return out
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:

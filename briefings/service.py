@@ -34,6 +34,7 @@ from briefings.models import (
     StorySummary,
 )
 from briefings.neardup import Fingerprint, fingerprint, is_near_duplicate
+from briefings.regroup import StoryRegrouping
 from briefings.service_base import _content_words, _no_story, _norm_ref, _require_admin
 from briefings.slugs import close_matches, slugify, validate_slug
 from briefings.store import NearCandidate, Store, StoryRow
@@ -56,7 +57,7 @@ class Lookup:
     exact: bool
 
 
-class BriefingService(StoryEdits, DigestActions):
+class BriefingService(StoryEdits, StoryRegrouping, DigestActions):
     """Stories, briefs, search, adding, admin edits and digests over one store: what every face calls."""
 
     # ----- reading ------------------------------------------------------------------------------
@@ -253,7 +254,8 @@ class BriefingService(StoryEdits, DigestActions):
                 if current is None:
                     raise Conflict(f"The story '{target.slug}' was removed meanwhile; nothing was added.")
             profile = StoryProfile() if created else (await self._profiles([target.id]))[target.id]
-            await self.store.save_profile(target.id, profile.add(sig).model_dump_json())
+            joined = profile.add(sig)
+            await self.store.save_profile(target.id, joined.model_dump_json())
             stored = pending.model_copy(update={"id": 0, "story_id": target.id})
             article_id = await self.store.insert_article(
                 target.id,
@@ -265,6 +267,7 @@ class BriefingService(StoryEdits, DigestActions):
                 fingerprint=print_.to_json() if print_ else None,
                 bands=print_.bands() if print_ else (),
                 duplicate_of=republishes,
+                signature=sig.model_dump_json(),
             )
             if changed:  # another writer changed the story since it was read: rebuild under the lock
                 brief = await self._rebuild(target, now)
@@ -274,7 +277,18 @@ class BriefingService(StoryEdits, DigestActions):
                 now, actor.label(), "add", target.slug, f"article {article_id}: {shorten(title, 200)}"
             )
         log.info("added article %s to story %s (%s)", article_id, target.slug, "new" if created else "existing")
-        return AddResult(story=brief.story, article_id=article_id, created_story=created, duplicate=False, title=title)
+        story_ref = brief.story
+        if not created and slug is None and near is None:  # matched automatically: two events in one story?
+            split_off = await self._split_if_two_events(target, joined, seen)
+            if split_off is not None and await self._story_of(article_id) == split_off.slug:
+                story_ref, created = split_off, True
+        return AddResult(story=story_ref, article_id=article_id, created_story=created, duplicate=False, title=title)
+
+    async def _story_of(self, article_id: int) -> str | None:
+        """The slug of the story an article is in now."""
+        stored = await self.store.article(article_id)
+        row = await self.store.story_by_id(stored.article.story_id) if stored else None
+        return row.slug if row else None
 
     async def _duplicate(self, canonical: str | None, text_hash: str) -> AddResult | None:
         found = await self.store.find_duplicate(canonical, text_hash)
@@ -315,7 +329,6 @@ class BriefingService(StoryEdits, DigestActions):
         profiles = await self._profiles([r.id for r in rows])
         chosen = choose(sig, [(r.id, profiles[r.id]) for r in rows], now)
         return next((r for r in rows if r.id == chosen), None)
-
 
 
 @asynccontextmanager
@@ -385,8 +398,6 @@ def _stamp_brief(brief: Brief, article_id: int) -> Brief:
         for s in brief.sources
     ]
     return brief.model_copy(update={"facts": facts, "sources": sources})
-
-
 
 
 __all__ = ["BriefingService", "KeyFacts", "open_service"]

@@ -85,7 +85,7 @@ class ServiceBase:
         out: dict[int, StoryProfile] = {}
         for story_id in story_ids:
             profile = StoryProfile.model_validate_json(stored.get(story_id) or "{}")
-            if profile.count == 0:  # a story from before profiles were kept
+            if not profile.current():  # a story from before profiles (or these vectors) were kept
                 articles = await self.store.articles_of(story_id)
                 sigs = await asyncio.to_thread(_signatures, articles)
                 profile = StoryProfile.of(sigs)

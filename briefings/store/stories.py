@@ -22,6 +22,15 @@ class NearCandidate:
     original_id: int
 
 
+@dataclass(frozen=True)
+class ClusterMember:
+    """An article as automatic clustering sees it: placed by hand or not, and its vector (JSON, or None)."""
+
+    article_id: int
+    manual: bool
+    signature: str | None
+
+
 VERSION_SOURCES = 10  # newest sources kept with each past version of a brief
 
 
@@ -283,15 +292,18 @@ class StoryStore(StoreBase):
         fingerprint: str | None = None,
         bands: Sequence[str] = (),
         duplicate_of: int | None = None,
+        signature: str | None = None,
     ) -> int:
         """Insert an article and its search row; return its id.
 
         ``manual``: placed by an admin; ``fingerprint`` and its LSH ``bands``: for near-duplicate look-ups;
-        ``duplicate_of``: the article this one republishes (another outlet's copy of the same text).
+        ``duplicate_of``: the article this one republishes (another outlet's copy of the same text);
+        ``signature``: its clustering vector (JSON).
         """
         cur = await self._conn.execute(
             "INSERT INTO articles (story_id, title, text, url, canonical_url, outlet, published, added_at,"
-            " content_hash, facts, manual, fingerprint, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " content_hash, facts, manual, fingerprint, duplicate_of, signature)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 story_id,
                 article.title,
@@ -306,6 +318,7 @@ class StoryStore(StoreBase):
                 int(manual),
                 fingerprint,
                 duplicate_of,
+                signature,
             ),
         )
         article_id = cur.lastrowid
@@ -393,10 +406,13 @@ class StoryStore(StoreBase):
         await self._refresh_last_seen(to_story)
         return cur.rowcount
 
-    async def move_article(self, article_id: int, to_story: int) -> None:
-        """Move one article to another story and mark it placed by hand (never re-clustered)."""
+    async def move_article(self, article_id: int, to_story: int, *, manual: bool = True) -> None:
+        """Move one article to another story; ``manual``: an admin placed it there (never re-clustered)."""
         row = await self._one("SELECT story_id FROM articles WHERE id = ?", (article_id,))
-        await self._conn.execute("UPDATE articles SET story_id = ?, manual = 1 WHERE id = ?", (to_story, article_id))
+        await self._conn.execute(
+            "UPDATE articles SET story_id = ?, manual = max(manual, ?) WHERE id = ?",
+            (to_story, int(manual), article_id),
+        )
         await self._refresh_last_seen(to_story)
         if row is not None:
             await self._refresh_last_seen(row[0])
@@ -407,6 +423,15 @@ class StoryStore(StoreBase):
             " WHERE story_id = :s), last_seen) WHERE id = :s",
             {"s": story_id},
         )
+
+    async def cluster_members(self, story_id: int, limit: int) -> list[ClusterMember]:
+        """Return up to ``limit`` of a story's articles, oldest first, with their clustering vectors (JSON)."""
+        rows = await self._all(
+            "SELECT id, manual, signature FROM articles WHERE story_id = ?"
+            " ORDER BY coalesce(published, added_at), id LIMIT ?",
+            (story_id, limit),
+        )
+        return [ClusterMember(int(r[0]), bool(r[1]), r[2]) for r in rows]
 
     async def is_manual(self, article_id: int) -> bool:
         """Tell whether an admin placed this article (so automatic clustering leaves it where it is)."""
@@ -445,3 +470,15 @@ class StoryStore(StoreBase):
             "SELECT id, at, actor, action, target, detail FROM admin_log ORDER BY id DESC LIMIT ?", (limit,)
         )
         return [AdminAction(id=r[0], at=_at(r[1]), actor=r[2], action=r[3], target=r[4], detail=r[5]) for r in rows]
+
+    async def briefs_between(self, slug: str, start: datetime, end: datetime) -> tuple[Brief | None, Brief | None]:
+        """Return a story's brief as it was at ``start`` and as it was at ``end`` (None: no version yet)."""
+        pick = (
+            "(SELECT v.brief FROM brief_versions v WHERE v.story_id = s.id AND v.at <= ?"
+            " ORDER BY v.version DESC LIMIT 1)"
+        )
+        row = await self._one(f"SELECT {pick}, {pick} FROM stories s WHERE s.slug = ?", (_utc(start), _utc(end), slug))
+        if row is None:
+            return None, None
+        before, after = (Brief.model_validate_json(b) if b else None for b in row)
+        return before, after
