@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from pydantic import Field
@@ -24,7 +24,16 @@ from briefings.facts.merge import same_person
 from briefings.models import Brief, Fact, Model, Source, StoryRef
 from briefings.textstats import content_terms
 
-__all__ = ["FigureChange", "WhatsNew", "whats_new"]
+__all__ = [
+    "NOT_UPDATED",
+    "FigureChange",
+    "WhatsNew",
+    "newest_updates",
+    "times_updated",
+    "update_label",
+    "updated_times",
+    "whats_new",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -250,3 +259,35 @@ def _add(out: list[str], label: str, items: list[str]) -> None:
     """Append one labelled line listing ``items`` (nothing when there are none)."""
     if items:
         out.append(f"{label}: {'; '.join(items)}")
+
+
+# ----- what the chat faces show: the latest updates of one brief ------------------------------------------------
+
+RECENT_UPDATES = 5  # updates a face lists at most, newest first
+NOT_UPDATED = "This brief has not been updated since its story began: nothing is new yet."
+
+
+def times_updated(brief: Brief) -> int:
+    """Return how many times a story's brief was rebuilt after it was first made (0: never)."""
+    return max(0, brief.version - 1)
+
+
+def updated_times(brief: Brief) -> str | None:
+    """Return 'Updated 2 times' for a brief that was updated, None for one never updated (faces add when)."""
+    count = times_updated(brief)
+    if not count:
+        return None
+    return f"Updated {count} time{'' if count == 1 else 's'}"
+
+
+def newest_updates(changes: Sequence[WhatsNew], limit: int = RECENT_UPDATES) -> list[WhatsNew]:
+    """Return the updates (not the story's start) that tell something, newest first, at most ``limit``."""
+    return [c for c in reversed(changes) if c.since is not None and not c.is_empty()][:limit]
+
+
+def update_label(change: WhatsNew) -> str:
+    """Return what one update was, in words: '1 new article', '2 new articles' or 'Brief rebuilt'."""
+    count = change.new_articles
+    if not count:
+        return "Brief rebuilt"
+    return f"{count} new article{'' if count == 1 else 's'}"

@@ -16,7 +16,7 @@ from briefings.errors import InvalidInput
 
 CommandName = Literal[
     "show", "list", "search", "help", "add", "remove", "rename", "alias", "merge", "move", "digest", "sources",
-    "facts",
+    "facts", "changes",
 ]
 
 # Every action a user can take, named without any face's syntax.
@@ -26,6 +26,7 @@ HelpAction = Literal[
     "search",
     "sources",
     "facts",
+    "changes",
     "help",
     "add_url",
     "add_form",
@@ -89,6 +90,7 @@ _HELP: tuple[HelpEntry, ...] = (
     ),
     HelpEntry(action="sources", args=[_STORY], description="List a story's sources."),
     HelpEntry(action="facts", args=[_STORY], description="Show only a story's key-fact card."),
+    HelpEntry(action="changes", args=[_STORY], description="Show what the latest updates of a story's brief added."),
     HelpEntry(action="help", description="Show this help."),
     HelpEntry(
         action="add_url",
@@ -174,6 +176,7 @@ _ARITY: dict[str, tuple[int, int, tuple[HelpAction, ...]]] = {
     "move": (2, 3, ("move", "move_new")),
     "sources": (1, 1, ("sources",)),
     "facts": (1, 1, ("facts",)),
+    "changes": (1, 1, ("changes",)),
 }
 
 

@@ -38,6 +38,7 @@ USAGE: dict[HelpAction, str] = {
     "search": "briefbot search WORDS",
     "sources": "briefbot brief SLUG",
     "facts": "briefbot brief SLUG",
+    "changes": "briefbot brief SLUG --changes",
     "help": "briefbot --help",
     "add_url": "briefbot add URL [--story SLUG]",
     "add_form": "briefbot add FILE|-",

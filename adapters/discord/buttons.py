@@ -10,13 +10,14 @@ import discord
 
 log = logging.getLogger(__name__)
 
-Action = Literal["post", "sources", "facts"]
-TEMPLATE = r"brief:(?P<action>post|sources|facts):(?P<slug>[a-z0-9-]{1,64})"
+Action = Literal["post", "sources", "facts", "changes"]
+TEMPLATE = r"brief:(?P<action>post|sources|facts|changes):(?P<slug>[a-z0-9-]{1,64})"
 
 _LOOKS: dict[str, tuple[str, discord.ButtonStyle]] = {
     "post": ("Post to channel", discord.ButtonStyle.primary),
     "sources": ("Sources", discord.ButtonStyle.secondary),
     "facts": ("Key facts only", discord.ButtonStyle.secondary),
+    "changes": ("What's new", discord.ButtonStyle.secondary),
 }
 
 
@@ -37,7 +38,7 @@ class BriefButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=TEMPLATE,
 ):
-    """A Post to channel / Sources / Key facts only button for one story."""
+    """A Post to channel / Sources / Key facts only / What's new button for one story."""
 
     def __init__(self, action: Action, slug: str) -> None:
         label, style = _LOOKS[action]

@@ -75,6 +75,12 @@ class BriefGroup(app_commands.Group):
         """Show a story's key facts."""
         await self.handlers.on_facts(interaction, story)
 
+    @app_commands.command(name="changes", description="Show what the latest updates of a story's brief added")
+    @app_commands.describe(story="A story's name (slug), alias, or words from its title")
+    async def changes(self, interaction: discord.Interaction, story: str) -> None:
+        """Show what's new in a story."""
+        await self.handlers.on_changes(interaction, story)
+
     @app_commands.command(name="help", description="Show what Briefbot can do")
     async def help_(self, interaction: discord.Interaction) -> None:
         """Show the commands."""
@@ -96,6 +102,7 @@ class BriefGroup(app_commands.Group):
     @show.autocomplete("story")
     @sources.autocomplete("story")
     @facts.autocomplete("story")
+    @changes.autocomplete("story")
     async def _story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await self.handlers.complete_story(current)
 

@@ -139,8 +139,16 @@ class Handlers:
         found = await self.service.lookup(story)
         brief = found.brief
         note = None if found.exact else render.render_showing(brief.story.slug, found.query)
-        view = render.render_brief_view(brief.story.slug, postable=interaction.guild_id is not None)
+        view = render.render_brief_view(
+            brief.story.slug, postable=interaction.guild_id is not None, changes=brief.version > 1
+        )
         await reply(interaction, note, embed=render.render_brief(brief), view=view)
+
+    async def on_changes(self, interaction: discord.Interaction, story: str) -> None:
+        """Show what the latest updates of a story's brief added, newest first, privately."""
+        brief = await self.service.find(story)
+        changes = await self.service.changes(brief.story.slug)
+        await reply(interaction, embed=render.render_changes(brief, changes))
 
     async def on_sources(self, interaction: discord.Interaction, story: str) -> None:
         """Show a story's sources."""
@@ -249,13 +257,16 @@ class Handlers:
     # -- buttons -------------------------------------------------------------------------------
 
     async def on_button(self, interaction: discord.Interaction, action: Action, slug: str) -> None:
-        """Answer Post to channel, Sources or Key facts only."""
+        """Answer Post to channel, Sources, Key facts only or What's new."""
         try:
             brief = await self.service.brief(slug)
             if action == "sources":
                 await reply(interaction, embed=render.render_sources(brief))
             elif action == "facts":
                 await reply(interaction, embed=render.render_facts(brief))
+            elif action == "changes":
+                changes = await self.service.changes(slug)
+                await reply(interaction, embed=render.render_changes(brief, changes))
             else:
                 if interaction.guild_id is None:
                     raise InvalidInput("There is no channel to post to in a direct message.")
@@ -263,7 +274,7 @@ class Handlers:
                 in_thread = isinstance(interaction.channel, discord.Thread)
                 if not (perms.send_messages_in_threads if in_thread else perms.send_messages):
                     raise PermissionDenied("You cannot send messages in this channel, so I won't post there.")
-                view = render.render_brief_view(slug, postable=False)
+                view = render.render_brief_view(slug, postable=False, changes=brief.version > 1)
                 log.info(
                     "discord brief %s posted to channel %s by %s",
                     slug,

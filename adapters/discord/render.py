@@ -17,6 +17,7 @@ import discord
 from adapters.discord import limits, words
 from adapters.discord.buttons import BriefButton
 from adapters.discord.words import HelpLine
+from briefings.changes import NOT_UPDATED, WhatsNew, newest_updates, update_label, updated_times
 from briefings.commands import UsageError
 from briefings.digest_text import plural
 from briefings.errors import BriefingError, NotFound
@@ -36,6 +37,7 @@ from briefings.models import (
 log = logging.getLogger(__name__)
 
 COLOR = discord.Colour(0x2B6CB0)
+CHANGE_LINE = 300  # characters of one line of what an update added
 _MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 # Anything escape_markdown or the mention guards would touch; plain text skips the regexes.
 _SPECIAL = re.compile(r"[\\_~|*`>#\[@<-]")
@@ -95,7 +97,10 @@ def _source_line(source: Source) -> str:
 
 def _footer(brief: Brief) -> str:
     articles = plural(brief.article_count, "article")
-    return f"Updated {brief.updated_at:%Y-%m-%d %H:%M} UTC · {brief.story.slug} · {articles}"
+    when = f"{brief.updated_at:%Y-%m-%d %H:%M} UTC"
+    times = updated_times(brief)
+    updated = f"{times}, last: {when}" if times else f"Updated {when}"
+    return f"{updated} · {brief.story.slug} · {articles}"
 
 
 def _base(brief: Brief, title: str | None = None) -> discord.Embed:
@@ -169,14 +174,35 @@ def render_sources(brief: Brief) -> discord.Embed:
     return limits.fit_embed(embed)
 
 
-def render_brief_view(slug: str, *, postable: bool) -> discord.ui.View:
-    """Return the brief's buttons; Post to channel only on a private (ephemeral) answer."""
+def render_brief_view(slug: str, *, postable: bool, changes: bool = False) -> discord.ui.View:
+    """Return the brief's buttons; Post to channel only on a private (ephemeral) answer, What's new once updated."""
     view = discord.ui.View(timeout=None)
     if postable:
         view.add_item(BriefButton("post", slug))
     view.add_item(BriefButton("sources", slug))
     view.add_item(BriefButton("facts", slug))
+    if changes:
+        view.add_item(BriefButton("changes", slug))
     return view
+
+
+def render_changes(brief: Brief, changes: Sequence[WhatsNew]) -> discord.Embed:
+    """Render what the latest updates of a story's brief added, newest first: one field per update."""
+    embed = _base(brief, f"What's new: {brief.story.title}")
+    updates = newest_updates(changes, limit=len(changes))
+    shown = newest_updates(changes)
+    for change in shown:
+        # Field names show no timestamps: the relative time (in the reader's own zone) opens the value.
+        head = f"<t:{int(change.until.timestamp())}:R>"
+        lines = [f"• {escape(limits.clip(line, CHANGE_LINE))}" for line in change.lines()]
+        value = head + "\n" + limits.clip_lines(lines, limits.FIELD_VALUE - len(head) - 1)
+        name = f"{update_label(change)} · {change.until:%Y-%m-%d %H:%M} UTC"
+        embed.add_field(name=name, value=value, inline=False)
+    if not shown:
+        embed.description = escape(NOT_UPDATED)
+    elif len(updates) > len(shown):
+        embed.description = f"The latest {len(shown)} of {plural(len(updates), 'update')}, newest first."
+    return limits.fit_embed(embed, more="Some updates were trimmed to fit Discord.")
 
 
 def render_list(stories: Sequence[StorySummary]) -> discord.Embed:

@@ -42,6 +42,7 @@ COMMANDS: dict[HelpAction, str] = {
     "search": "brief search",
     "sources": "brief sources",
     "facts": "brief facts",
+    "changes": "brief changes",
     "help": "brief help",
     "add_url": "brief-admin add",
     "add_form": "brief-admin add",

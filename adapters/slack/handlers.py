@@ -28,6 +28,7 @@ from adapters.slack.digest import (
     render_digest_status,
 )
 from adapters.slack.render import (
+    CHANGES,
     FACTS,
     SHARE,
     SHOW,
@@ -37,6 +38,7 @@ from adapters.slack.render import (
     render_added,
     render_aliased,
     render_brief,
+    render_changes,
     render_facts,
     render_failure,
     render_fetching,
@@ -140,6 +142,7 @@ class BriefHandlers:
             "help": self.cmd_help,
             "sources": self.cmd_sources,
             "facts": self.cmd_facts,
+            "changes": self.cmd_changes,
             "add": self.cmd_add,
             "remove": self.cmd_remove,
             "rename": self.cmd_rename,
@@ -155,6 +158,7 @@ class BriefHandlers:
         app.action(SHARE)(self.on_share)
         app.action(SOURCES)(self.on_sources)
         app.action(FACTS)(self.on_facts)
+        app.action(CHANGES)(self.on_changes)
         app.action(re.compile(rf"^{SHOW}(:\d+)?$"))(self.on_show)
         app.action(UNDO)(self.on_undo)
         app.message_shortcut(SHORTCUT_ID)(self.on_message_shortcut)
@@ -231,6 +235,15 @@ class BriefHandlers:
     async def cmd_facts(self, ctx: Ctx, cmd: Command) -> None:
         """`/brief facts STORY`: the key-fact card only."""
         await ctx.reply.send(render_facts(await self.service.find(cmd.args[0])))
+
+    async def cmd_changes(self, ctx: Ctx, cmd: Command) -> None:
+        """`/brief changes STORY`: what the latest updates of its brief added, newest first."""
+        await self._changes(ctx, (await self.service.find(cmd.args[0])).story.slug)
+
+    async def _changes(self, ctx: Ctx, slug: str) -> None:
+        brief = await self.service.brief(slug)
+        changes = await self.service.changes(slug)
+        await ctx.reply.send(render_changes(brief, changes), replace_original=False)
 
     async def cmd_add(self, ctx: Ctx, cmd: Command) -> None:
         """`/brief add URL [STORY]` (ack now, result via response_url) or `/brief add` (modal)."""
@@ -344,6 +357,12 @@ class BriefHandlers:
         ctx = self._interaction(ack, body)
         await ctx.reply.ack()
         await self._edge(ctx.reply, self._answer(ctx, _action_value(body), render_facts))
+
+    async def on_changes(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """What's new button: the latest updates of the story's brief, privately."""
+        ctx = self._interaction(ack, body)
+        await ctx.reply.ack()
+        await self._edge(ctx.reply, self._changes(ctx, _action_value(body)))
 
     async def on_show(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """A story button (lists, search results, "did you mean"): the brief card, privately."""

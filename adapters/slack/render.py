@@ -26,6 +26,7 @@ from slack_sdk.models.blocks import (
 
 from adapters.slack import words
 from adapters.slack.escape import clip, clip_plain, escape, link, mention
+from briefings.changes import NOT_UPDATED, WhatsNew, newest_updates, update_label, updated_times
 from briefings.commands import HelpEntry, UsageError
 from briefings.digest_text import plural
 from briefings.errors import BriefingError, NotFound
@@ -61,6 +62,8 @@ SHARE = "brief_share"
 SOURCES = "brief_sources"
 FACTS = "brief_facts"
 SHOW = "brief_show"  # suffixed ":n" so several can sit in one message
+CHANGES = "brief_changes"
+CHANGE_LINE = 600  # characters of one line of what an update added
 UNDO = "brief_undo"
 
 _FACT_GROUPS: tuple[tuple[str, str], ...] = (
@@ -200,9 +203,15 @@ def _source_line(source: Source, *, with_id: bool = False) -> str:
     return f"{line} · article {source.article_id}" if with_id else line
 
 
+def _updated(brief: Brief) -> str:
+    """Return 'Updated 2 times, last: 20 Jun 2025 09:00 UTC', or 'Updated <when>' for a brief never updated."""
+    times = updated_times(brief)
+    return f"{times}, last: {_when(brief.updated_at)}" if times else f"Updated {_when(brief.updated_at)}"
+
+
 def _brief_context(brief: Brief, shared_by: str | None) -> ContextBlock:
     parts = [
-        f"Updated {_when(brief.updated_at)}",
+        _updated(brief),
         f"Story {_code(brief.story.slug)}",
         plural(brief.article_count, "article"),
     ]
@@ -213,11 +222,13 @@ def _brief_context(brief: Brief, shared_by: str | None) -> ContextBlock:
     return _context(parts)
 
 
-def _brief_buttons(slug: str, *, share: bool) -> ActionsBlock:
+def _brief_buttons(slug: str, *, share: bool, changes: bool = False) -> ActionsBlock:
     buttons = []
     if share:
         buttons.append(_button("Share to channel", SHARE, slug, style="primary"))
     buttons += [_button("Sources", SOURCES, slug), _button("Key facts only", FACTS, slug)]
+    if changes:
+        buttons.append(_button("What's new", CHANGES, slug))
     return ActionsBlock(block_id="brief_actions", elements=buttons)
 
 
@@ -250,7 +261,7 @@ def render_brief(brief: Brief, *, shared_by: str | None = None, share: bool = Tr
         blocks.append(DividerBlock())
         blocks.append(_section("*Sources*\n" + _lines_within(lines, SECTION_TEXT - 12, more)))
     tail: list[Block] = [_brief_context(brief, shared_by),
-                         _brief_buttons(slug, share=share and not shared_by)]
+                         _brief_buttons(slug, share=share and not shared_by, changes=brief.version > 1)]
     text = f"{brief.story.title}: {brief.tldr}" if brief.tldr else brief.story.title
     return Message(text=_fallback(text), blocks=_cap_blocks(blocks, tail, "…"))
 
@@ -283,6 +294,31 @@ def render_sources(brief: Brief) -> Message:
     more = f"_… {plural(hidden, 'more source')} not shown._"
     return Message(text=_fallback(f"Sources: {brief.story.title}"),
                    blocks=_cap_blocks(body, tail, more))
+
+
+def _update_section(change: WhatsNew) -> SectionBlock:
+    head = f"*{_when(change.until)}* · {escape(update_label(change))}"
+    lines = [f"• {clip(line, CHANGE_LINE)}" for line in change.lines()]
+    return _section(head + "\n" + _lines_within(lines, SECTION_TEXT - len(head) - 1, "_… {n} more_"))
+
+
+def render_changes(brief: Brief, changes: Sequence[WhatsNew]) -> Message:
+    """Render what the latest updates of a story's brief added, newest first (a few, within Block Kit limits)."""
+    slug = brief.story.slug
+    updates = newest_updates(changes, limit=len(changes))
+    shown = newest_updates(changes)
+    blocks: list[Block] = [_header(f"What's new: {brief.story.title}")]
+    blocks += [_update_section(c) for c in shown]
+    if not shown:
+        blocks.append(_section(escape(NOT_UPDATED)))
+    parts = [f"Story {_code(slug)}"]
+    if brief.version > 1:
+        parts.append(_updated(brief))
+    if len(updates) > len(shown):
+        parts.append(f"the latest {len(shown)} of {plural(len(updates), 'update')}")
+    blocks.append(_context(parts))
+    text = f"What's new: {brief.story.title}" + (f": {shown[0].lines()[0]}" if shown else "")
+    return Message(text=_fallback(text), blocks=_cap_blocks(blocks[:-1], blocks[-1:], "…"))
 
 
 # ----- lists, search, suggestions --------------------------------------------------------------
