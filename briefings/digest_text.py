@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from briefings.changes import WhatsNew
+from briefings.digests import ChangedItem
 from briefings.errors import Hint
 from briefings.models import Digest, DigestItem, DigestStatus, DigestSubscription
 from briefings.textutil import shorten
@@ -25,6 +27,8 @@ EMPTY_SENTENCE = "Nothing new since the last digest."
 SKIPPED_SHOWN = 3  # skipped slots listed in a status; the rest are counted
 SKIPPED_CHARS = 200
 FAILURE_CHARS = 600
+CHANGE_LINES = 4  # lines of what an updated story's brief gained, per digest story; the rest are counted
+CHANGE_CHARS = 300
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
@@ -68,6 +72,7 @@ class ItemText:
     label: str  # "New story · 3 articles", "+2 sources", "Updated"
     sources: tuple[SourceText, ...]  # listed after the label; empty for a new story (its brief lists them)
     url: str | None  # the first new source's link, for faces that link the title
+    changes: tuple[str, ...] = ()  # what the brief gained since the previous digest (plain lines), or nothing
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,15 @@ class DigestText:
     items: tuple[ItemText, ...]
     empty: str | None  # the one sentence of a digest with nothing new
     more: Notice | None  # "…and 3 more stories changed." with the hint to list them
+
+
+def change_lines(news: WhatsNew) -> tuple[str, ...]:
+    """Return what an updated story's brief gained as a few plain lines (its TL;DR and sources are shown apart)."""
+    lines = news.model_copy(update={"latest": None, "sources": []}).lines()
+    shown = [shorten(line, CHANGE_CHARS) for line in lines[:CHANGE_LINES]]
+    if len(lines) > CHANGE_LINES:
+        shown.append(and_more(len(lines) - CHANGE_LINES))
+    return tuple(shown)
 
 
 def item_text(item: DigestItem) -> ItemText:
@@ -104,6 +118,7 @@ def item_text(item: DigestItem) -> ItemText:
         label=label,
         sources=listed,
         url=next((s.url for s in sources if s.url), None),
+        changes=change_lines(item.whats_new) if isinstance(item, ChangedItem) and not item.is_new_story else (),
     )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from briefings.changes import WhatsNew
 from briefings.errors import InvalidInput
 from briefings.models import Digest, DigestItem, DigestSubscription, Source, StorySummary
 from briefings.slugs import close_matches
@@ -142,6 +144,20 @@ def compose_digest(
         since=since,
         composed_at=now,
     )
+
+
+class ChangedItem(DigestItem):
+    """A digest story with what its brief gained since the channel's previous digest."""
+
+    whats_new: WhatsNew
+
+
+def with_whats_new(digest: Digest, news: Mapping[str, WhatsNew]) -> Digest:
+    """Return the digest with each story in ``news`` (by slug) carrying what its brief gained."""
+    items: list[DigestItem] = [
+        ChangedItem(**dict(item), whats_new=news[item.slug]) if item.slug in news else item for item in digest.items
+    ]
+    return digest.model_copy(update={"items": items})
 
 
 def parse_age(text: str) -> timedelta:

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from briefings.clock import Clock
+from briefings.digest_changes import NewsCache, add_whats_new
 from briefings.digest_text import Notice, disabled_notice
 from briefings.digests import compose_digest, due_slots, slot_key
 from briefings.errors import DeliveryError
@@ -89,12 +90,14 @@ class DigestScheduler:
         self._rng = rng or random.Random()
         self._limit = asyncio.Semaphore(concurrency)
         self._changes: dict[tuple[datetime, datetime], asyncio.Future[list[tuple[StorySummary, list[Source]]]]] = {}
+        self._news: NewsCache = {}
 
     async def tick(self, now: datetime | None = None) -> TickReport:
         """Deliver every digest slot due at ``now`` (default: the clock's now) and return what happened."""
         now = now or self.clock.now()
         report = TickReport()
         self._changes = {}  # digests due together share their window: read the changes once per tick
+        self._news = {}
         subs = [s for s in await self.store.digests(enabled_only=True) if s.platform in self.senders]
         await asyncio.gather(*(self._tick_one(sub, now, report) for sub in subs))
         return report
@@ -236,7 +239,9 @@ class DigestScheduler:
         if key not in self._changes:
             self._changes[key] = asyncio.ensure_future(self.store.changed_stories(since, now))
         changes = await asyncio.shield(self._changes[key])
-        return await compose_from_store(self.store, sub, since=since, now=now, local_day=local_day, changes=changes)
+        return await compose_from_store(
+            self.store, sub, since=since, now=now, local_day=local_day, changes=changes, news=self._news
+        )
 
     async def run(
         self, stop: asyncio.Event, *, interval: float = 20.0, sleep: Callable[[float], Awaitable[Any]] | None = None
@@ -264,8 +269,13 @@ async def compose_from_store(
     now: datetime,
     local_day: date,
     changes: list[tuple[StorySummary, list[Source]]] | None = None,
+    news: NewsCache | None = None,
 ) -> Digest:
-    """Compose a subscription's digest from the stories changed in (since, now], filtered by its topics."""
+    """Compose a subscription's digest from the stories changed in (since, now], filtered by its topics.
+
+    Each story that was updated (not new) carries what its brief gained in the window; ``news`` caches
+    that per (story, window) for digests composed together.
+    """
     if changes is None:
         changes = await store.changed_stories(since, now)
     allowed: set[str] | None = None
@@ -273,7 +283,8 @@ async def compose_from_store(
         allowed = set()
         for topic in sub.topics:
             allowed |= await store.story_ids_matching(topic)
-    return compose_digest(sub, changes, since=since, now=now, local_day=local_day, allowed=allowed)
+    digest = compose_digest(sub, changes, since=since, now=now, local_day=local_day, allowed=allowed)
+    return await add_whats_new(store, digest, since=since, now=now, cache=news)
 
 
 def _parse(value: str | None) -> datetime | None:

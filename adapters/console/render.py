@@ -140,6 +140,7 @@ def render_digest_text(digest: Digest) -> str:
             lines.append(f"  {item.tldr}")
         for src in item.sources:
             lines.append(f"  - {src.title}" + (f" ({src.outlet})" if src.outlet else ""))
+        lines.extend(f"  * {change}" for change in item.changes)
         lines.append(f"  {words.show(item.slug)}")
     if text.more:
         lines.append(f"{text.more.text} {words.try_line(text.more.hints)}")

@@ -50,6 +50,8 @@ MARKER_ROOM = 120
 MESSAGE_BUDGET = limits.TOTAL - MARKER_ROOM
 TLDR_CHARS = 350
 SOURCES_CHARS = 700
+CHANGES_CHARS = 800  # what an updated story's brief gained: a few lines
+CHANGE_CHARS = 300
 HISTORY = 50
 NONCE_CHARS = 25  # Discord accepts a nonce of at most 25 characters
 # Waits longer than this come back to the scheduler as a transient error with Retry-After.
@@ -96,6 +98,9 @@ def render_item(item: ItemText) -> discord.Embed:
     """Render one digest story: linked title, one-line TL;DR, what is new, and how to open it."""
     lines = [escape(limits.clip(item.tldr, TLDR_CHARS))] if item.tldr else []
     lines.append(_whats_new(item))
+    if item.changes:
+        changes = [f"• {escape(limits.clip(line, CHANGE_CHARS))}" for line in item.changes]
+        lines.append(limits.clip_lines(changes, CHANGES_CHARS, more=AND_MORE))
     lines.append(f"Open the full brief: `{words.show(item.slug)}`")
     embed = discord.Embed(
         title=limits.clip(escape(item.title), limits.TITLE),

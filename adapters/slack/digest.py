@@ -34,6 +34,7 @@ from adapters.slack.render import (
     _button,
     _context,
     _header,
+    _lines_within,
     _section,
     render_notice_safe,
 )
@@ -65,6 +66,8 @@ HISTORY_PAGES = 3
 TITLE_CHARS = 300
 TLDR_CHARS = 700
 NEW_CHARS = 1200
+CHANGES_CHARS = 600  # what an updated story's brief gained: a few lines, within the section with the rest
+CHANGE_CHARS = 300
 
 # ok:false errors worth retrying later; every other error is the channel's or the token's state
 _TRANSIENT_ERRORS = {
@@ -122,6 +125,9 @@ def _item_block(item: ItemText, index: int) -> SectionBlock:
     if item.tldr:
         lines.append(clip(item.tldr, TLDR_CHARS))
     lines.append(whats_new(item))
+    if item.changes:
+        changes = [f"• {clip(line, CHANGE_CHARS)}" for line in item.changes]
+        lines.append(_lines_within(changes, CHANGES_CHARS, "_… {n} more_"))
     lines.append(f"Full brief: `{clip(words.show(item.slug), 100)}`")
     text = clip_plain("\n".join(lines), SECTION_TEXT)
     return _section(text, accessory=_button("Open brief", f"{SHOW}:{index}", item.slug))
