@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from briefings.clock import ManualClock
-from briefings.clustering import StoryProfile, signature
+from briefings.clustering import StoryProfile, index_terms, signature
 from briefings.facts import extract_facts
 from briefings.imports import import_lines
 from briefings.models import Article, ArticleInput, Brief, StoryRef
@@ -48,8 +48,14 @@ async def _prefill(service: BriefingService, rows: list[dict], n: int) -> None:
     facts = [extract_facts(r["text"]) for r in rows]
     store = service.store
     blank = Brief(
-        story=StoryRef(slug="x", title="x"), headline="x", tldr="", summary=[], facts=facts[0], sources=[],
-        updated_at=START, article_count=1,
+        story=StoryRef(slug="x", title="x"),
+        headline="x",
+        tldr="",
+        summary=[],
+        facts=facts[0],
+        sources=[],
+        updated_at=START,
+        article_count=1,
     )
     for first in range(0, n, 2000):
         async with store.transaction():
@@ -61,7 +67,8 @@ async def _prefill(service: BriefingService, rows: list[dict], n: int) -> None:
                 article = Article(id=0, story_id=story_id, title=title, text=text, added_at=at, published=at)
                 await store.insert_article(story_id, article, None, content_hash(text), facts[i % len(rows)])
                 sig = signature(title, text, facts[i % len(rows)], at)  # as this version stores every story
-                await store.save_profile(story_id, StoryProfile().add(sig).model_dump_json())
+                profile = StoryProfile().add(sig)
+                await store.save_profile(story_id, profile.model_dump_json(), index_terms(profile), at)
                 brief = blank.model_copy(update={"story": StoryRef(slug=f"stored-{i:06d}", title=title)})
                 await store.save_brief(story_id, brief, at)
 

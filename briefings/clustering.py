@@ -50,7 +50,8 @@ __all__ = [
     "choose",
     "merge",
     "split",
-    "search_terms",
+    "index_terms",
+    "query_terms",
     "PROFILE_VERSION",
     "JOIN_THRESHOLD",
     "CANDIDATE_WINDOW",
@@ -67,6 +68,8 @@ YOUNG = timedelta(days=3)  # stories may split automatically only while they beg
 
 ARTICLE_TERMS = 64  # terms kept per article
 ARTICLE_FACTS = 48  # key facts kept per article
+INDEX_TERMS = 32  # a story's heaviest entries, indexed to find it as a candidate
+QUERY_TERMS = 16  # an article's heaviest entries, looked up in that index
 SPLIT_SIZES = (4, 64)  # stories checked for a split: from 4 articles (2 a side) up to 64 (bounded cost)
 STORY_TERMS = 256  # terms kept per story (pruned back when twice as many)
 LEAD_SENTENCES = 2  # the lead sentences weigh double
@@ -87,12 +90,11 @@ PROFILE_VERSION = 2  # profiles of another version were built from other vectors
 
 
 class ArticleSignature(BaseModel):
-    """What clustering needs of one article: its vector, words to search by and time."""
+    """What clustering needs of one article: its vector and time."""
 
     model_config = ConfigDict(extra="forbid")
 
     terms: dict[str, float]  # stem, or key fact ("p:surname", "l:place", "n:2008") -> weight; unit length
-    words: list[str]  # surface words of the heaviest terms, heaviest first (for full-text search)
     published: datetime | None = None
 
 
@@ -192,11 +194,6 @@ def signature(
     weights = {t: (1.0 + math.log(c)) * idf.get(t, default_idf) for t, c in counts.items()}
     top = heapq.nlargest(ARTICLE_TERMS, weights.items(), key=lambda kv: kv[1])
     terms = _unit(dict(top))
-    surface: dict[str, str] = {}
-    for token, term in memo.items():
-        if term and term in terms and (term not in surface or len(token) < len(surface[term])):
-            surface[term] = token
-    words = [surface[t] for t, _ in top if t in surface and surface[t].isalpha() and len(surface[t]) > 2][:12]
     key_facts = _unit(dict(heapq.nlargest(ARTICLE_FACTS, _key_facts(title, text, facts).items(), key=lambda kv: kv[1])))
     if key_facts:  # two halves of equal weight: what it is about, and who, where, when and how much
         half = math.sqrt(0.5)
@@ -204,7 +201,7 @@ def signature(
         vector.update((k, w * half) for k, w in key_facts.items())
     else:
         vector = terms
-    return ArticleSignature.model_construct(terms=vector, words=words, published=_aware(published))
+    return ArticleSignature.model_construct(terms=vector, published=_aware(published))
 
 
 def score(sig: ArticleSignature, profile: StoryProfile, now: datetime | None = None) -> float:
@@ -265,9 +262,14 @@ def split(vectors: Sequence[dict[str, float]]) -> list[int] | None:
     return [i for i in range(n) if side[i] != side[0]]
 
 
-def search_terms(sig: ArticleSignature, limit: int = 8) -> str:
-    """A few words to fetch candidate stories by full-text search (OR query): the heaviest terms."""
-    return " ".join(sig.words[:limit])
+def index_terms(profile: StoryProfile) -> list[str]:
+    """The story's heaviest ``INDEX_TERMS`` entries: what the store indexes to offer it as a candidate."""
+    return [t for t, _ in heapq.nlargest(INDEX_TERMS, profile.centroid.items(), key=lambda kv: (kv[1], kv[0]))]
+
+
+def query_terms(sig: ArticleSignature) -> list[tuple[str, float]]:
+    """The article's heaviest ``QUERY_TERMS`` entries with their weights: what candidate stories must share."""
+    return heapq.nlargest(QUERY_TERMS, sig.terms.items(), key=lambda kv: (kv[1], kv[0]))
 
 
 # ----- helpers ------------------------------------------------------------------------------

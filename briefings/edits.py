@@ -32,7 +32,7 @@ class StoryEdits(ServiceBase):
                 assert row is not None
                 profile = (await self._profiles([row.id]))[row.id].remove(signature_of(stored))
                 await self.store.delete_article(stored.article.id)
-                await self.store.save_profile(row.id, profile.model_dump_json())
+                await self._save_profile(row.id, profile)
                 remaining = await self.store.articles_of(row.id)
                 if remaining:
                     await self._rebuild(row, now)
@@ -99,7 +99,7 @@ class StoryEdits(ServiceBase):
         async with self.store.transaction():
             profiles = await self._profiles([gone.id, kept.id])
             joined = merge_profiles(profiles[kept.id], profiles[gone.id])
-            await self.store.save_profile(kept.id, joined.model_dump_json())
+            await self._save_profile(kept.id, joined)
             moved = await self.store.move_articles(gone.id, kept.id)
             await self.store.delete_story(gone.id)
             await self.store.add_alias(kept.id, gone.slug, Brief.model_validate_json(kept.brief_json))
@@ -114,9 +114,7 @@ class StoryEdits(ServiceBase):
             articles_moved=moved,
         )
 
-    async def move(
-        self, article_id: int, to: str | None, *, actor: Actor, new_story: str | None = None
-    ) -> MoveResult:
+    async def move(self, article_id: int, to: str | None, *, actor: Actor, new_story: str | None = None) -> MoveResult:
         """Move an article to story ``to``, or (``to`` None) to a new story, slug ``new_story`` or from its title.
 
         The article is marked as placed by hand, so automatic matching never moves it again; a story left with
@@ -145,9 +143,9 @@ class StoryEdits(ServiceBase):
                 target = StoryRow(story_id, slug, stored.article.title, now, now, "{}")
             profiles = await self._profiles([source.id] + ([] if created else [target.id]))
             sig = signature_of(stored)
-            await self.store.save_profile(source.id, profiles[source.id].remove(sig).model_dump_json())
+            await self._save_profile(source.id, profiles[source.id].remove(sig))
             joined = (StoryProfile() if created else profiles[target.id]).add(sig)
-            await self.store.save_profile(target.id, joined.model_dump_json())
+            await self._save_profile(target.id, joined)
             await self.store.move_article(article_id, target.id)
             await self._rebuild(target, now)
             emptied = not await self.store.article_ids(source.id)

@@ -47,8 +47,8 @@ class StoryRegrouping(ServiceBase):
             for article_id in moved_ids:
                 await self.store.move_article(article_id, new_id, manual=False)
             kept = [s for i, s in enumerate(sigs) if i not in set(moved)]
-            await self.store.save_profile(story.id, StoryProfile.of(kept).model_dump_json())
-            await self.store.save_profile(new_id, StoryProfile.of([sigs[i] for i in moved]).model_dump_json())
+            await self._save_profile(story.id, StoryProfile.of(kept))
+            await self._save_profile(new_id, StoryProfile.of([sigs[i] for i in moved]))
             new_row = StoryRow(new_id, slug, title, now, now, "{}")
             await self._rebuild(new_row, now)
             await self._rebuild(story, now)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from briefings.changes import WhatsNew, whats_new
 from briefings.clock import Clock
-from briefings.clustering import CANDIDATE_WINDOW, ArticleSignature, StoryProfile, choose, search_terms, signature
+from briefings.clustering import CANDIDATE_WINDOW, ArticleSignature, StoryProfile, choose, query_terms, signature
 from briefings.digest_actions import DigestActions
 from briefings.edits import StoryEdits
 from briefings.errors import Conflict, InvalidInput, NotFound
@@ -43,7 +43,7 @@ from briefings.titles import derive_title
 
 log = logging.getLogger(__name__)
 
-CANDIDATES = 10  # recent stories (by full-text search) an article is compared with
+CANDIDATES = 10  # recent stories sharing the most of its heaviest terms that an article is compared with
 MAX_PAGE = 1000  # stories in one list_stories call
 PENDING_ID = 2**62  # stands for a new article's id in a brief built before the article is stored
 
@@ -255,7 +255,7 @@ class BriefingService(StoryEdits, StoryRegrouping, DigestActions):
                     raise Conflict(f"The story '{target.slug}' was removed meanwhile; nothing was added.")
             profile = StoryProfile() if created else (await self._profiles([target.id]))[target.id]
             joined = profile.add(sig)
-            await self.store.save_profile(target.id, joined.model_dump_json())
+            await self._save_profile(target.id, joined)
             stored = pending.model_copy(update={"id": 0, "story_id": target.id})
             article_id = await self.store.insert_article(
                 target.id,
@@ -323,7 +323,7 @@ class BriefingService(StoryEdits, StoryRegrouping, DigestActions):
 
     async def _match_story(self, sig: ArticleSignature, now: datetime) -> StoryRow | None:
         """Find the story about the same event as this article (as of ``now``), if any."""
-        rows = await self.store.similar_candidates(search_terms(sig), now - CANDIDATE_WINDOW, limit=CANDIDATES)
+        rows = await self.store.candidates(query_terms(sig), now - CANDIDATE_WINDOW, limit=CANDIDATES)
         if not rows:
             return None
         profiles = await self._profiles([r.id for r in rows])

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from briefings.briefs import build_brief
 from briefings.clock import Clock, SystemClock
-from briefings.clustering import ArticleSignature, StoryProfile, signature
+from briefings.clustering import ArticleSignature, StoryProfile, index_terms, signature
 from briefings.errors import NotFound, PermissionDenied
 from briefings.fetch import Fetcher
 from briefings.models import Actor, Article, Brief, KeyFacts, Source
@@ -91,6 +91,11 @@ class ServiceBase:
                 profile = StoryProfile.of(sigs)
             out[story_id] = profile
         return out
+
+    async def _save_profile(self, story_id: int, profile: StoryProfile) -> None:
+        """Store a story's clustering profile with the terms it is found by (inside the caller's transaction)."""
+        seen = profile.last or self.clock.now()
+        await self.store.save_profile(story_id, profile.model_dump_json(), index_terms(profile), seen)
 
     async def _story_or_raise(self, ref: str) -> StoryRow:
         row = await self.store.story_by_ref(_norm_ref(ref))

@@ -31,6 +31,7 @@ class ClusterMember:
     signature: str | None
 
 
+POSTINGS = 200  # most recent stories looked at per term when finding candidates
 VERSION_SOURCES = 10  # newest sources kept with each past version of a brief
 
 
@@ -152,20 +153,27 @@ class StoryStore(StoreBase):
                 ]
         return []
 
-    async def similar_candidates(self, words: str, since: datetime, limit: int) -> list[StoryRow]:
-        """Return recently updated stories sharing words with ``words`` (OR query), best BM25 first."""
-        query = fts_query(words, any_word=True)
-        if query is None:
+    async def candidates(self, terms: Sequence[tuple[str, float]], since: datetime, limit: int) -> list[StoryRow]:
+        """Return stories seen since ``since`` whose indexed terms share the most weight with ``terms``.
+
+        Each term is looked up among the ``POSTINGS`` stories that carry it most recently, so the cost is bounded
+        whatever the store holds; a story loses nothing by that unless many newer ones share the same term.
+        """
+        if not terms:
             return []
+        one = (
+            "SELECT * FROM (SELECT story_id, ? AS w FROM story_terms"
+            " WHERE term = ? AND seen >= ? ORDER BY seen DESC LIMIT ?)"
+        )
+        since_ts = _utc(since)
+        params: list[object] = [x for term, weight in terms for x in (weight, term, since_ts, POSTINGS)]
         rows = await self._all(
-            "WITH hits AS ("
-            "  SELECT rowid AS story_id, bm25(story_fts) AS score FROM story_fts WHERE story_fts MATCH :q"
-            "  UNION ALL"
-            "  SELECT a.story_id, bm25(article_fts) FROM article_fts"
-            "  JOIN articles a ON a.id = article_fts.rowid WHERE article_fts MATCH :q"
-            f") SELECT {self._STORY_COLS} FROM hits h JOIN stories s ON s.id = h.story_id"
-            "  WHERE s.last_seen >= :since GROUP BY s.id ORDER BY sum(h.score) LIMIT :n",
-            {"q": query, "since": _utc(since), "n": limit},
+            "WITH hits AS (SELECT story_id, sum(w) AS shared FROM ("
+            + " UNION ALL ".join([one] * len(terms))
+            + ") GROUP BY story_id)"
+            f" SELECT {self._STORY_COLS} FROM hits h JOIN stories s ON s.id = h.story_id"
+            " ORDER BY h.shared DESC, s.last_seen DESC LIMIT ?",
+            (*params, limit),
         )
         return [self._story(r) for r in rows]
 
@@ -246,9 +254,14 @@ class StoryStore(StoreBase):
         rows = await self._all(f"SELECT id, profile FROM stories WHERE id IN ({marks})", tuple(story_ids))
         return {r[0]: r[1] for r in rows}
 
-    async def save_profile(self, story_id: int, profile_json: str) -> None:
-        """Store a story's clustering profile."""
+    async def save_profile(self, story_id: int, profile_json: str, terms: Sequence[str], seen: datetime) -> None:
+        """Store a story's clustering profile and the heaviest ``terms`` it is found by, as of its newest article."""
         await self._conn.execute("UPDATE stories SET profile = ? WHERE id = ?", (profile_json, story_id))
+        await self._conn.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
+        at = _utc(seen)
+        await self._conn.executemany(
+            "INSERT INTO story_terms (term, story_id, seen) VALUES (?, ?, ?)", [(t, story_id, at) for t in terms]
+        )
 
     async def republished_in(self, story_id: int) -> dict[int, int]:
         """Return the story's articles that republish another article (article id -> the original's id)."""

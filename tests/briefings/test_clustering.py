@@ -198,7 +198,7 @@ def test_adding_an_article_costs_no_more_as_the_story_grows(monkeypatch: pytest.
     def article(i: int) -> ArticleSignature:
         terms = {f"t{(i * 61 + j) % 5000}": 0.125 for j in range(64)}  # mostly fresh terms, as in news
         terms.update({f"p:x{i}": 0.1, f"n:{i}": 0.1})
-        return ArticleSignature(terms=terms, words=[])
+        return ArticleSignature(terms=terms)
 
     def cost(profile: StoryProfile, probe: ArticleSignature) -> int:
         nonlocal touched
@@ -220,11 +220,15 @@ def test_adding_an_article_costs_no_more_as_the_story_grows(monkeypatch: pytest.
     assert costs[500] <= 2 * costs[5] and costs[5000] <= 2 * costs[5], costs
 
 
-def test_search_terms_are_words_of_the_article() -> None:
-    words = clustering.search_terms(sig("qeshm")).split()
-    assert 0 < len(words) <= 8
-    assert "qeshm" in words
-    assert all(w.isalpha() for w in words)
+def test_an_article_finds_its_story_by_the_terms_both_weigh_most() -> None:
+    quake = story("qeshm")
+    indexed = clustering.index_terms(quake)
+    assert len(indexed) == min(clustering.INDEX_TERMS, len(quake.centroid)) and "qeshm" in indexed
+    query = clustering.query_terms(sig("qeshm-relief"))
+    assert len(query) == clustering.QUERY_TERMS and query == sorted(query, key=lambda tw: -tw[1])
+    shared = {t for t, _ in query} & set(indexed)
+    assert {"qeshm", "p:dehghani"} <= shared
+    assert not {t for t, _ in clustering.query_terms(sig("phone-a"))} & set(indexed)
 
 
 def test_an_article_without_facts_or_time_still_clusters() -> None:
