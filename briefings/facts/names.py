@@ -1,0 +1,231 @@
+"""Person names in a text: tagged PER entities, widened and cleaned, and names written after a title."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .doc import Doc, Sent, Tok
+from .lexicon import (
+    AUXILIARIES,
+    COMMON_WORDS,
+    DEMONYMS,
+    GIVEN_NAMES,
+    HONORIFICS,
+    NOT_NAMES,
+    ROLE_HEADS,
+    ROLE_MODIFIERS,
+    TITLE_ABBREVIATIONS,
+)
+from .phrases import is_word, span_text
+from .role_lexicon import (
+    DESCRIPTORS,
+    LEADING_FUNCTION,
+    LOWER_ONLY_HEADS,
+    NAME_SUFFIXES,
+    NON_NAME_FIRST,
+    NON_NAME_LAST,
+    PARTICLES,
+    is_role_word,
+)
+
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|(?:[A-Z]\.)+|O['’][A-Z]\w*)$")
+
+
+@dataclass(slots=True)
+class Mention:
+    """One mention of a person: the name as written (normalised) and where."""
+
+    name: str
+    start: int
+    end: int
+    first: int  # first token of the name
+    last: int  # one past its last token
+    sent: Sent
+    tagged: bool  # found by the entity tagger (not only by a title)
+
+
+def looks_like_name_word(tok: Tok) -> bool:
+    """Tell whether a token can be part of a person's name."""
+    low = tok.text.lower()
+    if low in NOT_NAMES or low in ROLE_HEADS or low in TITLE_ABBREVIATIONS or low[:-1] in ROLE_HEADS:
+        return False
+    return (
+        bool(_NAME_WORD.match(tok.text)) and not tok.text.isupper() or (len(tok.text) == 2 and tok.text.endswith("."))
+    )
+
+
+def _clean_name(doc: Doc, first: int, last: int) -> tuple[int, int]:
+    """Strip honorifics, titles and a possessive ending from a name's token range."""
+    toks = doc.tokens
+    while first < last and (
+        toks[first].text.lower() in HONORIFICS
+        or (
+            is_role_word(toks[first])
+            # "Gen Nakatani" is a name; "Gen David Petraeus" a rank and a name.
+            and (
+                toks[first].text.lower() not in TITLE_ABBREVIATIONS
+                or toks[first].text.endswith(".")
+                or last - first >= 3
+            )
+        )
+        or toks[first].text.lower() in ROLE_MODIFIERS
+        or toks[first].text.lower() in DEMONYMS
+        or toks[first].text.lower() in ("the", "a", "an")
+        # "Survivor Karen Brassard", "Samaritan Carlos Arredondo"
+        or (last - first >= 3 and toks[first].text.lower() in LOWER_ONLY_HEADS | DESCRIPTORS)
+    ):
+        first += 1
+    while last > first and (toks[last - 1].pos == "POS" or not is_word(toks[last - 1])):
+        last -= 1
+    return first, last
+
+
+def _valid_name(doc: Doc, first: int, last: int) -> bool:
+    """Tell whether tokens ``[first, last)`` can be a person's name."""
+    toks = doc.tokens
+    if last <= first or last - first > 5:
+        return False
+    ws = toks[first:last]
+    if not ws[0].text[:1].isupper() or not ws[-1].text[:1].isupper():
+        return False
+    for t in ws:
+        low = t.text.lower()
+        if low in NOT_NAMES or any(c.isdigit() for c in t.text):
+            return False
+        if not t.text[:1].isupper() and low not in PARTICLES and t.text not in ("-",):
+            return False
+    if ws[-1].text.lower() in NON_NAME_LAST or ws[0].text.lower() in NON_NAME_FIRST:
+        return False
+    if re.match(r"^[DRI]-", ws[0].text):
+        return False  # "(D-North Carolina)"
+    if len(ws) == 1 and ws[0].text.lower() in ROLE_HEADS:
+        return False  # "Queen Mother"
+    if all(t.text.lower() in NAME_SUFFIXES for t in ws):
+        return False  # "Jr." split off "Martin Luther King Jr."
+    return not all(is_role_word(t) for t in ws)
+
+
+def _extend_name(doc: Doc, sent: Sent, first: int, last: int, taken: set[int]) -> tuple[int, int]:
+    """Widen a tagged name over untagged name words: "Nathan" + "Deal", "Rand" + "Paul"."""
+    toks = doc.tokens
+
+    def free(i: int) -> bool:
+        t = toks[i]
+        low = t.text.lower()
+        return (
+            i not in taken
+            and looks_like_name_word(t)
+            and low not in DEMONYMS
+            and low not in ROLE_MODIFIERS
+            and low not in LEADING_FUNCTION
+        )
+
+    width = last - first
+    while (
+        last < sent.last
+        and width < 4
+        and free(last)
+        and toks[last].text[:1].isupper()
+        and toks[last].text.lower() not in AUXILIARIES
+        and not toks[last].pos.startswith("VB")
+    ):
+        last += 1
+        width += 1
+    while first > sent.first and width < 4 and free(first - 1):
+        w = toks[first - 1].text
+        if w not in GIVEN_NAMES and (
+            w.lower() in COMMON_WORDS
+            or first - 1 == sent.first
+            or w.endswith(("ian", "ians", "ese", "ist", "ists", "ers"))
+            or (toks[first - 2].text[:1].isupper() and not is_role_word(toks[first - 2]))
+        ):
+            break  # "Unfortunately Rand Paul", "Paralympian Oscar Pistorius"
+        first -= 1
+        width += 1
+    return first, last
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    """Find person mentions: tagged PER entities and capitalised names after titles."""
+    toks = doc.tokens
+    out: list[Mention] = []
+    covered: set[int] = set()
+    others = [e for e in doc.entities if e.type != "person"]
+    other_tokens = {i for e in others if e.type != "misc" for i in range(doc.token_at(e.start), doc.token_at(e.end))}
+    for e in doc.entities:
+        if e.type != "person":
+            continue
+        sent = doc.sentence_of(e.start)
+        if sent is None or sent.is_heading:
+            continue
+        first, last = doc.token_at(e.start), doc.token_at(e.end)
+        if first in covered:
+            continue
+        # "Erik" + "ten" + "Hag": a particle joins two name parts.
+        while last + 1 < sent.last and toks[last].text in PARTICLES and toks[last + 1].text[:1].isupper():
+            last += 2
+        tagged_span = (first, last)
+        first, last = _extend_name(doc, sent, first, last, other_tokens)
+        first, last = _clean_name(doc, first, last)
+        if not _valid_name(doc, first, last):
+            continue
+        if last < sent.last and toks[last].text.lower() in NAME_SUFFIXES and toks[last].text[:1].isupper():
+            last += 1  # "Martin Luther King Jr."
+        name = span_text(doc, first, last)
+        same = (first, last) == tagged_span
+        out.append(Mention(name, toks[first].start, toks[last - 1].end, first, last, sent, same))
+        covered.update(range(first, last))
+    # Names right after a title that the tagger missed ("Defense Minister Gen Nakatani").
+    other_spans = [(e.start, e.end) for e in others]
+    for sent in doc.sents:
+        if sent.is_heading:
+            continue
+        i = sent.first
+        while i < sent.last:
+            t = toks[i]
+            if not (is_role_word(t) and t.text[:1].isupper()) or i in covered:
+                i += 1
+                continue
+            j = i + 1
+            # "Gen" right after another title is a given name, not a rank.
+            while (
+                j < sent.last
+                and (
+                    looks_like_name_word(toks[j])
+                    or (toks[j].text.lower() in PARTICLES and j + 1 < sent.last and toks[j + 1].text[:1].isupper())
+                    or (
+                        j == i + 1
+                        and toks[j].text.lower() in TITLE_ABBREVIATIONS
+                        and toks[j].text[:1].isupper()
+                        and not toks[j].text.endswith(".")
+                        and j + 1 < sent.last
+                        and looks_like_name_word(toks[j + 1])
+                    )
+                )
+                and j - i <= 4
+            ):
+                if j in covered:
+                    break
+                j += 1
+            first, last = i + 1, j
+            # "Deputy District Attorney", "Chief Cabinet Secretary": a title, not a name.
+            title_goes_on = last < sent.last and is_role_word(toks[last]) and toks[last].text[:1].isupper()
+            if (
+                not title_goes_on
+                and last - first >= 1
+                and _valid_name(doc, first, last)
+                and not any(k in covered for k in range(first, last))
+            ):
+                start, end = toks[first].start, toks[last - 1].end
+                title_start = toks[i].start
+                inside_other = any(
+                    a <= start and end <= b and (b - a) > (end - start) and a > title_start for a, b in other_spans
+                )
+                if not inside_other and (last - first >= 2 or toks[i].text[0].isupper()):
+                    name = span_text(doc, first, last)
+                    out.append(Mention(name, start, end, first, last, sent, False))
+                    covered.update(range(first, last))
+            i = max(j, i + 1)
+    out.sort(key=lambda m: m.start)
+    return out

@@ -1,0 +1,363 @@
+"""Roles of people: titles before a name, appositives, "who heads X", copulas."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .doc import Doc, Sent
+from .lexicon import (
+    DEMONYMS,
+    HONORIFICS,
+    NOT_NAMES,
+    ROLE_HEADS,
+    ROLE_MODIFIERS,
+    STATE_TITLES,
+    TITLE_ABBREVIATIONS,
+    WHO_VERBS,
+)
+from .phrases import NOUN_TAGS, is_word, span_text
+from .role_lexicon import APPOS_STOP, CLAUSE_WORDS, LEADING_FUNCTION, REPORTING_VERBS, WEAK_HEADS, is_role_word
+
+_VERB_TAGS = frozenset(("VBD", "VBZ", "VBP", "MD"))
+MAX_ROLE_WORDS = 9
+
+
+@dataclass(slots=True)
+class Role:
+    """A role found for a mention."""
+
+    text: str
+    weight: int
+    start: int
+    sentence: str
+
+
+def _expand_title(text: str) -> str:
+    """Spell out an abbreviated title ("Sen." -> "Senator")."""
+    return " ".join(TITLE_ABBREVIATIONS.get(w.lower(), w) if w[0].isupper() else w for w in text.split())
+
+
+def _demonym_title(run: str) -> str:
+    """Turn "Japanese Prime Minister" into "Prime Minister of Japan"."""
+    parts = run.split()
+    for n in (2, 1):
+        if len(parts) > n:
+            key = " ".join(parts[:n]).lower()
+            country = DEMONYMS.get(key)
+            rest = parts[n:]
+            if country and all(w[0].isupper() for w in rest) and any(w.lower() in STATE_TITLES for w in rest):
+                if " of " in f" {' '.join(rest)} ":
+                    return run
+                return f"{' '.join(rest)} of {country}"
+    return run
+
+
+def prefix_role(doc: Doc, sent: Sent, first: int) -> tuple[str, int] | None:
+    """Return the title written before a name ("Defense Secretary") and its first token."""
+    toks = doc.tokens
+    k = first - 1
+    free = 0
+    run: list[int] = []
+    while k >= sent.first:
+        t = toks[k]
+        low = t.text.lower()
+        if low in HONORIFICS and not run:
+            k -= 1
+            continue
+        role_like = is_role_word(t) or low in ROLE_MODIFIERS or low in DEMONYMS
+        possessive = t.pos == "POS" and k > sent.first and toks[k - 1].text[:1].isupper()
+        inner = low in ("of", "the") and bool(run) and (toks[k + 1].text[:1].isupper() or is_role_word(toks[k + 1]))
+        if role_like or possessive or inner:
+            run.append(k)
+        elif t.text[:1].isupper() and t.text[:1].isalpha() and t.pos != "PRP":
+            if k == sent.first and low in NOT_NAMES:
+                break
+            run.append(k)
+        elif (
+            t.text.islower()
+            and t.pos in ("NN", "NNS", "JJ", "VBG")
+            and run
+            and is_role_word(toks[run[-1]])
+            and free < 2
+        ):
+            free += 1
+            run.append(k)
+        else:
+            break
+        k -= 1
+    if not run:
+        return None
+    run.reverse()
+    # Trim: leading "of"/"the"/possessive markers and lower-case non-role words.
+    while run and (
+        toks[run[0]].text.lower() in ("of", "the")
+        or toks[run[0]].text.lower() in LEADING_FUNCTION
+        or toks[run[0]].pos == "POS"
+        or (
+            toks[run[0]].text.islower()
+            and not is_role_word(toks[run[0]])
+            and toks[run[0]].text.lower() not in ROLE_MODIFIERS
+        )
+    ):
+        run.pop(0)
+    # "daughter of House Minority Leader Nancy Pelosi": her title is after "of".
+    ofs = [n for n, i in enumerate(run) if toks[i].text.lower() == "of"]
+    if ofs and any(is_role_word(toks[i]) and toks[i].text[:1].isupper() for i in run[ofs[-1] + 1 :]):
+        run = run[ofs[-1] + 1 :]
+    # "the wife of Herod's steward Chuza": the role starts at the possessor.
+    poss = [n for n, i in enumerate(run) if toks[i].pos == "POS"]
+    if poss:
+        p = poss[-1] - 1
+        while p > 0 and toks[run[p - 1]].text[:1].isupper() and toks[run[p - 1]].pos != "POS":
+            p -= 1
+        run = run[max(p, 0) :]
+    heads = [i for i in run if is_role_word(toks[i])]
+    if not heads:
+        return None
+    # Words after the last head must be an "of ..." complement ("Secretary of State").
+    tail = [i for i in run if i > heads[-1]]
+    if tail and toks[tail[0]].text.lower() != "of":
+        return None
+    if tail and first + 1 < sent.last and not toks[first + 1].text[:1].isupper():
+        return None  # "professor of Early Christianity": the complement, not a name
+    # A single sentence-initial capitalised word is not a title ("Reports", "Police").
+    if len(run) == 1 and run[0] == sent.first and toks[run[0]].text.lower() in WEAK_HEADS:
+        return None
+    if len(run) > MAX_ROLE_WORDS:
+        run = run[-MAX_ROLE_WORDS:]
+    text = span_text(doc, run[0], run[-1] + 1)
+    text = _demonym_title(_expand_title(text))
+    return text, run[0]
+
+
+def _clause_end(doc: Doc, sent: Sent, i: int, limit: int = 14) -> int:
+    """Return the index of the token that ends the appositive starting at ``i``."""
+    toks = doc.tokens
+    j = i
+    while j < sent.last and toks[j].text not in APPOS_STOP and j - i < limit:
+        j += 1
+    return j
+
+
+def _role_ok(doc: Doc, first: int, last: int) -> bool:
+    """Tell whether tokens ``[first, last)`` read as a role ("Apple's chief executive")."""
+    toks = doc.tokens
+    seen_head = False
+    for i in range(first, last):
+        t = toks[i]
+        verb = t.pos in _VERB_TAGS or t.text.lower() in REPORTING_VERBS
+        # "hot mic picked up Kentucky guard ...": a past-tense verb before the head.
+        if (
+            not seen_head
+            and t.text.islower()
+            and t.text.endswith("ed")
+            and i + 1 < last
+            and not is_role_word(toks[i + 1])
+            and t.pos not in NOUN_TAGS
+            and i > first
+        ):
+            verb = True
+        if verb and t.text.lower() not in ("'s", "’s"):
+            return seen_head and toks[i - 1].text.lower() in ("who", "that")
+        if is_role_word(t) and (t.pos in NOUN_TAGS or t.text.lower() in ROLE_HEADS):
+            seen_head = True
+            if i - first > 6:
+                return False
+    return seen_head
+
+
+def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
+    """Return the role given after a name: appositive, "who heads X", or age."""
+    toks = doc.tokens
+    if last >= sent.last or toks[last].text not in (",", "--", "—", "–"):
+        return None
+    i = last + 1
+    age = None
+    if (
+        i + 1 < sent.last
+        and re.fullmatch(r"\d{1,3}", toks[i].text)
+        and toks[i + 1].text
+        in (
+            ",",
+            ".",
+        )
+    ):
+        age = toks[i].text
+        i += 2
+    if i >= sent.last:
+        return (f"aged {age}", 0) if age else None
+    low = toks[i].text.lower()
+    if low == "who" and i + 1 < sent.last:
+        v = toks[i + 1].text.lower()
+        end = _clause_end(doc, sent, i + 2, 10)
+        if v in WHO_VERBS and end > i + 2:
+            obj = short_role(doc, i + 2, end, 7)
+            return f"{WHO_VERBS[v]} {obj}", 2
+        if v in ("is", "was") and end > i + 2:
+            j = i + 2
+            if toks[j].text.lower() in ("a", "an", "the", "now", "also"):
+                j += 1
+            if _role_ok(doc, j, end):
+                return span_text(doc, j, end), 2
+        return (f"aged {age}", 0) if age else None
+    if (
+        toks[i].pos.startswith("VB")
+        and toks[i].pos != "VBG"
+        or (toks[i].pos in ("IN", "TO") and low != "from")
+        or low
+        in (
+            "whom",
+            "which",
+            "that",
+            "where",
+            "and",
+            "but",
+            "said",
+            "says",
+            "told",
+            "who",
+            "according",
+            "however",
+            "though",
+            "too",
+        )
+    ):
+        return (f"aged {age}", 0) if age else None
+    end = _clause_end(doc, sent, i)
+    if end >= sent.last or toks[end].text not in APPOS_STOP:
+        return (f"aged {age}", 0) if age else None
+    # "the managing editor who presided over ...": the role ends at the relative pronoun.
+    for r in range(i, end):
+        if toks[r].text.lower() in CLAUSE_WORDS and r > i:
+            end = r
+            break
+        # "in a release": an indefinite prepositional phrase is circumstance, not role.
+        if (
+            r > i
+            and toks[r].pos == "IN"
+            and toks[r].text.lower() not in ("of", "for", "at")
+            and r + 1 < end
+            and toks[r + 1].text.lower() in ("a", "an")
+        ):
+            end = r
+            break
+    if (
+        toks[i].pos in ("RB", "VBG")
+        and not is_role_word(toks[i])
+        and toks[i].text.lower() not in ROLE_MODIFIERS
+        and not (i + 1 < sent.last and is_role_word(toks[i + 1]))
+    ):
+        return (f"aged {age}", 0) if age else None  # "gently caressing ..."
+    j = i
+    if toks[j].text.lower() in ("a", "an", "the"):
+        j += 1
+    if low == "from" and end > i + 1 and toks[i + 1].text.lower() not in ("whom", "which"):
+        role = span_text(doc, i, end)
+        return (f"{role}, aged {age}" if age else role), 1
+    if not _role_ok(doc, j, end):
+        return (f"aged {age}", 0) if age else None
+    heads = [k for k in range(j, end) if is_role_word(toks[k])]
+    after = heads[-1] + 1 if heads else end
+    if after < end and toks[after].text[:1].isupper() and toks[after].pos not in ("IN", "TO"):
+        return (f"aged {age}", 0) if age else None  # "..., writer Chris Morgan and ...": a list
+    role = short_role(doc, j, end)
+    if not role:
+        return None
+    return (f"{role}, aged {age}" if age else role), 2
+
+
+def short_role(doc: Doc, first: int, last: int, limit: int = 8) -> str:
+    """Return a role phrase cut to ``limit`` words at a preposition or participle boundary."""
+    toks = doc.tokens
+    # "former captain of Pakistan and now a ...": stop at a conjunction after the head.
+    heads = [i for i in range(first, last) if is_role_word(toks[i])]
+    if heads:
+        for i in range(heads[0] + 1, last):
+            if toks[i].pos == "CC" or toks[i].text in (",", ";"):
+                last = i
+                break
+    if sum(1 for i in range(first, last) if is_word(toks[i])) <= limit:
+        return span_text(doc, first, last)
+    end = first
+    count = 0
+    cut = None
+    for i in range(first, last):
+        if is_word(toks[i]):
+            count += 1
+        if count > limit:
+            break
+        if i > first + 1 and (toks[i].pos in ("IN", "TO", "VBG", "CC") or toks[i].text == ","):
+            cut = i
+        end = i + 1
+    stop = cut if cut is not None else end
+    return span_text(doc, first, stop)
+
+
+def before_role(doc: Doc, sent: Sent, first: int, last: int) -> tuple[str, int] | None:
+    """Return a role set off before a name: "Trey's mother, Shelly Moses, said"."""
+    toks = doc.tokens
+    if first - 2 < sent.first or toks[first - 1].text != ",":
+        return None
+    if last < sent.last and toks[last].text not in (",", ".", ";"):
+        return None
+    end = first - 1
+    j = end - 1
+    while j >= sent.first and toks[j].text not in APPOS_STOP and end - j <= 9:
+        j -= 1
+    start = j + 1
+    if start >= end or end - start > 9:
+        return None
+    low = toks[start].text.lower()
+    if low in ("said", "says", "told", "and", "but"):
+        start += 1
+    if start < end and toks[start].text.lower() in ("the", "a", "an", "his", "her", "their"):
+        start += 1
+    if start >= end:
+        return None
+    heads = [i for i in range(start, end) if is_role_word(toks[i])]
+    if not heads or any(toks[i].pos in _VERB_TAGS for i in range(start, end)):
+        return None
+    head = heads[-1]
+    after = head + 1
+    if after < end and toks[after].pos not in ("IN", "TO"):
+        return None
+    if after < end and any(toks[i].pos in ("IN", "TO") for i in range(after + 1, end)):
+        end = (
+            after + 1 + next(k for k, i in enumerate(range(after + 1, end)) if toks[i].pos in ("IN", "TO"))
+        )  # one prepositional phrase at most
+    # The role is the noun phrase around its head ("Durst's first wife").
+    k = head - 1
+    while k >= start and (
+        toks[k].pos in ("JJ", "NN", "NNS", "NNP", "NNPS", "POS", "VBG", "CD") or toks[k].text.lower() in ROLE_MODIFIERS
+    ):
+        k -= 1
+    start = max(start, k + 1)
+    while start < head and toks[start].pos == "POS":
+        start += 1
+    return span_text(doc, start, end), 2
+
+
+def copula_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
+    """Return the role in "NAME is the chief executive of X"."""
+    toks = doc.tokens
+    if last + 2 >= sent.last or toks[last].text.lower() not in ("is", "was", "became"):
+        return None
+    j = last + 1
+    if toks[j].text.lower() not in ("a", "an", "the"):
+        return None
+    j += 1
+    end = _clause_end(doc, sent, j, 10)
+    for r in range(j + 1, end):
+        if toks[r].text.lower() in CLAUSE_WORDS:
+            end = r  # "a passenger when the rapper ...": the role ends at the clause
+            break
+    if end <= j or not _role_ok(doc, j, end) or not is_role_word(toks[j if end == j + 1 else end - 1]):
+        # accept "the chief executive of Apple" too
+        heads = [i for i in range(j, end) if is_role_word(toks[i])]
+        if not heads or heads[0] - j > 3:
+            return None
+        tail = heads[-1] + 1
+        if tail < end and toks[tail].pos not in ("IN", "TO"):
+            end = tail
+    return span_text(doc, j, end), 1
