@@ -70,9 +70,9 @@ def build_brief(
     ordered = sorted(articles, key=lambda af: _when(af[0]))
     originals = _originals([a for a, _ in ordered], near_duplicates)
     if len(articles) > 1:
-        tldr, summary = _story_summary(title, [a for a, _ in ordered], originals)
+        (tldr, tldr_from), said = _story_summary(title, [a for a, _ in ordered], originals)
     else:
-        tldr, summary = _article_summary(title, [_document(a, a.text) for a, _ in articles])
+        (tldr, tldr_from), said = _article_summary(title, [_document(a, a.text) for a, _ in articles])
     facts = merge_facts([_without_boilerplate(f) for _, f in ordered]) if articles else KeyFacts()
     if facts.what is None or len(articles) > 1:
         facts = facts.model_copy(update={"what": title})
@@ -81,7 +81,9 @@ def build_brief(
         story=StoryRef(slug=slug, title=title),
         headline=title,
         tldr=tldr,
-        summary=summary,
+        tldr_from=tldr_from,
+        summary=[text for text, _ in said],
+        summary_from=[article_id for _, article_id in said],
         facts=facts.model_copy(update={"entities": []}),
         sources=sources,
         aliases=aliases,
@@ -109,13 +111,22 @@ def repeats(sentence: str, other: str) -> bool:
 # ----- one article ----------------------------------------------------------------------------------------------
 
 
-def _article_summary(title: str, docs: list[Document]) -> tuple[str, list[str]]:
+Said = tuple[str, int | None]  # a sentence and the id of the article it comes from
+
+
+def _article_summary(title: str, docs: list[Document]) -> tuple[Said, list[Said]]:
     """Summarise one article: its best sentences in reading order, the first of them as the TL;DR."""
     picked = summarize(docs, n=SUMMARY_SENTENCES + 1) if docs else []
     # the lead of the picked sentences (reading order) states the news best; the rest is the summary
-    tldr = picked[0].text if picked else title
-    summary = [p.text for p in picked if p.text != tldr]
+    tldr = (picked[0].text, _source_id(docs, picked[0])) if picked else (title, None)
+    summary = [(p.text, _source_id(docs, p)) for p in picked if p.text != tldr[0]]
     return tldr, summary[:SUMMARY_SENTENCES]
+
+
+def _source_id(docs: list[Document], picked: Picked) -> int | None:
+    """The id of the article a picked sentence comes from."""
+    key = docs[picked.doc].key
+    return key if isinstance(key, int) else None
 
 
 # ----- a developing story ---------------------------------------------------------------------------------------
@@ -152,18 +163,20 @@ class _Part:
         )
 
 
-def _story_summary(title: str, ordered: list[Article], originals: Mapping[int, int | None]) -> tuple[str, list[str]]:
+def _story_summary(title: str, ordered: list[Article], originals: Mapping[int, int | None]) -> tuple[Said, list[Said]]:
     """TL;DR (the latest development) and summary (the story, each thing said once) of several articles."""
     parts = _parts(ordered, set(originals))
     docs = [(part, _document(part.article, part.novel_text())) for part in parts if part.has_news()]
     if len(docs) <= 1:  # the later articles add nothing: the story reads as its one article
         return _article_summary(title, [d for _, d in docs])
     # the latest development: the best new sentence of the newest article that has one
-    latest = next((p for _, d in reversed(docs) for p in summarize([d], n=1)), None)
-    if latest is None:
+    found = next(((p, d) for _, d in reversed(docs) for p in summarize([d], n=1)), None)
+    if found is None:
         return _article_summary(title, [d for _, d in docs])
+    latest, latest_doc = found
     tldr = latest.text
-    picked = summarize([d for _, d in docs], n=SUMMARY_SENTENCES + 2)
+    documents = [d for _, d in docs]
+    picked = summarize(documents, n=SUMMARY_SENTENCES + 2)
     chosen: list[Picked] = []
     said = [tldr]
     for p in sorted(picked, key=lambda p: -p.score):
@@ -175,7 +188,8 @@ def _story_summary(title: str, ordered: list[Article], originals: Mapping[int, i
             break
     chosen.sort(key=lambda p: (p.doc, p.sentence))  # the documents are in time order: reading order
     logger.debug("story of %d articles: %d with news", len(ordered), len(docs))
-    return tldr, [p.text for p in chosen]
+    tldr_from = latest_doc.key if isinstance(latest_doc.key, int) else None
+    return (tldr, tldr_from), [(p.text, _source_id(documents, p)) for p in chosen]
 
 
 def _parts(ordered: list[Article], duplicates: Collection[int]) -> list[_Part]:

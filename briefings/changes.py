@@ -133,15 +133,20 @@ def whats_new(before: Brief | None, after: Brief) -> WhatsNew:
         """Facts no old fact matches that do not come from an article the old brief already had."""
         return [f for f in facts if f.article_id not in old_ids and not any(same(f, o) for o in old)]
 
+    def brought_by_new(index: int | None) -> bool:
+        """Tell whether a sentence of ``after`` comes from an article the old brief did not have (or may)."""
+        source = after.tldr_from if index is None else (after.summary_from + [None] * len(after.summary))[index]
+        return source is None or source not in old_ids
+
     old_facts = before.facts if before else None
-    latest = after.tldr if after.tldr and fresh(after.tldr) else None
+    latest = after.tldr if after.tldr and fresh(after.tldr) and brought_by_new(None) else None
     new = WhatsNew(
         story=after.story,
         since=before.updated_at if before else None,
         until=after.updated_at,
         new_articles=max(0, after.article_count - (before.article_count if before else 0)),
         latest=latest,
-        summary=[s for s in after.summary if s != latest and fresh(s)],
+        summary=[s for i, s in enumerate(after.summary) if s != latest and fresh(s) and brought_by_new(i)],
         people=brought(after.facts.people, old_facts.people if old_facts else [], _same_person),
         organizations=brought(after.facts.organizations, old_facts.organizations if old_facts else [], _same_entity),
         places=brought(after.facts.places, old_facts.places if old_facts else [], _same_entity),

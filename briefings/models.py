@@ -122,6 +122,8 @@ class Brief(Model):
     updated_at: datetime
     article_count: int
     version: int = 1  # how many times the brief has been built (1: as first added)
+    tldr_from: int | None = None  # the article the TL;DR comes from (None in briefs stored before this was kept)
+    summary_from: list[int | None] = Field(default_factory=list)  # the article of each summary sentence, in order
 
 
 class StorySummary(Model):

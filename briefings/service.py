@@ -382,7 +382,7 @@ def _same_outlet(a: str | None, b: str | None) -> bool:
 
 
 def _stamp_brief(brief: Brief, article_id: int) -> Brief:
-    """Replace the pending article's stand-in id with its real id in a brief's facts and sources."""
+    """Replace the pending article's stand-in id with its real id in a brief's facts, sentences and sources."""
 
     def fix(fact_id: int | None) -> int | None:
         return article_id if fact_id == PENDING_ID else fact_id
@@ -397,7 +397,14 @@ def _stamp_brief(brief: Brief, article_id: int) -> Brief:
         s.model_copy(update={"article_id": fix(s.article_id), "duplicate_of": fix(s.duplicate_of)})
         for s in brief.sources
     ]
-    return brief.model_copy(update={"facts": facts, "sources": sources})
+    return brief.model_copy(
+        update={
+            "facts": facts,
+            "sources": sources,
+            "tldr_from": fix(brief.tldr_from),
+            "summary_from": [fix(i) for i in brief.summary_from],
+        }
+    )
 
 
 __all__ = ["BriefingService", "KeyFacts", "open_service"]

@@ -137,3 +137,28 @@ def test_figure_change_without_a_comparable_number_says_was() -> None:
         figure=_fact("a fifth", "of the harvest lost"), previous=_fact("a tenth", "of the harvest lost")
     )
     assert change.text() == "a fifth, was a tenth — of the harvest lost"
+
+
+def test_sentences_of_articles_already_there_are_not_news() -> None:
+    # an old article's sentence climbs back into the summary when a new article arrives: not news either
+    before = _brief([], [1]).model_copy(update={"summary": ["Rain fell for a week."], "summary_from": [1]})
+    after = _brief([], [1, 2]).model_copy(
+        update={
+            "tldr": "The river peaked on Friday.",
+            "tldr_from": 2,
+            "summary": ["Thousands fled the valley towns.", "Army engineers reinforced the levees."],
+            "summary_from": [1, 2],
+        }
+    )
+    new = whats_new(before, after)
+    assert new.latest == "The river peaked on Friday."
+    assert new.summary == ["Army engineers reinforced the levees."]
+    # briefs stored before sentences were traced: every unsaid sentence still counts
+    untraced = after.model_copy(update={"summary_from": [], "tldr_from": None})
+    assert whats_new(before, untraced).summary == after.summary
+
+
+def test_a_built_brief_traces_its_sentences_to_their_articles() -> None:
+    first, second, third = _briefs()
+    assert third.tldr_from is not None and len(third.summary_from) == len(third.summary)
+    assert set(third.summary_from) <= {s.article_id for s in third.sources}
