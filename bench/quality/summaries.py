@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib.util
 import itertools
 import json
 import logging
@@ -498,6 +499,9 @@ def run(
     rows = load_articles(data, limit)
     if rows is None:
         return {"skipped": f"no {DATASET} in {data}"}
+    missing = [m for m in ("rouge_score", "sumy", "nltk") if importlib.util.find_spec(m) is None]
+    if missing:
+        return {"skipped": f"{', '.join(missing)} not installed: pip install -e '.[bench]'"}
     refs = [r["reference"] for r in rows]
     systems: dict[str, Summarizer] = {
         "Briefbot": briefbot,
