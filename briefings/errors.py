@@ -68,6 +68,10 @@ class FetchError(BriefingError):
     exit_code = 6
 
 
+class FeedError(InvalidInput):
+    """A feed could not be used: not a feed, nothing parses, an OPML file that is not one."""
+
+
 class StoreError(BriefingError):
     """The database cannot be used (not Briefbot's, written by a newer version, missing, or unreachable)."""
 

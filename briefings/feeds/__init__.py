@@ -1,0 +1,1 @@
+"""News feeds: RSS, Atom and JSON Feed subscriptions, polled politely into stories."""
