@@ -13,7 +13,6 @@ from .lexicon import (
     GIVEN_NAMES,
     HONORIFICS,
     NOT_NAMES,
-    ROLE_HEADS,
     ROLE_MODIFIERS,
     TITLE_ABBREVIATIONS,
 )
@@ -26,10 +25,18 @@ from .role_lexicon import (
     NON_NAME_FIRST,
     NON_NAME_LAST,
     PARTICLES,
+    ROLE_NOUNS,
     is_role_word,
 )
 
-_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|(?:[A-Z]\.)+|O['’][A-Z]\w*)$")
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|(?:[A-Z]\.)+|O['’][A-Z]\w*|(?:al|el|ad|as|ash|bin|ibn|abu)-[A-Z]\w*)$")
+# "al-Abadi": an Arabic surname with its article, capitalised after the hyphen.
+_JOINED_PARTICLE = re.compile(r"^(?:al|el|ad|as|ash|bin|ibn|abu)-[A-Z]")
+
+
+def _cap(text: str) -> bool:
+    """Tell whether a word is written like a name ("Abadi", "al-Abadi")."""
+    return text[:1].isupper() or bool(_JOINED_PARTICLE.match(text))
 
 
 @dataclass(slots=True)
@@ -48,7 +55,7 @@ class Mention:
 def looks_like_name_word(tok: Tok) -> bool:
     """Tell whether a token can be part of a person's name."""
     low = tok.text.lower()
-    if low in NOT_NAMES or low in ROLE_HEADS or low in TITLE_ABBREVIATIONS or low[:-1] in ROLE_HEADS:
+    if low in NOT_NAMES or low in ROLE_NOUNS or low in TITLE_ABBREVIATIONS or low[:-1] in ROLE_NOUNS:
         return False
     return (
         bool(_NAME_WORD.match(tok.text)) and not tok.text.isupper() or (len(tok.text) == 2 and tok.text.endswith("."))
@@ -87,19 +94,19 @@ def _valid_name(doc: Doc, first: int, last: int) -> bool:
     if last <= first or last - first > 5:
         return False
     ws = toks[first:last]
-    if not ws[0].text[:1].isupper() or not ws[-1].text[:1].isupper():
+    if not ws[0].text[:1].isupper() or not _cap(ws[-1].text):
         return False
     for t in ws:
         low = t.text.lower()
         if low in NOT_NAMES or any(c.isdigit() for c in t.text):
             return False
-        if not t.text[:1].isupper() and low not in PARTICLES and t.text not in ("-",):
+        if not _cap(t.text) and low not in PARTICLES and t.text not in ("-",):
             return False
     if ws[-1].text.lower() in NON_NAME_LAST or ws[0].text.lower() in NON_NAME_FIRST:
         return False
     if re.match(r"^[DRI]-", ws[0].text):
         return False  # "(D-North Carolina)"
-    if len(ws) == 1 and ws[0].text.lower() in ROLE_HEADS:
+    if len(ws) == 1 and ws[0].text.lower() in ROLE_NOUNS:
         return False  # "Queen Mother"
     if all(t.text.lower() in NAME_SUFFIXES for t in ws):
         return False  # "Jr." split off "Martin Luther King Jr."
@@ -126,7 +133,7 @@ def _extend_name(doc: Doc, sent: Sent, first: int, last: int, taken: set[int]) -
         last < sent.last
         and width < 4
         and free(last)
-        and toks[last].text[:1].isupper()
+        and _cap(toks[last].text)
         and toks[last].text.lower() not in AUXILIARIES
         and not toks[last].pos.startswith("VB")
     ):

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from .doc import Doc
 from .lexicon import COMMON_WORDS, DEMONYMS, GIVEN_NAMES
 from .names import Mention, find_mentions
-from .role_lexicon import NAME_SUFFIXES, PARTICLES
-from .roles import Role, after_role, before_role, copula_role, prefix_role
+from .phrases import span_text
+from .role_lexicon import CHARACTER_WORDS, NAME_SUFFIXES, NEWS_OUTLETS, PARTICLES, PLAYED_BY
+from .roles import Role, after_role, before_role, copula_role, prefix_role, tidy_role
 
 __all__ = ["BYLINE", "Mention", "Person", "Role", "cluster", "find_people"]
 
@@ -104,6 +105,91 @@ def cluster(mentions: list[Mention]) -> list[Person]:
     return [p for p in people if p.mentions]
 
 
+def _mention_before(sent_mentions: list[tuple[Mention, Person]], k: int, window: int = 12) -> Person | None:
+    """Return the person of the nearest mention before the ``k``-th one of a sentence, if close."""
+    for m, p in reversed(sent_mentions[:k]):
+        if sent_mentions[k][0].first - m.last > window:
+            return None
+        if _is_possessive(m):
+            continue  # "Sally, Don's daughter (Kiernan Shipka)": Don is not the one played
+        return p
+    return None
+
+
+def _is_possessive(m: Mention) -> bool:
+    """Tell whether a mention is a possessor ("Don's")."""
+    return (
+        m.end < len(m.sent.text) + m.sent.start and m.sent.text[m.end - m.sent.start : m.end - m.sent.start + 1] in "'’"
+    )
+
+
+def _cast(doc: Doc, people: list[Person]) -> set[int]:
+    """Find film and TV characters; give their actors the role "actor playing X".
+
+    "Bert Cooper (Robert Morse)", "Roger Sterling -- the executive played by John Slattery",
+    "Walker's detective character, Brian O'Conner", "Vin Diesel's Dominic Toretto".
+    Returns the ids of the characters (fictional: not people of the story).
+    """
+    toks = doc.tokens
+    by_sent: dict[int, list[tuple[Mention, Person]]] = {}
+    for p in people:
+        for m in p.mentions:
+            by_sent.setdefault(m.sent.index, []).append((m, p))
+    characters: dict[int, Person] = {}
+    actors: list[tuple[Person, Person, Mention]] = []
+    adjacent: list[tuple[Person, Person, Mention]] = []
+    for items in by_sent.values():
+        items.sort(key=lambda mp: mp[0].first)
+        for k, (m, p) in enumerate(items):
+            before = toks[m.first - 1].text.lower() if m.first > m.sent.first else ""
+            before2 = toks[m.first - 2].text.lower() if m.first - 1 > m.sent.first else ""
+            after = toks[m.last].text if m.last < m.sent.last else ""
+            role = _mention_before(items, k)
+            if before == "(" and after == ")" and role is not None and role is not p:
+                actors.append((p, role, m))  # "Bert Cooper (Robert Morse)"
+            elif before == "by" and before2 in PLAYED_BY and role is not None and role is not p:
+                actors.append((p, role, m))  # "Olson, played by Elisabeth Moss"
+            elif before in CHARACTER_WORDS or (before == "," and before2 in CHARACTER_WORDS):
+                characters[id(p)] = p  # "Walker's detective character, Brian O'Conner"
+            elif k and toks[m.first - 1].pos == "POS" and items[k - 1][0].last == m.first - 1:
+                adjacent.append((p, items[k - 1][1], m))  # "Vin Diesel's Dominic Toretto"
+            if k + 2 < m.sent.last - m.last and toks[m.last].text.lower() != "(":
+                _role_as(doc, m, p)
+    if actors or characters:
+        actors.extend((items_p, role, m) for role, items_p, m in adjacent)
+    for actor, role, m in actors:
+        if id(actor) in characters or actor is role:
+            continue
+        characters[id(role)] = role
+        actor.roles.append(Role(f"actor playing {role.name}", 4, m.start, m.sent.text))
+    return set(characters)
+
+
+def _role_as(doc: Doc, m: Mention, p: Person) -> None:
+    """Add "actor playing X" for "NAME also reprises his role as Hobbs"."""
+    toks = doc.tokens
+    for i in range(m.last, min(m.sent.last - 2, m.last + 8)):
+        if toks[i].text.lower() in ("role", "part") and toks[i + 1].text.lower() == "as":
+            j = i + 2
+            while j < m.sent.last and toks[j].text[:1].isupper() and j - i < 5:
+                j += 1
+            if j > i + 2:
+                name = span_text(doc, i + 2, j)
+                p.roles.append(Role(f"actor playing {name}", 4, m.start, m.sent.text))
+            return
+
+
+def _reporter(doc: Doc, p: Person) -> bool:
+    """Tell whether every mention is an outlet's reporter ("CNN's Nic Robertson")."""
+    toks = doc.tokens
+    return all(
+        m.first - 2 >= m.sent.first
+        and toks[m.first - 1].text.lower() in ("'s", "’s")
+        and toks[m.first - 2].text.lower() in NEWS_OUTLETS
+        for m in p.mentions
+    )
+
+
 def find_people(doc: Doc) -> list[Person]:
     """Find the people of ``doc`` with their roles, most salient first."""
     mentions = find_mentions(doc)
@@ -135,10 +221,16 @@ def find_people(doc: Doc) -> list[Person]:
                 r = getter()
                 if r:
                     p.roles.append(Role(r[0], r[1], m.start, m.sent.text))
+    characters = _cast(doc, people)
+    for p in people:
+        for role in p.roles:
+            role.text = tidy_role(role.text)
         words_ = p.name.split()
         p.mentions = [m for m in p.mentions if not BYLINE.search(m.sent.text)]
-        if not p.mentions:
-            continue  # only in a byline
+        if not p.mentions or _reporter(doc, p):
+            continue  # only in a byline or as a reporter ("CNN's Nic Robertson")
+        if id(p) in characters:
+            continue  # a film or TV character
         others = other_types.get(p.name.lower(), 0)
         if others >= len(p.mentions) or (others and not p.roles):
             continue  # also tagged as a place, organisation or work

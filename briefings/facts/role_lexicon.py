@@ -46,13 +46,93 @@ NON_NAME_FIRST = words(
     "camp fort lake mount mt port university hotel club team operation project radio "
     "planet star mini new north south east west upper lower greater"
 )
-# A sentence crediting reporters: its names are bylines, not people of the story.
 APPOS_STOP = frozenset((",", ".", ";", ":", ")", "(", "--", "—", "–", "!", "?", "“", "”", '"'))
 
 
+# Role nouns besides lexicon.ROLE_HEADS: jobs, ranks and descriptions news gives people.
+EXTRA_ROLE_HEADS = words(
+    """
+    grandmaster arbiter international centre center guard exile freshman sophomore
+    wunderkind frontrunner front-runner contender hopeful recruit prodigy rookie
+    photojournalist novelist playwright screenwriter director creator showrunner
+    midfielder fullback goalscorer scorer commentator spokeswoman diplomat
+    felon convict molester paedophile pedophile abuser assailant shooter sniper
+    man woman boy girl toddler baby infant teen youngster schoolchild
+    confidante confidant companion roommate classmate acquaintance ex-wife ex-husband
+    grandson granddaughter great-grandmother great-grandfather sibling twin relative
+    mom dad
+    """
+)
+ROLE_NOUNS = ROLE_HEADS | EXTRA_ROLE_HEADS
+# Of those, the ones that are never a title when capitalised ("International Chess Federation", "Center").
+_TITLES = words("grandmaster arbiter director creator showrunner")
+LOWER_ONLY_HEADS = LOWER_ONLY_HEADS | (EXTRA_ROLE_HEADS - _TITLES)
+# Religious honorifics written after a title ("Supreme Leader Ayatollah Khamenei"): part of the name.
+NAME_HONORIFICS = words("ayatollah sheikh imam rabbi mullah grand")
+# Prefixes that keep a hyphenated word a role ("co-pilot", "ex-wife", "vice-chairman").
+ROLE_PREFIXES = words("co ex vice deputy former then step great assistant")
+# Nouns that describe rather than name a role: a role with one of these as its only head is weak.
+GENERIC_HEADS = words("man woman boy girl toddler baby infant teen youngster schoolchild")
+# Informal kinship words and their plain form ("Ellie's mom" -> "mother of Ellie").
+KINSHIP = {
+    "mom": "mother",
+    "mum": "mother",
+    "mother": "mother",
+    "dad": "father",
+    "father": "father",
+    "wife": "wife",
+    "husband": "husband",
+    "son": "son",
+    "daughter": "daughter",
+    "brother": "brother",
+    "sister": "sister",
+    "parent": "parent",
+    "parents": "parent",
+    "brothers": "brother",
+    "sisters": "sister",
+    "grandmother": "grandmother",
+    "grandfather": "grandfather",
+    "grandson": "grandson",
+    "granddaughter": "granddaughter",
+    "uncle": "uncle",
+    "aunt": "aunt",
+    "niece": "niece",
+    "nephew": "nephew",
+    "cousin": "cousin",
+    "widow": "widow",
+    "fiance": "fiance",
+    "fiancee": "fiancee",
+    "girlfriend": "girlfriend",
+    "boyfriend": "boyfriend",
+    "ex-wife": "ex-wife",
+    "ex-husband": "ex-husband",
+}
+# Roles that stand for someone ("Durst's attorney" -> "attorney for Durst").
+AGENT_ROLES = words(
+    "attorney lawyer counsel solicitor barrister spokesman spokeswoman spokesperson agent representative"
+)
+# Outlets whose reporters are named in the text ("CNN's Nic Robertson"): not people of the story.
+NEWS_OUTLETS = words("cnn hln bbc reuters ap afp nbc cbs abc msnbc fox pbs npr itv sky bloomberg")
+# Words that say a name is a character of a film or series, not a real person.
+CHARACTER_WORDS = words("character characters role roles alter ego")
+# Verbs that put an actor in a part: "played by Jon Hamm", "portrayed by ...".
+PLAYED_BY = words("played portrayed voiced")
+
+
+def is_role_word_text(low: str) -> bool:
+    """Tell whether a lower-case word is a role noun ("coach", "co-pilot")."""
+    if low in ROLE_NOUNS:
+        return True
+    prefix, dash, rest = low.partition("-")
+    return bool(dash) and prefix in ROLE_PREFIXES and rest in ROLE_NOUNS
+
+
 def is_role_word(tok: Tok) -> bool:
-    """Tell whether a token is a role head ("Minister", "coach", "Sen.")."""
+    """Tell whether a token is a role head ("Minister", "coach", "Sen.", "co-pilot")."""
     low = tok.text.lower()
     if tok.text[:1].isupper() and low in LOWER_ONLY_HEADS:
         return False  # "Star Wars", "Fan Expo", "Model T"
-    return low in ROLE_HEADS or low in TITLE_ABBREVIATIONS
+    if low in ROLE_NOUNS or low in TITLE_ABBREVIATIONS:
+        return True
+    prefix, dash, rest = low.partition("-")
+    return bool(dash) and prefix in ROLE_PREFIXES and rest in ROLE_NOUNS

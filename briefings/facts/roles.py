@@ -10,14 +10,25 @@ from .lexicon import (
     DEMONYMS,
     HONORIFICS,
     NOT_NAMES,
-    ROLE_HEADS,
     ROLE_MODIFIERS,
     STATE_TITLES,
     TITLE_ABBREVIATIONS,
     WHO_VERBS,
 )
 from .phrases import NOUN_TAGS, is_word, span_text
-from .role_lexicon import APPOS_STOP, CLAUSE_WORDS, LEADING_FUNCTION, REPORTING_VERBS, WEAK_HEADS, is_role_word
+from .role_lexicon import (
+    AGENT_ROLES,
+    APPOS_STOP,
+    CLAUSE_WORDS,
+    KINSHIP,
+    LEADING_FUNCTION,
+    NAME_HONORIFICS,
+    REPORTING_VERBS,
+    ROLE_NOUNS,
+    WEAK_HEADS,
+    is_role_word,
+    is_role_word_text,
+)
 
 _VERB_TAGS = frozenset(("VBD", "VBZ", "VBP", "MD"))
 MAX_ROLE_WORDS = 9
@@ -112,6 +123,11 @@ def prefix_role(doc: Doc, sent: Sent, first: int) -> tuple[str, int] | None:
         while p > 0 and toks[run[p - 1]].text[:1].isupper() and toks[run[p - 1]].pos != "POS":
             p -= 1
         run = run[max(p, 0) :]
+    # "Supreme Leader Ayatollah Khamenei": the honorific belongs to the name.
+    while (
+        len(run) > 1 and toks[run[-1]].text.lower() in NAME_HONORIFICS and any(is_role_word(toks[i]) for i in run[:-1])
+    ):
+        run.pop()
     heads = [i for i in run if is_role_word(toks[i])]
     if not heads:
         return None
@@ -129,6 +145,38 @@ def prefix_role(doc: Doc, sent: Sent, first: int) -> tuple[str, int] | None:
     text = span_text(doc, run[0], run[-1] + 1)
     text = _demonym_title(_expand_title(text))
     return text, run[0]
+
+
+_POSSESSED = re.compile(
+    r"^(?:(?P<det>another|an?|the|one)\s+)?(?P<owner>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*|[a-z]+)(?:['’]s|['’])\s+"
+    r"(?P<head>(?:[\w-]+\s+){0,2}[\w-]+)$"
+)
+
+
+def tidy_role(role: str) -> str:
+    """Return a role in plain form: "another Bates' attorney" -> "attorney for Bates", "Ellie's mom" -> "mother of
+    Ellie", "the flight's co-pilot" -> "co-pilot of the flight"."""
+    role = " ".join(role.split())
+    then = re.match(r"^then[- ](\S.*)$", role)
+    if then:
+        return f"{then.group(1)} (then)"  # "then-Secretary of State"
+    m = _POSSESSED.match(role)
+    if not m:
+        return role
+    owner, head = m.group("owner"), m.group("head")
+    last = head.split()[-1].lower()
+    if owner.islower():  # "the flight's co-pilot"
+        if not is_role_word_text(last) or owner in ("his", "her", "their", "its"):
+            return role
+        return f"{head} of the {owner}"
+    if last in KINSHIP:
+        words_ = head.split()
+        return " ".join([*words_[:-1], KINSHIP[last]]) + f" of {owner}"
+    if last in AGENT_ROLES:
+        return f"{head} for {owner}"
+    if m.group("det"):
+        return role[len(m.group("det")) + 1 :]  # "another Apple's engineer"
+    return role
 
 
 def _clause_end(doc: Doc, sent: Sent, i: int, limit: int = 14) -> int:
@@ -160,11 +208,25 @@ def _role_ok(doc: Doc, first: int, last: int) -> bool:
             verb = True
         if verb and t.text.lower() not in ("'s", "’s"):
             return seen_head and toks[i - 1].text.lower() in ("who", "that")
-        if is_role_word(t) and (t.pos in NOUN_TAGS or t.text.lower() in ROLE_HEADS):
+        if is_role_word(t) and (t.pos in NOUN_TAGS or t.text.lower() in ROLE_NOUNS or "-" in t.text):
             seen_head = True
             if i - first > 6:
                 return False
     return seen_head
+
+
+def _verb_after_head(doc: Doc, first: int, last: int) -> int | None:
+    """Return the first verb after the role head of ``[first, last)``, or None."""
+    toks = doc.tokens
+    heads = [i for i in range(first, min(last, first + 7)) if is_role_word(toks[i])]
+    if not heads:
+        return None
+    for i in range(heads[0] + 1, last):
+        t = toks[i]
+        low = t.text.lower()
+        if t.pos in _VERB_TAGS or t.pos == "VBN" or low in REPORTING_VERBS or (t.text.islower() and low.endswith("ed")):
+            return i
+    return None
 
 
 def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
@@ -226,7 +288,11 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
         return (f"aged {age}", 0) if age else None
     end = _clause_end(doc, sent, i)
     if end >= sent.last or toks[end].text not in APPOS_STOP:
-        return (f"aged {age}", 0) if age else None
+        # "a 26-year-old police officer shot to death in ...": the role ends at the participle.
+        cut = _verb_after_head(doc, i, end)
+        if cut is None:
+            return (f"aged {age}", 0) if age else None
+        end = cut
     # "the managing editor who presided over ...": the role ends at the relative pronoun.
     for r in range(i, end):
         if toks[r].text.lower() in CLAUSE_WORDS and r > i:
@@ -316,9 +382,13 @@ def before_role(doc: Doc, sent: Sent, first: int, last: int) -> tuple[str, int] 
     if start >= end:
         return None
     heads = [i for i in range(start, end) if is_role_word(toks[i])]
-    if not heads or any(toks[i].pos in _VERB_TAGS for i in range(start, end)):
+    if not heads or any(toks[i].pos in _VERB_TAGS for i in range(heads[-1], end)):
         return None
     head = heads[-1]
+    # "Authorities say the flight's co-pilot, NAME": the role starts after the verb.
+    verbs = [i for i in range(start, head) if toks[i].pos in _VERB_TAGS or toks[i].text.lower() in REPORTING_VERBS]
+    if verbs:
+        start = verbs[-1] + 1
     after = head + 1
     if after < end and toks[after].pos not in ("IN", "TO"):
         return None
