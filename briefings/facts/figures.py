@@ -8,15 +8,16 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from .doc import Doc, Sent
-from .lexicon import COUNT_STOP, NUMBER_WORDS, words
+from .figure_counts import count_label, count_spans
+from .figure_labels import clean_label
+from .figure_lexicon import MEASURE_UNITS, MONEY_VERB_NOUNS, QUANTITY_NOUNS
+from .lexicon import DETERMINERS, words
 from .phrases import (
     NOUN_TAGS,
-    clause_bounds,
     np_start,
     skip_aux_back,
     span_text,
     strip_determiner,
-    trim_words,
 )
 
 _SCALE = r"(?:\s?(?:million|billion|trillion|bn|mn|tn|m|k)\b)?"
@@ -72,7 +73,6 @@ _MULT: Mapping[str, float] = MappingProxyType(
         "thousand": 1e3,
     }
 )
-_NUMBER_TOKEN = re.compile(rf"^(?:{_NUM})$")
 _HEDGES = words(
     "as much as about around nearly almost some roughly approximately over under more less "
     "than up to just only an estimated least at a total of by from to some"
@@ -98,16 +98,7 @@ _COMPARE = re.compile(
     r"exceed\w*|previous(?:ly)?|than|versus|vs\.?|from)\b",
     re.IGNORECASE,
 )
-_PEOPLE_UNITS = words(
-    """
-    people persons dead deaths killed injured wounded victims children adults men women
-    soldiers troops civilians passengers students officers workers migrants refugees
-    fighters militants protesters residents patients cases jobs homes houses members
-    """
-)
-_DURATION_UNITS = words("years months weeks days hours")
-_PRISON = re.compile(r"^\s+(?:in\s+(?:prison|jail)|behind\s+bars|jail|prison)\b")
-_NOT_UNITS = words("year-old years-old point points goal goals minute-mark mph a.m. p.m. am pm o'clock st nd rd th")
+_PURPOSE_PREPS = words("on for to towards toward into")
 
 
 @dataclass(slots=True)
@@ -182,44 +173,76 @@ def _complement(doc: Doc, sent: Sent, k: int) -> tuple[int, int, str] | None:
     return k, j, span_text(doc, i, j)
 
 
+def _is_noun(doc: Doc, sent: Sent, k: int) -> bool:
+    """Tell whether token ``k`` is a noun, or a plural noun mistagged as a verb after a verb's object.
+
+    "lift defence outlays to 2%": a verb, a noun, then a present-tense verb cannot be a clause
+    (the object has no break before a new verb), so "outlays" is the object's plural head.
+    """
+    toks = doc.tokens
+    t = toks[k]
+    if t.pos in NOUN_TAGS:
+        return True
+    return (
+        t.pos == "VBZ"
+        and t.text.islower()
+        and k - 2 >= sent.first
+        and toks[k - 1].pos in NOUN_TAGS | {"JJ"}
+        and toks[k - 2].pos.startswith("VB")
+    )
+
+
 def _resolve_possessive(doc: Doc, sent: Sent, first: int, last: int, verb: int) -> str:
-    """Return an NP's text with a leading "its/their" replaced by the clause subject."""
+    """Return an NP's text with a leading "its/their" (or no determiner) tied to a named clause subject.
+
+    "the U.S. upped its request" -> "the U.S.' request"; "Japan plans to lift defence outlays"
+    -> "Japan's defence outlays": a bare object belongs to a named subject.
+    """
     toks = doc.tokens
     text = span_text(doc, first, last)
-    if toks[first].text.lower() not in ("its", "their"):
+    low = toks[first].text.lower()
+    bare = toks[first].pos not in ("DT", "PRP$", "PDT", "CD", "NNP", "NNPS") and low not in DETERMINERS
+    if low not in ("its", "their") and not bare:
         return text
     k = skip_aux_back(doc, sent, verb - 1)
     if k >= sent.first and toks[k].text.lower() == "to":
         k = skip_aux_back(doc, sent, k - 1)
-    if k < sent.first or toks[k].pos not in NOUN_TAGS:
+    if k >= sent.first and toks[k].pos.startswith("VB") and k + 1 < verb and toks[k + 1].text.lower() == "to":
+        k = skip_aux_back(doc, sent, k - 1)  # "Japan plans to lift ...": the subject of the control verb
+    if k < sent.first or toks[k].pos not in NOUN_TAGS or (bare and toks[k].pos not in ("NNP", "NNPS")):
         return text
     s = np_start(doc, sent, k + 1, attach=0)
     if s is None:
         return text
     subj = span_text(doc, s, k + 1)
-    rest = span_text(doc, first + 1, last)
+    rest = span_text(doc, first, last) if bare else span_text(doc, first + 1, last)
     if subj.endswith("."):
         return f"{subj} {rest}"
     return f"{subj}' {rest}" if subj.endswith("s") else f"{subj}'s {rest}"
 
 
 def _detail(doc: Doc, sent: Sent, first: int, last: int, kind: str) -> str | None:
-    """Describe what the figure at tokens ``[first, last)`` measures."""
+    """Name what the money or percentage at tokens ``[first, last)`` measures, as a noun phrase."""
     toks = doc.tokens
-    # "a previous request of 3%", "a fine of $5,000"
+    # "a previous request of 3%", "bail of $25,000" (not "a maximum of", "a total of")
     k = first - 1
     while k >= sent.first and toks[k].text.lower() in _HEDGES - {"of", "by", "to", "from"}:
         k -= 1
-    if k >= sent.first + 1 and toks[k].text.lower() == "of" and toks[k - 1].pos in NOUN_TAGS:
-        head = toks[k - 1].text.lower()
-        if head not in ("total", "number", "maximum", "minimum", "average", "sum", "amount"):
-            s = np_start(doc, sent, k, attach=0)
-            if s is not None:
-                return span_text(doc, strip_determiner(doc, s, k), k)
-    # "a 5% stake in Twitter", "a $44 billion deal"
-    if kind != "count" and last < sent.last and toks[last].pos in NOUN_TAGS | {"JJ"}:
+    if (
+        k >= sent.first + 1
+        and toks[k].text.lower() == "of"
+        and toks[k - 1].pos in NOUN_TAGS
+        and toks[k - 1].text.lower() not in QUANTITY_NOUNS
+    ):
+        s = np_start(doc, sent, k, attach=0)
+        if s is not None:
+            return span_text(doc, strip_determiner(doc, s, k), k)
+    # "a 5% stake in Twitter", "a $44 billion deal", "a 70% mark-up yards away"
+    if last < sent.last and toks[last].pos in NOUN_TAGS | {"JJ"}:
         j = last
         while j < sent.last and toks[j].pos in NOUN_TAGS | {"JJ", "HYPH"} and j - last < 3:
+            if j > last and toks[j].text.lower() in MEASURE_UNITS:
+                break  # "yards away" measures where, not what
             j += 1
         if toks[j - 1].pos in NOUN_TAGS:
             end = j
@@ -232,13 +255,14 @@ def _detail(doc: Doc, sent: Sent, first: int, last: int, kind: str) -> str | Non
                 if toks[end2 - 1].pos in NOUN_TAGS:
                     end = end2
             return span_text(doc, last, end)
-    # "$5 billion in aid"
-    if kind == "money" and last + 1 < sent.last and toks[last].text.lower() in ("in", "for"):
-        j = last + 1
-        while j < sent.last and toks[j].pos in NOUN_TAGS | {"JJ"} and j - last < 4:
-            j += 1
-        if j > last + 1 and toks[j - 1].pos in NOUN_TAGS:
-            return span_text(doc, last + 1, j)
+    # "$5 billion in aid", "$2,500 to the re-election of the sheriff", "$10 billion on data centers"
+    if kind == "money":
+        moved = _transaction(doc, sent, first, last)
+        if moved:
+            return moved
+        purpose = _purpose(doc, sent, last)
+        if purpose:
+            return purpose
     # "upped its request to 3.5%", "Sales rose 5%", "boost their budgets to 5%"
     k = first - 1
     while k >= sent.first and toks[k].text.lower() in _HEDGES:
@@ -257,20 +281,16 @@ def _detail(doc: Doc, sent: Sent, first: int, last: int, kind: str) -> str | Non
             k = j
             while k >= sent.first and toks[k].text.lower() in _HEDGES:
                 k -= 1
-    if k >= sent.first and toks[k].pos in NOUN_TAGS:
-        s = np_start(doc, sent, k + 1, attach=1)
+    # A noun right before the figure after a verb is its indirect object ("pay the family
+    # $2 million"), not what it measures; "to"/"at"/"by" between them make it the measure.
+    if k >= sent.first and _is_noun(doc, sent, k) and k + 1 < first:
+        s = np_start(doc, sent, k + 1, attach=1) if toks[k].pos in NOUN_TAGS else np_start(doc, sent, k, attach=1)
         if s is not None:
             v = skip_aux_back(doc, sent, s - 1)
-            if v >= sent.first and toks[v].text.lower() in CHANGE_VERBS:
-                return _resolve_possessive(doc, sent, s, k + 1, v)
             if v >= sent.first and toks[v].pos.startswith("VB"):
                 return _resolve_possessive(doc, sent, s, k + 1, v)
     if k >= sent.first and toks[k].text.lower() in CHANGE_VERBS:
         v = k
-        # "spend $10 billion on new data centers": the purpose tells what it measures.
-        tail = _tail_pp(doc, sent, last)
-        if kind == "money" and tail and tail.split()[0].lower() in ("on", "for", "to", "in", "into"):
-            return f"{toks[v].text} {tail}"
         s_end = v - 1
         while s_end >= sent.first and toks[s_end].pos == "RB":
             s_end -= 1
@@ -286,25 +306,52 @@ def _detail(doc: Doc, sent: Sent, first: int, last: int, kind: str) -> str | Non
             s = np_start(doc, sent, s_end + 1, attach=1)
             if s is not None:
                 return f"{span_text(doc, strip_determiner(doc, s, s_end + 1), s_end + 1)}"
-    if kind == "count":
-        # "300 troops were deployed to Poland", "killed 15 people"
-        a, b = clause_bounds(doc, sent, first, last)
-        following = list(range(last, b))
-        if following and toks[following[0]].pos.startswith(("VB", "MD")):
-            text = trim_words(doc, following, 8)
-            if text:
-                return text
-        if k >= sent.first and toks[k].pos.startswith("VB"):
-            return toks[k].text
-    a, b = clause_bounds(doc, sent, first, last)
-    before = trim_words(doc, list(range(a, first)))
-    if len(before.split()) >= 3:
-        return before
-    after = trim_words(doc, list(range(last, b)))
-    for text in (after, before):
-        if sum(1 for w in text.split() if any(c.isalpha() for c in w)) >= 2:
-            return text
     return None
+
+
+def _transaction(doc: Doc, sent: Sent, first: int, last: int) -> str | None:
+    """Name a sum by the transaction verb before it: "Furious 7 earned $60 million" -> "Furious 7's earnings"."""
+    toks = doc.tokens
+    v = first - 1
+    while v >= sent.first and (
+        toks[v].text.lower() in _HEDGES or toks[v].pos in ("DT", "JJ", "HYPH", "VBG") or toks[v].text == "-"
+    ):
+        v -= 1
+    if v < sent.first or toks[v].text.lower() not in MONEY_VERB_NOUNS:
+        return None
+    noun = MONEY_VERB_NOUNS[toks[v].text.lower()]
+    k = skip_aux_back(doc, sent, v - 1)
+    owner = ""
+    if k >= sent.first and toks[k].pos in NOUN_TAGS | {"CD"}:
+        s = np_start(doc, sent, k + 1, attach=0)
+        if s is not None and k + 1 - s <= 5:
+            subj = span_text(doc, s, k + 1)
+            owner = f"{subj}' " if subj.endswith("s") and not subj.endswith("'s") else f"{subj}'s "
+    tail = _tail_pp(doc, sent, last)
+    return f"{owner}{noun} {tail}".strip()
+
+
+def _purpose(doc: Doc, sent: Sent, k: int) -> str | None:
+    """Return the noun phrase of a purpose after a sum ("in aid", "on new data centers"), or None."""
+    toks = doc.tokens
+    if k + 1 >= sent.last or toks[k].text.lower() not in _PURPOSE_PREPS | {"in"}:
+        return None
+    j = k + 1
+    while j < sent.last and toks[j].pos in NOUN_TAGS | {"JJ", "DT", "PRP$", "HYPH", "POS"} and j - k < 5:
+        j += 1
+    # "the re-election of Sheriff Stanley Glanz": one "of" link.
+    if j + 1 < sent.last and toks[j].text.lower() == "of" and toks[j - 1].pos in NOUN_TAGS:
+        j2 = j + 1
+        while j2 < sent.last and toks[j2].pos in NOUN_TAGS | {"JJ", "DT", "PRP$"} and j2 - j < 5:
+            j2 += 1
+        if toks[j2 - 1].pos in NOUN_TAGS:
+            j = j2
+    if j == k + 1 or toks[j - 1].pos not in NOUN_TAGS:
+        return None
+    first = k + 1
+    if toks[first].pos == "DT" and toks[first].text.lower() in ("a", "an"):
+        first += 1
+    return span_text(doc, first, j)
 
 
 def _tail_pp(doc: Doc, sent: Sent, k: int) -> str:
@@ -322,72 +369,6 @@ def _tail_pp(doc: Doc, sent: Sent, k: int) -> str:
     if j == k + 1 or toks[j - 1].pos not in NOUN_TAGS:
         return ""
     return span_text(doc, k, j)
-
-
-def _count_spans(doc: Doc, sent: Sent, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Find counts with units ("300 troops", "dozens of people") as token ranges."""
-    toks = doc.tokens
-    out: list[tuple[int, int]] = []
-    i = sent.first
-    while i < sent.last:
-        t = toks[i]
-        low = t.text.lower()
-        is_digit = bool(_NUMBER_TOKEN.match(t.text))
-        if not (is_digit or low in NUMBER_WORDS):
-            i += 1
-            continue
-        if any(a <= t.start < b for a, b in taken):
-            i += 1
-            continue
-        if i > sent.first and toks[i - 1].text in ("No.", "no.", "#", "No", "Number"):
-            i += 1
-            continue
-        prev = toks[i - 1] if i > sent.first else None
-        if is_digit and prev is not None and i - 1 > sent.first and prev.text[:1].isupper() and prev.pos != "POS":
-            i += 1  # a model or a name: "Boeing 737 jets", "Flight 9525"
-            continue
-        if is_digit and i + 1 < sent.last and toks[i + 1].text in ("-", "+", "/", ":"):
-            i += 1
-            continue
-        j = i + 1
-        while j < sent.last and toks[j].text.lower() in (
-            "million",
-            "billion",
-            "thousand",
-            "hundred",
-        ):
-            j += 1
-        if low in NUMBER_WORDS and j < sent.last and toks[j].text.lower() == "of":
-            j += 1  # "dozens of people"
-        u = j
-        while (
-            u < sent.last
-            and u - j < 2
-            and toks[u].pos in ("JJ", "NNP", "NNPS")
-            and (u + 1 < sent.last and toks[u + 1].pos in ("NNS", "JJ", "NNP", "NNPS"))
-        ):
-            u += 1
-        if u >= sent.last or toks[u].pos != "NNS" or not toks[u].text.islower():
-            i += 1
-            continue
-        unit = toks[u].text.lower()
-        if unit in _NOT_UNITS or (unit in COUNT_STOP and unit not in _DURATION_UNITS):
-            i += 1
-            continue
-        if unit in _DURATION_UNITS and not _PRISON.match(doc.text[toks[u].end :]):
-            i += 1
-            continue
-        value = float(t.text.replace(",", "")) if is_digit else float(NUMBER_WORDS[low])
-        year_like = is_digit and "," not in t.text and "." not in t.text and 1800 <= value <= 2099
-        if year_like and (u != j or unit not in _PEOPLE_UNITS):
-            i += 1
-            continue
-        if value < 2 or (not is_digit and value < 10 and unit not in _PEOPLE_UNITS):
-            i += 1
-            continue
-        out.append((i, u + 1))
-        i = u + 1
-    return out
 
 
 def _compare(doc: Doc, figs: list[FoundFigure]) -> None:
@@ -433,7 +414,7 @@ def find_figures(doc: Doc, date_spans: list[tuple[int, int]]) -> list[FoundFigur
             if comp:
                 text = f"{text} of {comp[2]}"
             value, number = _value(kind, m.group(0))
-            detail = _detail(doc, sent, first, last, kind)
+            detail = clean_label(_detail(doc, sent, first, last, kind))
             taken.append((m.start(), end_char))
             found.append(
                 FoundFigure(
@@ -449,12 +430,12 @@ def find_figures(doc: Doc, date_spans: list[tuple[int, int]]) -> list[FoundFigur
                     comp is not None,
                 )
             )
-        for i, j in _count_spans(doc, sent, taken):
+        for i, j in count_spans(doc, sent, taken):
             text = span_text(doc, i, j)
             value, number = _value("count", span_text(doc, i, min(j, i + 2)))
             if not doc.tokens[i].text[0].isdigit():
                 value = None
-            detail = _detail(doc, sent, i, j, "count")
+            detail = clean_label(count_label(doc, sent, i, j))
             found.append(
                 FoundFigure(
                     text,
