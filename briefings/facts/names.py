@@ -27,6 +27,7 @@ from .role_lexicon import (
     PARTICLES,
     ROLE_NOUNS,
     is_role_word,
+    is_role_word_text,
 )
 
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|(?:[A-Z]\.)+|O['’][A-Z]\w*|(?:al|el|ad|as|ash|bin|ibn|abu)-[A-Z]\w*)$")
@@ -191,7 +192,10 @@ def find_mentions(doc: Doc) -> list[Mention]:
         i = sent.first
         while i < sent.last:
             t = toks[i]
-            if not (is_role_word(t) and t.text[:1].isupper()) or i in covered:
+            low = t.text.lower()
+            # "coach Tim Sherwood", "Tejano star Selena", "Survivor Karen Brassard" too.
+            lower_title = is_role_word_text(low) and (t.text.islower() or (i == sent.first and low in LOWER_ONLY_HEADS))
+            if not (is_role_word(t) and t.text[:1].isupper() or lower_title) or i in covered:
                 i += 1
                 continue
             j = i + 1
@@ -229,10 +233,29 @@ def find_mentions(doc: Doc) -> list[Mention]:
                 inside_other = any(
                     a <= start and end <= b and (b - a) > (end - start) and a > title_start for a, b in other_spans
                 )
-                if not inside_other and (last - first >= 2 or toks[i].text[0].isupper()):
+                single_ok = toks[first].text in GIVEN_NAMES if lower_title else toks[i].text[0].isupper()
+                if not inside_other and (last - first >= 2 or single_ok):
                     name = span_text(doc, first, last)
                     out.append(Mention(name, start, end, first, last, sent, False))
                     covered.update(range(first, last))
             i = max(j, i + 1)
+    out.extend(_coordinated(doc, out, covered))
     out.sort(key=lambda m: m.start)
+    return out
+
+
+def _coordinated(doc: Doc, mentions: list[Mention], covered: set[int]) -> list[Mention]:
+    """Return the first person of "Stan and Julia Patz": a given name sharing the next one's surname."""
+    toks = doc.tokens
+    out: list[Mention] = []
+    for m in mentions:
+        k = m.first - 2
+        if m.last - m.first < 2 or k < m.sent.first or toks[m.first - 1].text != "and" or k in covered:
+            continue
+        given = toks[k].text
+        if given not in GIVEN_NAMES or (k > m.sent.first and toks[k - 1].text[:1].isupper()):
+            continue
+        name = f"{given} {span_text(doc, m.first + 1, m.last)}"
+        # Marked as tagged: the name is not the text of its span, so it is no entity of its own.
+        out.append(Mention(name, toks[k].start, toks[k].end, k, k + 1, m.sent, True))
     return out

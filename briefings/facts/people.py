@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from .lexicon import COMMON_WORDS, DEMONYMS, GIVEN_NAMES
 from .names import Mention, find_mentions
 from .phrases import span_text
 from .role_lexicon import CHARACTER_WORDS, NAME_SUFFIXES, NEWS_OUTLETS, PARTICLES, PLAYED_BY
-from .roles import Role, after_role, before_role, copula_role, prefix_role, tidy_role
+from .roles import Role, after_role, before_role, copula_role, described_roles, prefix_role, tidy_role
 
 __all__ = ["BYLINE", "Mention", "Person", "Role", "cluster", "find_people"]
 
@@ -179,6 +180,35 @@ def _role_as(doc: Doc, m: Mention, p: Person) -> None:
             return
 
 
+def _described(doc: Doc, people: list[Person]) -> None:
+    """Give a description not beside a name ("She's a high school freshman", "The Georgian chess
+    grandmaster has been banned") to the person it refers to: the subject of the last two sentences
+    (else the person named last before it), or else the first one named in the next two sentences,
+    when they have no role yet."""
+    order = sorted(
+        ((m.first, m.sent.index, m.first == m.sent.first, p) for p in people for m in p.mentions),
+        key=lambda x: x[0],
+    )
+    starts = [x[0] for x in order]
+    for sent in doc.sents:
+        if sent.is_heading:
+            continue
+        for k, role in described_roles(doc, sent):
+            at = bisect.bisect_left(starts, k)
+            before = [x for x in order[:at] if 0 <= sent.index - x[1] <= 2]
+            after = [x for x in order[at:] if 0 < x[1] - sent.index <= 2]
+            subjects = [x for x in before if x[2]]
+            target: Person | None = None
+            if subjects:
+                target = subjects[-1][3]
+            elif before:
+                target = before[-1][3]
+            elif after:
+                target = after[0][3]
+            if target is not None and not target.roles:
+                target.roles.append(Role(role, 1, doc.tokens[k].start, sent.text))
+
+
 def _reporter(doc: Doc, p: Person) -> bool:
     """Tell whether every mention is an outlet's reporter ("CNN's Nic Robertson")."""
     toks = doc.tokens
@@ -221,6 +251,7 @@ def find_people(doc: Doc) -> list[Person]:
                 r = getter()
                 if r:
                     p.roles.append(Role(r[0], r[1], m.start, m.sent.text))
+    _described(doc, people)
     characters = _cast(doc, people)
     for p in people:
         for role in p.roles:

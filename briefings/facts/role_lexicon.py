@@ -17,7 +17,7 @@ LOWER_ONLY_HEADS = words(
     "marine guard agent player driver rider runner keeper forward defender fighter champion "
     "parent son daughter mother father brother sister heir witness survivor suspect trader "
     "broker developer designer producer publisher writer author artist critic donor "
-    "volunteer pilot chef speaker major rebel duke celebrity"
+    "volunteer pilot chef major rebel duke celebrity"
 )
 # Last words that make a capitalised phrase a place, organisation or work, not a person.
 NON_NAME_LAST = words(
@@ -60,12 +60,12 @@ EXTRA_ROLE_HEADS = words(
     man woman boy girl toddler baby infant teen youngster schoolchild
     confidante confidant companion roommate classmate acquaintance ex-wife ex-husband
     grandson granddaughter great-grandmother great-grandfather sibling twin relative
-    mom dad
+    mom dad samaritan rescuer parents brothers sisters sons daughters
     """
 )
 ROLE_NOUNS = ROLE_HEADS | EXTRA_ROLE_HEADS
 # Of those, the ones that are never a title when capitalised ("International Chess Federation", "Center").
-_TITLES = words("grandmaster arbiter director creator showrunner")
+_TITLES = words("grandmaster arbiter director creator showrunner samaritan")
 LOWER_ONLY_HEADS = LOWER_ONLY_HEADS | (EXTRA_ROLE_HEADS - _TITLES)
 # Religious honorifics written after a title ("Supreme Leader Ayatollah Khamenei"): part of the name.
 NAME_HONORIFICS = words("ayatollah sheikh imam rabbi mullah grand")
@@ -124,7 +124,11 @@ def is_role_word_text(low: str) -> bool:
     if low in ROLE_NOUNS:
         return True
     prefix, dash, rest = low.partition("-")
-    return bool(dash) and prefix in ROLE_PREFIXES and rest in ROLE_NOUNS
+    if dash and prefix in ROLE_PREFIXES and rest in ROLE_NOUNS:
+        return True  # "co-pilot", "ex-wife"
+    parts = low.split("-")
+    # "wrestler-turned-lawmaker": a role word joined to another
+    return len(parts) > 2 and parts[-2] == "turned" and parts[-1] in ROLE_NOUNS
 
 
 def is_role_word(tok: Tok) -> bool:
@@ -132,7 +136,4 @@ def is_role_word(tok: Tok) -> bool:
     low = tok.text.lower()
     if tok.text[:1].isupper() and low in LOWER_ONLY_HEADS:
         return False  # "Star Wars", "Fan Expo", "Model T"
-    if low in ROLE_NOUNS or low in TITLE_ABBREVIATIONS:
-        return True
-    prefix, dash, rest = low.partition("-")
-    return bool(dash) and prefix in ROLE_PREFIXES and rest in ROLE_NOUNS
+    return low in TITLE_ABBREVIATIONS or is_role_word_text(low)

@@ -209,9 +209,9 @@ def _role_ok(doc: Doc, first: int, last: int) -> bool:
         if verb and t.text.lower() not in ("'s", "’s"):
             return seen_head and toks[i - 1].text.lower() in ("who", "that")
         if is_role_word(t) and (t.pos in NOUN_TAGS or t.text.lower() in ROLE_NOUNS or "-" in t.text):
-            seen_head = True
-            if i - first > 6:
+            if i - first > 6 and not seen_head:
                 return False
+            seen_head = True
     return seen_head
 
 
@@ -287,11 +287,22 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     ):
         return (f"aged {age}", 0) if age else None
     end = _clause_end(doc, sent, i)
-    if end >= sent.last or toks[end].text not in APPOS_STOP:
-        # "a 26-year-old police officer shot to death in ...": the role ends at the participle.
-        cut = _verb_after_head(doc, i, end)
-        if cut is None:
-            return (f"aged {age}", 0) if age else None
+    unended = end >= sent.last or toks[end].text not in APPOS_STOP
+    if unended and _verb_after_head(doc, i, end) is None:
+        return (f"aged {age}", 0) if age else None  # no end to the appositive, not even a verb
+    # "a spokesman for the company said": the role ends at the verb; but a participle with its
+    # phrase stays ("a 26-year-old police officer shot to death in his car").
+    cut = _verb_after_head(doc, i, end)
+    participle_end = None
+    if cut is not None:
+        low_cut = toks[cut].text.lower()
+        if (
+            cut + 1 < end
+            and toks[cut].text.islower()
+            and low_cut not in REPORTING_VERBS
+            and toks[cut + 1].pos in ("IN", "TO")
+        ):
+            participle_end = next((r for r in range(cut, end) if toks[r].text.lower() in CLAUSE_WORDS), end)
         end = cut
     # "the managing editor who presided over ...": the role ends at the relative pronoun.
     for r in range(i, end):
@@ -327,7 +338,7 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     after = heads[-1] + 1 if heads else end
     if after < end and toks[after].text[:1].isupper() and toks[after].pos not in ("IN", "TO"):
         return (f"aged {age}", 0) if age else None  # "..., writer Chris Morgan and ...": a list
-    role = short_role(doc, j, end)
+    role = short_role(doc, j, participle_end or end)
     if not role:
         return None
     return (f"{role}, aged {age}" if age else role), 2
@@ -363,9 +374,12 @@ def short_role(doc: Doc, first: int, last: int, limit: int = 8) -> str:
 def before_role(doc: Doc, sent: Sent, first: int, last: int) -> tuple[str, int] | None:
     """Return a role set off before a name: "Trey's mother, Shelly Moses, said"."""
     toks = doc.tokens
+    if first - 3 >= sent.first and toks[first - 1].text == "and" and toks[first - 3].text == ",":
+        first -= 2  # "Etan's parents, Stan and Julia Patz, sued"
     if first - 2 < sent.first or toks[first - 1].text != ",":
         return None
-    if last < sent.last and toks[last].text not in (",", ".", ";"):
+    listed = last + 1 < sent.last and toks[last].text == "and" and toks[last + 1].text[:1].isupper()
+    if last < sent.last and toks[last].text not in (",", ".", ";") and not listed:
         return None
     end = first - 1
     j = end - 1
@@ -390,6 +404,8 @@ def before_role(doc: Doc, sent: Sent, first: int, last: int) -> tuple[str, int] 
     if verbs:
         start = verbs[-1] + 1
     after = head + 1
+    if after + 1 < end and toks[after].text.islower() and toks[after].pos == "VBN" and toks[after + 1].pos == "IN":
+        after += 1  # "the man charged in his killing, Pedro Hernandez"
     if after < end and toks[after].pos not in ("IN", "TO"):
         return None
     if after < end and any(toks[i].pos in ("IN", "TO") for i in range(after + 1, end)):
@@ -411,7 +427,7 @@ def before_role(doc: Doc, sent: Sent, first: int, last: int) -> tuple[str, int] 
 def copula_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     """Return the role in "NAME is the chief executive of X"."""
     toks = doc.tokens
-    if last + 2 >= sent.last or toks[last].text.lower() not in ("is", "was", "became"):
+    if last + 2 >= sent.last or toks[last].text.lower() not in ("is", "was", "became", "'s", "’s"):
         return None
     j = last + 1
     if toks[j].text.lower() not in ("a", "an", "the"):
@@ -431,3 +447,48 @@ def copula_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
         if tail < end and toks[tail].pos not in ("IN", "TO"):
             end = tail
     return span_text(doc, j, end), 1
+
+
+_PRONOUNS = frozenset(("he", "she"))
+_OPENERS = frozenset(("(", ")", "cnn", "--", "—", "–", '"', "“", "”", ",", "but", "and"))
+
+
+def described_roles(doc: Doc, sent: Sent) -> list[tuple[int, str]]:
+    """Return roles said of someone not named in the clause: "She's a high school freshman",
+    "The Georgian chess grandmaster has been banned", "..., the former Governor of Maryland said".
+
+    Each is ``(token index, role)``; the caller decides whom it describes.
+    """
+    toks = doc.tokens
+    out: list[tuple[int, str]] = []
+    for k in range(sent.first, sent.last - 2):
+        low = toks[k].text.lower()
+        at_start = all(toks[i].text.lower() in _OPENERS for i in range(sent.first, k))
+        after_quote = k > sent.first and toks[k - 1].text in (",", '"', "”") and k - 2 >= sent.first
+        if low in _PRONOUNS and at_start:
+            found = copula_role(doc, sent, k + 1)
+            if found:
+                out.append((k, found[0]))
+        elif low == "the" and (at_start or after_quote):
+            end = k + 1
+            while end < sent.last and end - k <= 12 and toks[end].text not in APPOS_STOP:
+                t = toks[end]
+                if t.pos in _VERB_TAGS or t.text.lower() in REPORTING_VERBS:
+                    break
+                end += 1
+            if (
+                end >= sent.last
+                or end == k + 1
+                or not (toks[end].pos in _VERB_TAGS or toks[end].text.lower() in REPORTING_VERBS)
+            ):
+                continue
+            heads = [i for i in range(k + 1, end) if is_role_word(toks[i]) and toks[i].text.islower()]
+            if not heads or not _role_ok(doc, k + 1, end):
+                continue
+            last_head = heads[-1]
+            if last_head + 1 < end and toks[last_head + 1].pos not in ("IN", "TO", "CC"):
+                continue  # "the police officers' union": the head is not the end of the phrase
+            while end > last_head + 1 and toks[end - 1].pos == "RB":
+                end -= 1  # "... in the fight recently told CNN"
+            out.append((k, short_role(doc, k + 1, end)))
+    return out

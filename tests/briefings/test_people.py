@@ -1,0 +1,147 @@
+"""People and their roles: names, roles from titles, appositives, copulas and later sentences, coreference."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from briefings.facts.doc import build_doc
+from briefings.facts.people import BYLINE, Person, find_people
+from briefings.facts.roles import tidy_role
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "eval"
+
+
+def _people(text: str) -> dict[str, Person]:
+    """Return the people of a text by name."""
+    return {p.name: p for p in find_people(build_doc(text))}
+
+
+def _role(text: str, name: str) -> str | None:
+    """Return the best role of one person of a text."""
+    people = _people(text)
+    assert name in people, sorted(people)
+    best = people[name].best_role()
+    return best.text if best else None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Authorities say the flight's co-pilot, Andreas Lubitz, locked the captain out of the cockpit.",
+        "Andreas Lubitz, 28, a co-pilot, locked the captain out of the cockpit.",
+        "Co-pilot Andreas Lubitz locked the captain out of the cockpit.",
+        "Andreas Lubitz was the co-pilot of the plane. Lubitz locked the captain out of the cockpit.",
+    ],
+)
+def test_central_person_gets_the_role_the_text_gives(text: str) -> None:
+    role = _role(text, "Andreas Lubitz") or ""
+    assert "co-pilot" in role.lower(), role
+
+
+def test_a_role_in_a_later_sentence_describes_the_speaker() -> None:
+    text = (
+        "Martin O'Malley told reporters in Iowa on Friday that inevitability is not unbreakable. "
+        '"I\'ve seen it before," the former Governor of Maryland and possible presidential contender said.'
+    )
+    assert _role(text, "Martin O'Malley") == "former Governor of Maryland"
+
+
+def test_a_long_appositive_ends_at_its_participle() -> None:
+    text = "The family of Sean Collier, a 26-year-old police officer shot to death in his patrol car, spoke."
+    assert _role(text, "Sean Collier") == "26-year-old police officer shot to death"
+
+
+@pytest.mark.parametrize(
+    ("role", "plain"),
+    [
+        ("another Bates' attorney", "attorney for Bates"),
+        ("Ellie's mom", "mother of Ellie"),
+        ("the flight's co-pilot", "co-pilot of the flight"),
+        ("flight's co-pilot", "co-pilot of the flight"),
+        ("then-Secretary of State", "Secretary of State (then)"),
+        ("Apple's chief executive", "Apple's chief executive"),
+    ],
+)
+def test_awkward_roles_are_put_plainly(role: str, plain: str) -> None:
+    assert tidy_role(role) == plain
+
+
+def test_another_attorney_in_an_appositive() -> None:
+    text = 'Scott Wood, another Bates\' attorney, has said the shooting was an "excusable homicide."'
+    assert _role(text, "Scott Wood") == "attorney for Bates"
+
+
+def test_an_honorific_after_a_title_is_not_the_role() -> None:
+    text = "Supreme Leader Ayatollah Khamenei gave his government rare permission to bargain."
+    people = _people(text)
+    roles = [p.best_role() for p in people.values()]
+    assert [r.text for r in roles if r] == ["Supreme Leader"]
+
+
+def test_arabic_surname_with_its_article_is_part_of_the_name() -> None:
+    people = _people("But McGurk said that Iraqi Prime Minister Haider al-Abadi is making progress.")
+    assert "Haider al-Abadi" in people and "Haider" not in people
+    assert _role("Iraqi Prime Minister Haider al-Abadi is making progress.", "Haider al-Abadi") == (
+        "Prime Minister of Iraq"
+    )
+
+
+def test_lone_surname_and_first_name_are_the_person_named_earlier() -> None:
+    text = (
+        "Trey Moses asked Ellie Meredith to the prom. Trey is a basketball star. "
+        "Moses said he was nervous. Meredith said yes."
+    )
+    people = find_people(build_doc(text))
+    names = [p.name for p in people]
+    assert sorted(names) == ["Ellie Meredith", "Trey Moses"], names
+    trey = next(p for p in people if p.name == "Trey Moses")
+    assert len(trey.mentions) >= 3
+
+
+def test_two_given_names_share_one_surname() -> None:
+    people = _people("Etan's parents, Stan and Julia Patz, sued Ramos in 2001.")
+    assert {"Stan Patz", "Julia Patz"} <= set(people)
+    assert all(people[n].best_role().text == "parent of Etan" for n in ("Stan Patz", "Julia Patz"))  # type: ignore[union-attr]
+
+
+def test_reporters_are_not_people_of_the_story() -> None:
+    text = (
+        "A Saudi source confirmed to CNN's Nic Robertson that three soldiers were killed. "
+        "Gen. Ahmed Asiri said the raids would go on. "
+        "CNN's Jane Arraf contributed to this report."
+    )
+    people = _people(text)
+    assert "Nic Robertson" not in people and "Jane Arraf" not in people
+    assert "Ahmed Asiri" in people
+    assert BYLINE.search("CNN's Jane Arraf contributed to this report.")
+
+
+def test_characters_are_not_people_and_their_actors_play_them() -> None:
+    text = (
+        "The agency is now without Bert Cooper (Robert Morse). "
+        "Roger Sterling -- the wisecracking executive played by John Slattery -- might find an exit. "
+        "Bert Cooper was the firm's founder."
+    )
+    people = _people(text)
+    assert "Bert Cooper" not in people and "Roger Sterling" not in people
+    assert _role(text, "Robert Morse") == "actor playing Bert Cooper"
+    assert _role(text, "John Slattery") == "actor playing Roger Sterling"
+
+
+def test_a_lower_case_title_before_a_name_the_tagger_missed() -> None:
+    text = "Aston Villa continued their good form since appointing coach Tim Sherwood last season."
+    assert _role(text, "Tim Sherwood") == "coach"
+
+
+@pytest.mark.skipif(not (DATA / "people" / "dev.jsonl").is_file(), reason="no people dev data")
+def test_people_on_the_dev_articles_meet_the_floor() -> None:
+    from bench.quality import people as bench
+
+    result = bench.run(DATA)
+    assert result["f1"] >= 0.90 and result["salient_recall"] >= 0.95, json.dumps(
+        {k: v for k, v in result.items() if k != "report"}
+    )
+    assert result["role_acc"] >= 0.75
