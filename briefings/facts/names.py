@@ -233,7 +233,14 @@ def find_mentions(doc: Doc) -> list[Mention]:
                 inside_other = any(
                     a <= start and end <= b and (b - a) > (end - start) and a > title_start for a, b in other_spans
                 )
-                single_ok = toks[first].text in GIVEN_NAMES if lower_title else toks[i].text[0].isupper()
+                # After a lower-case title a single word is a name if it is a given name or recurs
+                # ("Tejano star Selena ... Selena's family").
+                one = toks[first].text
+                single_ok = (
+                    (one in GIVEN_NAMES or len(re.findall(rf"\b{re.escape(one)}\b", doc.text)) >= 3)
+                    if lower_title
+                    else toks[i].text[0].isupper()
+                )
                 if not inside_other and (last - first >= 2 or single_ok):
                     name = span_text(doc, first, last)
                     out.append(Mention(name, start, end, first, last, sent, False))

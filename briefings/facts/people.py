@@ -12,7 +12,7 @@ from .lexicon import COMMON_WORDS, DEMONYMS, GIVEN_NAMES
 from .names import Mention, find_mentions
 from .phrases import span_text
 from .role_lexicon import CHARACTER_WORDS, NAME_SUFFIXES, NEWS_OUTLETS, PARTICLES, PLAYED_BY
-from .roles import Role, after_role, before_role, copula_role, described_roles, prefix_role, tidy_role
+from .roles import Role, after_role, before_role, bridged_role, copula_role, described_roles, prefix_role, tidy_role
 
 __all__ = ["BYLINE", "Mention", "Person", "Role", "cluster", "find_people"]
 
@@ -252,6 +252,13 @@ def find_people(doc: Doc) -> list[Person]:
                 if r:
                     p.roles.append(Role(r[0], r[1], m.start, m.sent.text))
     _described(doc, people)
+    for p in people:
+        for r in list(p.roles):
+            if " " not in r.text and r.text[:1].isupper():
+                m = next((m for m in p.mentions if m.start == r.start), None)
+                fuller = bridged_role(doc, m.sent, r.text) if m else None
+                if m and fuller:  # "General" -> "Saudi general", from the sentence before
+                    p.roles.append(Role(fuller, r.weight + 1, r.start, m.sent.text))
     characters = _cast(doc, people)
     for p in people:
         for role in p.roles:

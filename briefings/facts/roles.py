@@ -128,7 +128,9 @@ def prefix_role(doc: Doc, sent: Sent, first: int) -> tuple[str, int] | None:
         len(run) > 1 and toks[run[-1]].text.lower() in NAME_HONORIFICS and any(is_role_word(toks[i]) for i in run[:-1])
     ):
         run.pop()
-    heads = [i for i in run if is_role_word(toks[i])]
+    # "Survivor Karen Brassard said": a lower-case role capitalised only as the sentence's first word.
+    opening = bool(run) and run[0] == sent.first and is_role_word_text(toks[run[0]].text.lower())
+    heads = [i for i in run if is_role_word(toks[i]) or (opening and i == run[0])]
     if not heads:
         return None
     # Words after the last head must be an "of ..." complement ("Secretary of State").
@@ -144,6 +146,8 @@ def prefix_role(doc: Doc, sent: Sent, first: int) -> tuple[str, int] | None:
         run = run[-MAX_ROLE_WORDS:]
     text = span_text(doc, run[0], run[-1] + 1)
     text = _demonym_title(_expand_title(text))
+    if opening and len(run) == 1 and not is_role_word(toks[run[0]]):
+        text = text.lower()
     return text, run[0]
 
 
@@ -151,6 +155,19 @@ _POSSESSED = re.compile(
     r"^(?:(?P<det>another|an?|the|one)\s+)?(?P<owner>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*|[a-z]+)(?:['’]s|['’])\s+"
     r"(?P<head>(?:[\w-]+\s+){0,2}[\w-]+)$"
 )
+
+
+def bridged_role(doc: Doc, sent: Sent, rank: str) -> str | None:
+    """Return the fuller description of a bare rank in the sentence before: "A Saudi general said ...
+    Gen. Ahmed Asiri added" -> "Saudi general"."""
+    if sent.index == 0:
+        return None
+    prev = doc.sents[sent.index - 1]
+    head = re.escape(rank.lower())
+    m = re.search(rf"\b(?:[Aa]n?|[Tt]he)\s+((?:[A-Z][\w-]+\s+)?(?:[a-z][\w-]*\s+){{0,2}}{head})\b", prev.text)
+    if m is None or " " not in m.group(1):
+        return None
+    return m.group(1)
 
 
 def tidy_role(role: str) -> str:

@@ -145,3 +145,24 @@ def test_people_on_the_dev_articles_meet_the_floor() -> None:
         {k: v for k, v in result.items() if k != "report"}
     )
     assert result["role_acc"] >= 0.75
+
+
+def test_a_bare_rank_takes_the_description_of_the_sentence_before() -> None:
+    text = (
+        "A Saudi general said Saturday the coalition has undertaken 1,200 airstrikes. "
+        "Gen. Ahmed Asiri added that the raids aim to keep the rebels from moving toward southern Yemen."
+    )
+    assert _role(text, "Ahmed Asiri") == "Saudi general"
+
+
+def test_a_role_that_opens_the_sentence() -> None:
+    text = "Survivor Karen Brassard said she needed to attend the trial to help her heal."
+    assert _role(text, "Karen Brassard") == "survivor"
+
+
+def test_a_single_name_after_a_lower_case_title() -> None:
+    text = (
+        "Tejano star Selena, who died 20 years ago, is coming back in a big way. "
+        "Selena's family approved the hologram. Fans of Selena will see it next year."
+    )
+    assert _role(text, "Selena") == "Tejano star"
