@@ -19,6 +19,7 @@ from .lexicon import (
 from .phrases import is_word, span_text
 from .role_lexicon import (
     DESCRIPTORS,
+    KINSHIP,
     LEADING_FUNCTION,
     LOWER_ONLY_HEADS,
     NAME_SUFFIXES,
@@ -237,7 +238,11 @@ def find_mentions(doc: Doc) -> list[Mention]:
                 # ("Tejano star Selena ... Selena's family").
                 one = toks[first].text
                 single_ok = (
-                    (one in GIVEN_NAMES or len(re.findall(rf"\b{re.escape(one)}\b", doc.text)) >= 3)
+                    (
+                        one in GIVEN_NAMES
+                        or low in KINSHIP  # "Dzhokhar Tsarnaev's brother Tamerlan"
+                        or len(re.findall(rf"\b{re.escape(one)}\b", doc.text)) >= 3
+                    )
                     if lower_title
                     else toks[i].text[0].isupper()
                 )

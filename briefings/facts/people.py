@@ -270,7 +270,8 @@ def find_people(doc: Doc) -> list[Person]:
         if id(p) in characters:
             continue  # a film or TV character
         others = other_types.get(p.name.lower(), 0)
-        if others >= len(p.mentions) or (others and not p.roles):
+        described = any(r.weight >= 2 and r.text[:1].islower() for r in p.roles)  # "brother of ..."
+        if (others >= len(p.mentions) and not described) or (others and not p.roles):
             continue  # also tagged as a place, organisation or work
         after_the = sum(1 for m in p.mentions if m.first > m.sent.first and toks[m.first - 1].text.lower() == "the")
         if after_the * 2 > len(p.mentions):

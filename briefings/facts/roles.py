@@ -478,9 +478,13 @@ def described_roles(doc: Doc, sent: Sent) -> list[tuple[int, str]]:
     """
     toks = doc.tokens
     out: list[tuple[int, str]] = []
+    opening = True  # only openers ("(CNN) --", a quote mark) so far
     for k in range(sent.first, sent.last - 2):
         low = toks[k].text.lower()
-        at_start = all(toks[i].text.lower() in _OPENERS for i in range(sent.first, k))
+        at_start = opening
+        opening = opening and low in _OPENERS
+        if not (low in _PRONOUNS or low == "the"):
+            continue
         after_quote = k > sent.first and toks[k - 1].text in (",", '"', "”") and k - 2 >= sent.first
         if low in _PRONOUNS and at_start:
             found = copula_role(doc, sent, k + 1)

@@ -166,3 +166,8 @@ def test_a_single_name_after_a_lower_case_title() -> None:
         "Selena's family approved the hologram. Fans of Selena will see it next year."
     )
     assert _role(text, "Selena") == "Tejano star"
+
+
+def test_a_first_name_after_a_kinship_word_is_a_person() -> None:
+    text = "She doesn't believe Dzhokhar Tsarnaev's brother Tamerlan, now dead, persuaded him to take part."
+    assert _role(text, "Tamerlan") == "brother of Dzhokhar Tsarnaev"
