@@ -171,6 +171,7 @@ def run(
     card_of = dict(zip(all_ids, cards, strict=True))
     tp = predicted = matched = annotated = 0
     wrong: list[str] = []
+    missed: list[str] = []
     for g in gold:
         figs = card_of[g["id"]].get("figures", [])
         predicted += len(figs)
@@ -180,7 +181,11 @@ def run(
                 tp += 1
             elif len(wrong) < 8:
                 wrong.append(f"{f['text']} — {f.get('detail')}")
-        matched += sum(1 for a in g["figures"] if any(matches(f, a) for f in figs))
+        for a in g["figures"]:
+            if any(matches(f, a) for f in figs):
+                matched += 1
+            elif len(missed) < 25:
+                missed.append(f"{a['number']} — {a['label']}")
     ann = _label_shares([card_of[g["id"]] for g in gold])
     dev = _label_shares(cards)
     p = tp / predicted if predicted else 0.0
@@ -199,6 +204,7 @@ def run(
         "dev_articles": len(all_ids),
         "fragment_examples": dev[3],
         "wrong_examples": wrong,
+        "missed_examples": missed,
     }
 
 
@@ -240,6 +246,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verbose and "wrong_examples" in result:
         for w in result["wrong_examples"]:
             print(f"  wrong: {w}")
+        for m in result["missed_examples"]:
+            print(f"  missed: {m}")
     return 0
 
 

@@ -5,20 +5,13 @@ from __future__ import annotations
 import re
 
 from .doc import Doc, Sent
-from .figure_lexicon import ADVERBS, MEASURE_UNITS, QUANTIFIERS, STATIVE_VERBS
-from .lexicon import AUXILIARIES, COUNT_STOP, NUMBER_WORDS, words
+from .figure_lexicon import ADVERBS, CASUALTY_WORDS, MEASURE_UNITS, PEOPLE_UNITS, QUANTIFIERS, STATIVE_VERBS
+from .lexicon import AUXILIARIES, COUNT_STOP, DEMONYMS, NUMBER_WORDS, words
 from .phrases import NOUN_TAGS, span_text
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUMBER_TOKEN = re.compile(rf"^(?:{_NUM})$")
 _SCALE_WORDS = words("million billion thousand hundred")
-PEOPLE_UNITS = words(
-    """
-    people persons dead deaths killed injured wounded victims children adults men women
-    soldiers troops civilians passengers students officers workers migrants refugees
-    fighters militants protesters residents patients cases jobs homes houses members
-    """
-)
 DURATION_UNITS = words("years months weeks days hours")
 _PRISON = re.compile(r"^\s+(?:in\s+(?:prison|jail)|behind\s+bars)\b")
 _NOT_UNITS = words("year-old years-old point points goal goals minute-mark mph a.m. p.m. am pm o'clock st nd rd th")
@@ -34,9 +27,18 @@ _LABEL_WORDS = 8
 
 
 def _is_plural_head(doc: Doc, k: int) -> bool:
-    """Tell whether token ``k`` can head a counted noun phrase (a lower-case plural noun)."""
+    """Tell whether token ``k`` can head a counted noun phrase (a lower-case plural noun, or "Iraqis")."""
     t = doc.tokens[k]
+    low = t.text.lower()
+    if t.text[:1].isupper() and low.endswith("s") and (low in DEMONYMS or low[:-1] in DEMONYMS):
+        return True  # "25,000 Iraqis", "hundreds of Britons"
     return t.text.islower() and (t.pos == "NNS" or t.text in _IRREGULAR_PLURALS) and t.pos in NOUN_TAGS | {"JJ"}
+
+
+def _is_casualty_word(doc: Doc, k: int) -> bool:
+    """Tell whether token ``k`` right after a number is a casualty word standing for people ("648 killed")."""
+    t = doc.tokens[k]
+    return t.text.islower() and t.text in CASUALTY_WORDS
 
 
 def count_spans(doc: Doc, sent: Sent, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -71,11 +73,15 @@ def count_spans(doc: Doc, sent: Sent, taken: list[tuple[int, int]]) -> list[tupl
                 if j + 1 < sent.last and toks[j].text.lower() == "of":
                     j += 1
         # The noun phrase counted: up to three modifiers, then a plural head, then nouns of a compound.
+        if j < sent.last and j == i + 1 and is_digit and _is_casualty_word(doc, j):
+            out.append((i, j + 1))  # "648 killed and 2,191 wounded"
+            i = j + 1
+            continue
         u = j
         while (
             u < sent.last
             and u - j < 3
-            and toks[u].pos in ("JJ", "NN", "NNP", "NNPS", "HYPH")
+            and (toks[u].pos in ("JJ", "NN", "NNP", "NNPS", "HYPH", "VBN") or toks[u].text.endswith("ed"))
             and not _is_plural_head(doc, u)
             and u + 1 < sent.last
             and toks[u + 1].pos in ("NNS", "NN", "JJ", "NNP", "NNPS", "HYPH")
@@ -102,17 +108,24 @@ def count_spans(doc: Doc, sent: Sent, taken: list[tuple[int, int]]) -> list[tupl
         end = u + 1
         if unit in DURATION_UNITS:
             m = _PRISON.match(doc.text[toks[u].end :])
-            if not m:
+            if m:
+                end = doc.token_at(toks[u].end + m.end())  # "10 years in prison"
+            elif u + 2 < sent.last and toks[u + 1].text.lower() == "of" and toks[u + 2].pos in NOUN_TAGS | {"JJ"}:
+                end = u + 2  # "300 hours of training", "1,100 hours of community policing experience"
+                while end < sent.last and end - u < 6 and toks[end].pos in NOUN_TAGS | {"JJ", "VBG"}:
+                    end += 1
+                while end > u + 2 and toks[end - 1].pos not in NOUN_TAGS:
+                    end -= 1
+            else:
                 i += 1
                 continue
-            end = doc.token_at(toks[u].end + m.end())  # "10 years in prison"
         value = float(t.text.replace(",", "")) if is_digit else float(NUMBER_WORDS[low])
         year_like = is_digit and "," not in t.text and "." not in t.text and 1800 <= value <= 2099
         if year_like and (u != j or unit not in PEOPLE_UNITS):
             i += 1
             continue
-        if value < 2 or (not is_digit and value < 10 and unit not in PEOPLE_UNITS and u == j):
-            i += 1
+        if value < 2 or (not is_digit and value < 10 and unit not in PEOPLE_UNITS):
+            i += 1  # "two heart attacks": a small count in words matters when it counts people
             continue
         if unit in MEASURE_UNITS and sent.index > 0:
             i += 1  # a distance or size away from the lead tells where, not what happened
@@ -140,6 +153,7 @@ def _complement(doc: Doc, sent: Sent, k: int) -> int:
         and j - k < _LABEL_WORDS - 2
         and toks[j].pos in _COMPLEMENT_TAGS
         and toks[j].text.lower() not in _CLAUSE_STOPS
+        and not (toks[j].pos == "CD" and toks[j - 1].text.lower() not in ("in", "since", "of", "by"))
     ):
         j += 1
     while j > k and (toks[j - 1].pos not in NOUN_TAGS | {"CD", "RB"}):

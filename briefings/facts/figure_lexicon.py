@@ -72,3 +72,21 @@ _MONEY_VERBS = {
     "damages": "awarded",
 }
 MONEY_VERB_NOUNS = MappingProxyType({form: noun for noun, forms in _MONEY_VERBS.items() for form in forms.split()})
+
+# Plural nouns of people (and their homes and jobs): a count of these is news even when small
+# and spelled out ("three Saudi soldiers", "nine British citizens").
+PEOPLE_UNITS = words(
+    """
+    people persons dead deaths killed injured wounded victims children adults men women
+    soldiers troops civilians passengers students officers workers migrants refugees
+    fighters militants protesters residents patients cases jobs homes houses members
+    citizens nationals suspects prisoners hostages captives detainees inmates survivors
+    police policemen officials senators lawmakers voters employees staff crew sailors
+    pilots doctors nurses teachers journalists miners rebels insurgents marines britons
+    americans tourists pupils girls boys babies infants families sons daughters brothers
+    sisters friends
+    """
+)
+
+# Words that stand for people right after a number ("648 killed and 2,191 wounded").
+CASUALTY_WORDS = words("killed dead injured wounded missing hurt arrested detained displaced")

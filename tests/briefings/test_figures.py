@@ -137,3 +137,15 @@ def test_trivial_labels_are_dropped_but_a_trend_stays() -> None:
     assert is_trivial("all") and is_trivial("a maximum")
     assert clean_label("all") is None
     assert clean_label("is opening around the globe, up from 3%") == "up from 3%"
+
+
+def test_casualty_words_durations_of_activity_and_demonyms_are_counts() -> None:
+    figs = _figures("The agency put higher figures on both tolls -- 648 killed and 2,191 wounded -- in its report.")
+    assert {"648 killed", "2,191 wounded"} <= set(figs)
+    figs = _figures("He had been a reserve deputy since 2008, with 300 hours of training, the sheriff's office said.")
+    assert "300 hours of training" in figs
+    assert "three years" not in " ".join(_figures("He confessed to police three years ago."))
+    figs = _figures("Investigators chased more than 300 reported sightings from Arizona to North Carolina.")
+    assert "300 reported sightings" in figs
+    figs = _figures("More than 550 people capsized in the Mediterranean Sea about 80 miles off the coast.")
+    assert "80" not in (figs["550 people"].detail or "")
