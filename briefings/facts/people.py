@@ -209,6 +209,17 @@ def _described(doc: Doc, people: list[Person]) -> None:
                 target.roles.append(Role(role, 1, doc.tokens[k].start, sent.text))
 
 
+def _bridge(doc: Doc, p: Person) -> None:
+    """Add the fuller description of a bare rank from the sentence before ("General" -> "Saudi general")."""
+    for rank in list(p.roles):
+        if " " in rank.text or not rank.text[:1].isupper():
+            continue
+        where = next((m for m in p.mentions if m.start == rank.start), None)
+        fuller = bridged_role(doc, where.sent, rank.text) if where else None
+        if where and fuller:
+            p.roles.append(Role(fuller, rank.weight + 1, rank.start, where.sent.text))
+
+
 def _reporter(doc: Doc, p: Person) -> bool:
     """Tell whether every mention is an outlet's reporter ("CNN's Nic Robertson")."""
     toks = doc.tokens
@@ -253,12 +264,7 @@ def find_people(doc: Doc) -> list[Person]:
                     p.roles.append(Role(r[0], r[1], m.start, m.sent.text))
     _described(doc, people)
     for p in people:
-        for r in list(p.roles):
-            if " " not in r.text and r.text[:1].isupper():
-                m = next((m for m in p.mentions if m.start == r.start), None)
-                fuller = bridged_role(doc, m.sent, r.text) if m else None
-                if m and fuller:  # "General" -> "Saudi general", from the sentence before
-                    p.roles.append(Role(fuller, r.weight + 1, r.start, m.sent.text))
+        _bridge(doc, p)
     characters = _cast(doc, people)
     for p in people:
         for role in p.roles:
