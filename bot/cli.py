@@ -321,17 +321,20 @@ async def cmd_summarize(args: argparse.Namespace) -> int:
 async def cmd_facts(args: argparse.Namespace) -> int:
     """Extract the key-fact card of one text, or of each line of a JSON Lines file."""
     from briefings.facts import extract_facts
+    from briefings.facts.dates import mentions_json
     from briefings.ingest import check_text, parse_published
 
     if args.jsonl:
-        return _jsonl(
-            args.source,
-            lambda item: {
-                "facts": extract_facts(
-                    item["text"], title=item.get("title"), published=parse_published(item.get("published"))
-                ).model_dump(mode="json"),
-            },
-        )
+
+        def handle(item: dict[str, Any]) -> dict[str, Any]:
+            """Return one line's card; its ``dates`` are every date mention, with offsets into ``text``."""
+            published = parse_published(item.get("published"))
+            facts = extract_facts(item["text"], title=item.get("title"), published=published)
+            out = facts.model_dump(mode="json", exclude={"date_mentions"})
+            out["dates"] = mentions_json(facts)
+            return {"facts": out}
+
+        return _jsonl(args.source, handle)
     text = check_text(_read_input(args.source))
     facts = extract_facts(text, published=parse_published(args.published) if args.published else None)
     if args.format == "json":

@@ -41,6 +41,8 @@ class Fact(Model):
     value: str | None = None
     sentence: str
     article_id: int | None = None
+    start: int | None = None  # character offsets of the mention in its article, where known (dates)
+    end: int | None = None
 
 
 FACT_KINDS = ("people", "organizations", "places", "dates", "figures")  # the card's lists of facts
@@ -56,6 +58,8 @@ class KeyFacts(Model):
     dates: list[Fact] = Field(default_factory=list)
     figures: list[Fact] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
+    # Every date mention of one article, with offsets (``dates`` holds the card's distinct dates).
+    date_mentions: list[Fact] = Field(default_factory=list)
 
     def traced_to(self, article_id: int) -> KeyFacts:
         """Return the card with every fact traced to ``article_id``."""

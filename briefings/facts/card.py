@@ -8,7 +8,7 @@ from datetime import datetime
 
 from briefings.models import Entity, Fact, FactKind, KeyFacts
 
-from .dates import EVENT_NOUNS, FoundDate, find_dates
+from .dates import EVENT_NOUNS, card_dates, date_mentions, find_dates
 from .doc import Doc, build_doc
 from .figures import FoundFigure, find_figures
 from .lexicon import ALIASES, DEMONYMS, NOT_NAMES, ROLE_HEADS, ROLE_MODIFIERS, words
@@ -22,7 +22,6 @@ _POSSESSIVE_END = re.compile(r"(?:\s?['’]s|['’])$")
 _WHAT_WORDS = 30
 _EVENT_TAIL = re.compile(r"['’]s?\s+([A-Z][a-z]+)\b")
 _EVENT_WORDS = EVENT_NOUNS | words("conference forum cup games championship festival awards congress")
-_WEEKDAY_PREFIX = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+(?=\w)")
 _ORG_SUFFIXES = words(
     "times post journal news herald tribune gazette telegraph guardian inc inc. corp corp. "
     "ltd plc llc group bank university college institute agency association foundation "
@@ -161,31 +160,6 @@ def _people_facts(people: list[Person], article_id: int | None) -> list[Fact]:
     return out
 
 
-def _date_facts(found: list[FoundDate], article_id: int | None) -> list[Fact]:
-    """Return date facts: one per date, the most telling event kept, specific dates first."""
-    best: dict[str, FoundDate] = {}
-    order: list[str] = []
-    for d in found:
-        key = d.value or _WEEKDAY_PREFIX.sub("", d.text.lower())  # "Friday, April 19" ~ "April 19"
-        if key not in best:
-            best[key] = d
-            order.append(key)
-        elif not best[key].detail and d.detail:
-            best[key] = d
-    ranked = sorted(order, key=lambda k: (min(best[k].precision, 2) if best[k].precision != 3 else 0, best[k].start))
-    return [
-        Fact(
-            kind="date",
-            text=best[k].text,
-            detail=best[k].detail,
-            value=best[k].value,
-            sentence=best[k].sentence,
-            article_id=article_id,
-        )
-        for k in ranked
-    ]
-
-
 def _figure_facts(found: list[FoundFigure], article_id: int | None) -> list[Fact]:
     """Return figure facts: money and percentages first, then counts, in text order."""
     seen: set[tuple[str, str | None]] = set()
@@ -232,14 +206,16 @@ def extract_facts(
     """Extract the key-fact card (people, organisations, places, dates, figures) of a text."""
     doc = build_doc(text)
     people = find_people(doc)
-    dates = find_dates(doc, published)
-    figures = find_figures(doc, [(d.start, d.end) for d in dates])
+    found_dates = find_dates(doc, published)
+    figures = find_figures(doc, [(d.start, d.end) for d in found_dates])
+    dates = date_mentions(found_dates, article_id)
     return KeyFacts(
         what=_what(title, doc),
         people=_people_facts(people, article_id),
         organizations=_entity_facts(doc, "organization", people, article_id),
         places=_entity_facts(doc, "place", people, article_id),
-        dates=_date_facts(dates, article_id),
+        dates=card_dates(dates),
+        date_mentions=dates,
         figures=_figure_facts(figures, article_id),
         entities=_entities(doc, people),
     )

@@ -2,50 +2,38 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+
+from briefings.models import Fact, KeyFacts
 
 from .doc import Doc, Sent
-from .lexicon import SCHEDULE_WORDS, STATUS_VERBS, words, words_list
+from .lexicon import PREPOSITIONS, SCHEDULE_WORDS, STATUS_VERBS, words
 from .phrases import (
     NOUN_TAGS,
-    clause_bounds,
     np_start,
     skip_aux_back,
     span_text,
     strip_determiner,
     trim_words,
 )
+from .timex_patterns import RawTimex, find_timexes
+from .timex_resolve import Context, resolve, tense_at
 
-_MONTH_NAMES = words_list("january february march april may june july august september october november december")
-_MONTH_RE = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|"
-    r"Jan|Feb|Aug|Sept|Oct|Nov|Dec)"
-)
-_WEEKDAYS = tuple(words_list("monday tuesday wednesday thursday friday saturday sunday"))
-_WEEKDAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
-_NOT_NUM_AFTER = r"(?![\d%]|\.\d|,\d)"
+log = logging.getLogger(__name__)
 
-DATE_RE = re.compile(
-    rf"\b(?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d))\b"
-    rf"|\b(?:(?P<wd1>{_WEEKDAY_RE}),?\s+)?(?P<m1>{_MONTH_RE})\s+{_DAY}\b{_NOT_NUM_AFTER}"
-    rf"(?:,?\s+{_YEAR}\b{_NOT_NUM_AFTER})?"
-    rf"|\b(?:(?P<wd2>{_WEEKDAY_RE}),?\s+)?(?:the\s+)?(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
-    rf"\s+(?:of\s+)?(?P<m2>{_MONTH_RE})\b(?:,?\s+(?P<year2>(?:1[89]|20)\d\d)\b{_NOT_NUM_AFTER})?"
-    rf"|\b(?P<m3>{_MONTH_RE})\s+(?:of\s+)?(?P<year3>(?:1[89]|20)\d\d)\b{_NOT_NUM_AFTER}"
-    rf"|\b(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+)?(?P<wd>{_WEEKDAY_RE})\b"
-    rf"(?:\s+(?P<part>morning|afternoon|evening|night))?"
-    rf"|\b(?:in|In|since|Since|by|By|until|from|during|early|late|mid|of)\s+"
-    rf"(?P<m4>(?:(?:early|late|mid)-?\s?)?(?:January|February|March|April|June|July|August|"
-    rf"September|October|November|December))\b(?!\s+\d)"
-    rf"|(?<![$€£¥#\d.,\-/+])\b(?P<year4>(?:1[89]|20)\d\d)\b(?![\d%/+]|\.\d|,\d|-\d|\s?(?:bn|m)\b)"
-)
 _NAMED_DAY_BEFORE = re.compile(r"(?:Black|Good|Super|Cyber|Ash|Holy|Easter|Palm|Blue)\s+$")
-_COUNT_AFTER = re.compile(r"\s+(?!and|to|or|as|when|after|before|in|on|at|for|the|with)[a-z]+s\b")
+_MAY_BEFORE = words("in since by until till through from during early late mid of last next this before after to")
+_YEAR_KEEP_BEFORE = words(
+    "a an the its their his her our my your 's ’s in since by until till during from to after before through"
+)
+_CLAUSE_BREAK = words(", ; : — – -- ( )")
+_WEEKDAY_PREFIX = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+(?=\w)")
+_COPYRIGHT_BEFORE = re.compile(r"(?:©|\([cC]\)|[Cc]opyright)\s*$")
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{2,40},\s")
+_REF_VALUES = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
 EVENT_NOUNS = words("""
     meeting meetings talks talk summit election elections vote votes referendum poll polls
     deadline hearing hearings trial trials ceremony visit visits match game games final
@@ -67,76 +55,9 @@ class FoundDate:
     start: int
     end: int
     value: str | None
-    precision: int  # 0 day, 1 month, 2 year, 3 weekday without publication date
+    precision: int  # 0 day, 1 month/week/quarter, 2 year, 3 weekday without publication date, 4 vague (*_REF)
     detail: str | None
     sentence: str
-
-
-def _month(name: str) -> int:
-    """Return the month number (1-12) of a month name or abbreviation."""
-    key = name.lower().rstrip(".")[:3]
-    return [m[:3] for m in _MONTH_NAMES].index(key) + 1
-
-
-def _nearest_year(month: int, day: int, ref: date) -> date | None:
-    """Return the month-day date closest to ``ref`` (previous, same or next year)."""
-    best: date | None = None
-    for y in (ref.year - 1, ref.year, ref.year + 1):
-        try:
-            d = date(y, month, day)
-        except ValueError:
-            continue
-        if best is None or abs((d - ref).days) < abs((best - ref).days):
-            best = d
-    return best
-
-
-def _resolve(m: re.Match[str], ref: date | None) -> tuple[str | None, int]:
-    """Return the ISO value (or None) and precision of a date match."""
-    g = m.groupdict()
-    if g["iso"]:
-        try:
-            return date(int(g["iy"]), int(g["im"]), int(g["id"])).isoformat(), 0
-        except ValueError:
-            return None, 0
-    month_name = g["m1"] or g["m2"]
-    if month_name:
-        month = _month(month_name)
-        day = int(g["day"] or g["day2"])
-        year = g["year"] or g["year2"]
-        if not 1 <= day <= 31:
-            return None, 0
-        if year:
-            try:
-                return date(int(year), month, day).isoformat(), 0
-            except ValueError:
-                return None, 0
-        if ref is None:
-            return None, 0
-        d = _nearest_year(month, day, ref)
-        return (d.isoformat() if d else None), 0
-    if g["m3"]:
-        return f"{int(g['year3']):04d}-{_month(g['m3']):02d}", 1
-    if g["wd"]:
-        if ref is None:
-            return None, 3
-        wd = _WEEKDAYS.index(g["wd"].lower())
-        rel = (g["rel"] or "").lower()
-        if rel == "last":
-            delta = (ref.weekday() - wd) % 7 or 7
-            return (ref - timedelta(days=delta)).isoformat(), 0
-        if rel == "next":
-            delta = (wd - ref.weekday()) % 7 or 7
-            return (ref + timedelta(days=delta)).isoformat(), 0
-        monday = ref - timedelta(days=ref.weekday())
-        return (monday + timedelta(days=wd)).isoformat(), 0
-    if g["m4"]:
-        if ref is None:
-            return None, 1
-        month = _month(g["m4"].split()[-1].split("-")[-1])
-        d = _nearest_year(month, 15, ref)
-        return (f"{d.year:04d}-{month:02d}" if d else None), 1
-    return g["year4"], 2
 
 
 def _is_status(word: str) -> str | None:
@@ -230,50 +151,187 @@ def event_detail(
             return found
     # "..., when X did Y": the when-clause tells the event.
     if last < sent.last and toks[last].text.lower() == "when":
-        a, b = clause_bounds(doc, sent, last + 1, last + 1)
-        text = trim_words(doc, list(range(last + 1, b)))
+        a, b = _clause(doc, sent, last + 1, last + 1)
+        text = _label(doc, list(range(last + 1, b)))
         if text:
             return text
-    a, b = clause_bounds(doc, sent, first, last)
+    a, b = _clause(doc, sent, first, last)
     drop = _dropped(doc, sent, [(first, last), *(others or [])])
     idx = [i for i in range(a, b) if i not in drop]
     n_words = sum(1 for i in idx if toks[i].text[:1].isalnum())
     has_verb = any(toks[i].pos.startswith(("VB", "MD")) for i in idx)
-    if (n_words < 3 or not has_verb) and b < sent.last:
-        # "On Tuesday, Apple said ...", "In a statement Tuesday, ...": the next clause.
-        a2, b2 = clause_bounds(doc, sent, b + 1, b + 1)
+    if (n_words < 3 or not has_verb) and b < sent.last and a == sent.first:
+        # "On Tuesday, Apple said ...", "In a statement Tuesday, ...": a leading date tells the next clause.
+        a2, b2 = _clause(doc, sent, b + 1, b + 1)
         nxt = [i for i in range(b + 1, b2) if i not in drop]
         if sum(1 for i in nxt if toks[i].text[:1].isalnum()) >= 3:
             idx = nxt
-    text = trim_words(doc, idx)
+    text = _label(doc, idx)
     if len(text.split()) < 3:
-        text = trim_words(doc, [i for i in range(sent.first, sent.last) if i not in drop]) or text
+        text = _label(doc, [i for i in range(sent.first, sent.last) if i not in drop]) or text
     return text or None
 
 
+def _clause(doc: Doc, sent: Sent, first: int, last: int) -> tuple[int, int]:
+    """Return the token range of the comma-delimited clause holding ``[first, last)`` (quotes do not split)."""
+    toks = doc.tokens
+    a = first
+    while a > sent.first and toks[a - 1].text not in _CLAUSE_BREAK:
+        a -= 1
+    b = last
+    while b < sent.last and toks[b].text not in _CLAUSE_BREAK:
+        b += 1
+    return a, b
+
+
+def _label(doc: Doc, idx: list[int], limit: int = 10) -> str:
+    """Join tokens into an event label of at most ``limit`` words, cut only where a phrase begins."""
+    toks = doc.tokens
+    n = 0
+    for pos, i in enumerate(idx):
+        n += toks[i].text[:1].isalnum()
+        if n > limit:
+            # Too long: end before the last preposition, conjunction or "to" inside the limit.
+            cut = next(
+                (
+                    p
+                    for p in range(pos - 1, 0, -1)
+                    if toks[idx[p]].text.lower() in PREPOSITIONS | words("and or but to when while as") and p > 2
+                ),
+                pos,
+            )
+            idx = idx[:cut]
+            break
+    text = trim_words(doc, idx, limit)
+    if (text.count('"') + text.count("“") + text.count("”")) % 2:
+        text = " ".join(text.replace('"', "").replace("“", "").replace("”", "").split())  # a quote cut in two
+    return text
+
+
+def _precision(value: str | None, kind: str) -> int:
+    """Return how specific a value is: 0 day, 1 month/week/quarter, 2 year or decade, 3 unknown, 4 vague."""
+    if value is None:
+        return 3 if kind == "weekday" else 2
+    if value in _REF_VALUES:
+        return 4
+    if len(value) >= 10:
+        return 0
+    return 1 if len(value) > 4 else 2
+
+
+def _keep(doc: Doc, t: RawTimex) -> bool:
+    """Tell whether a matched expression is a date here (not "Black Friday", "May" the verb, "2000 people")."""
+    text = doc.text
+    if t.kind == "weekday" and _NAMED_DAY_BEFORE.search(text, max(0, t.start - 8), t.start):
+        return False
+    if t.kind == "month" and (t.groups["mon"] or "") == "May" and not t.groups["shift"]:
+        before = text[max(0, t.start - 12) : t.start].split()
+        if not before or before[-1].lower() not in _MAY_BEFORE:
+            return False
+    if t.kind in ("year", "year_range") and _COPYRIGHT_BEFORE.search(text, max(0, t.start - 12), t.start):
+        return False  # "© 2025 Example News"
+    if t.kind == "year":
+        k = doc.token_at(t.end)
+        first = doc.token_at(t.start)
+        if k < len(doc.tokens) and doc.tokens[k].start >= t.end and doc.tokens[k].pos in ("NNS", "NNPS"):
+            prev = doc.tokens[first - 1].text.lower() if first > 0 else ""
+            if prev not in _YEAR_KEEP_BEFORE:
+                return False  # "2000 people", but "a 2009 analysis", "in 1999 researchers"
+    return True
+
+
+def _spans(t: RawTimex) -> list[tuple[int, int, str | None]]:
+    """Return the mention spans of a match: a year range ("1957-58") gives both its years."""
+    if t.kind != "year_range":
+        return [(t.start, t.end, None)]
+    y, y2 = t.groups["y"] or "", t.groups["y2"] or ""
+    second = y2 if len(y2) == 4 else str(int(y[:2]) * 100 + int(y2) + (100 if int(y2) < int(y[2:]) else 0))
+    if int(second) <= int(y) or int(second) - int(y) > 50:
+        return []  # "1980-40" is no range of years
+    return [(t.start, t.start + 4, y), (t.end - len(y2), t.end, second)]
+
+
 def find_dates(doc: Doc, published: datetime | date | None) -> list[FoundDate]:
-    """Find the dates of ``doc`` (outside headings), resolved against ``published``."""
+    """Find the date mentions of ``doc`` (datelines too), with TimeML values resolved against ``published``."""
     ref = published.date() if isinstance(published, datetime) else published
+    ctx = Context(ref)
     out: list[FoundDate] = []
+    timexes = find_timexes(doc.text, 0, len(doc.text))  # one pass of each rule over the text
+    k = 0
     for sent in doc.sents:
-        if sent.is_heading:
-            continue
-        found: list[tuple[re.Match[str], str | None, int, int, int, int, int]] = []
-        for m in DATE_RE.finditer(doc.text, sent.start, sent.end):
-            if m.group("wd") and _NAMED_DAY_BEFORE.search(doc.text, max(0, m.start() - 8), m.start()):
+        found: list[tuple[int, int, str | None, int, int, int]] = []  # span, value, precision, tokens
+        while k < len(timexes) and timexes[k].start < sent.start:
+            k += 1
+        in_sent: list[RawTimex] = []
+        while k < len(timexes) and timexes[k].start < sent.end:
+            if timexes[k].end <= sent.end:
+                in_sent.append(timexes[k])
+            k += 1
+        if sent.is_heading and not _DATELINE.match(sent.text):
+            continue  # titles, bylines, "© 2025 Example News"; a dateline ("NICOSIA, August 8 (Xinhua) --") counts
+        for t in in_sent:
+            if not _keep(doc, t):
                 continue
-            if m.group("year4"):
-                after = doc.text[m.end() : m.end() + 20]
-                if _COUNT_AFTER.match(after):
-                    continue  # "2000 people"
-            value, precision = _resolve(m, ref)
-            span = "m4" if m.group("m4") else 0
-            start, end = m.start(span), m.end(span)
-            found.append((m, value, precision, start, end, doc.token_at(start), doc.token_at(end)))
-        spans = [(f[5], f[6]) for f in found]
-        for m, value, precision, start, end, first, last in found:
-            span = "m4" if m.group("m4") else 0
+            first, last = doc.token_at(t.start), max(doc.token_at(t.end), doc.token_at(t.start) + 1)
+            tense = tense_at(doc, sent, first, last)
+            value = resolve(t, ref, tense, ctx)
+            for start, end, fixed in _spans(t):
+                found.append((start, end, fixed or value, _precision(fixed or value, t.kind), first, last))
+        spans = [(a, b) for *_, a, b in found]
+        for start, end, value, precision, first, last in found:
             others = [s for s in spans if s != (first, last)]
-            detail = event_detail(doc, sent, first, last, others) if last > first else None
-            out.append(FoundDate(m.group(span), start, end, value, precision, detail, sent.text))
+            detail = event_detail(doc, sent, first, last, others) if last > first and not sent.is_heading else None
+            out.append(FoundDate(doc.text[start:end], start, end, value, precision, detail, sent.text))
     return out
+
+
+def date_mentions(found: list[FoundDate], article_id: int | None = None) -> list[Fact]:
+    """Return every date mention as a fact with its offsets, in text order."""
+    return [
+        Fact(
+            kind="date",
+            text=d.text,
+            detail=d.detail,
+            value=d.value,
+            sentence=d.sentence,
+            article_id=article_id,
+            start=d.start,
+            end=d.end,
+        )
+        for d in found
+    ]
+
+
+def date_key(f: Fact) -> str:
+    """Return what makes two date facts the same date: the value, else the text ("Friday, April 19" ~ "April 19")."""
+    return f.value or _WEEKDAY_PREFIX.sub("", f.text.lower())
+
+
+def card_dates(mentions: list[Fact]) -> list[Fact]:
+    """Return the card's dates: one per distinct date (its best event), specific ones first; vague ones left out."""
+    best: dict[str, Fact] = {}
+    order: list[str] = []
+    for f in mentions:
+        if f.value in _REF_VALUES:
+            continue  # "now", "recently", "the future": true, but no key fact
+        key = date_key(f)
+        if key not in best:
+            best[key] = f
+            order.append(key)
+        elif not best[key].detail and f.detail:
+            best[key] = f
+
+    def rank(k: str) -> tuple[int, int]:
+        f = best[k]
+        p = _precision(f.value, "weekday" if f.value is None else "")
+        return (0 if p == 3 else min(p, 2), f.start or 0)
+
+    return [best[k] for k in sorted(order, key=rank)]
+
+
+def mentions_json(facts: KeyFacts) -> list[dict[str, object]]:
+    """Return the date mentions as ``facts --jsonl`` writes them: text, start, end, value, event."""
+    return [
+        {"text": f.text, "start": f.start, "end": f.end, "value": f.value, "event": f.detail}
+        for f in facts.date_mentions
+    ]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from briefings.models import Fact, KeyFacts
 
 from .card import entity_key
+from .dates import date_key
 from .lexicon import words
 
 _PARTICLES = words("van von de da del der den di du la le bin ibn al el dos das ten ter op")
@@ -91,11 +92,6 @@ def _fullest_name(facts: list[Fact]) -> str:
     return max((f.text for f in facts), key=lambda t: (len(t.split()), len(t)))
 
 
-def _date_key(f: Fact) -> str:
-    """Return the key of a date fact: its value, else its text."""
-    return f.value or f.text.lower()
-
-
 def merge_facts(cards: list[KeyFacts], limit_per_kind: int = 8) -> KeyFacts:
     """Merge the cards of a story's articles: dedupe, keep the best detail, rank by importance."""
     cards = [c for c in cards if c is not None]
@@ -128,7 +124,7 @@ def merge_facts(cards: list[KeyFacts], limit_per_kind: int = 8) -> KeyFacts:
         dates=_merge_kind(
             cards,
             lambda c: c.dates,
-            lambda a, b: _date_key(a) == _date_key(b),
+            lambda a, b: date_key(a) == date_key(b),
             _most_common_text,
             limit_per_kind,
         ),

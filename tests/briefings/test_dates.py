@@ -1,0 +1,143 @@
+"""Dates: TimeML values resolved by tense and publication date, spans, and the events they belong to (issue 11)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from briefings.facts import extract_facts
+from briefings.facts.dates import find_dates, mentions_json
+from briefings.facts.doc import build_doc
+
+WED_1_NOV_1989 = datetime(1989, 11, 1)
+MARCH_2015 = datetime(2015, 3, 10)
+
+
+def values(text: str, published: datetime | None) -> dict[str, str | None]:
+    """Return ``{mention text: value}`` of a text's dates."""
+    return {d.text: d.value for d in find_dates(build_doc(text), published)}
+
+
+def test_a_bare_weekday_in_a_past_sentence_is_the_last_one_before_publication() -> None:
+    # Wednesday 1 Nov 1989: "said Friday" is Friday 27 October, not Friday 3 November.
+    assert values("Its chairman said Friday that the company would be sold.", WED_1_NOV_1989) == {
+        "Friday": "1989-10-27"
+    }
+    # The same weekday as the publication date is that day; a future one is the next.
+    assert values("The minister said Wednesday that talks had failed.", WED_1_NOV_1989)["Wednesday"] == "1989-11-01"
+    assert values("The board will meet Friday to vote on the offer.", WED_1_NOV_1989)["Friday"] == "1989-11-03"
+    assert values("The stock is to resume trading in Paris Tuesday.", WED_1_NOV_1989)["Tuesday"] == "1989-11-07"
+
+
+def test_a_bare_month_takes_the_tense_of_its_sentence() -> None:
+    got = values("The coach was fired in July. His successor will start in June, officials said.", MARCH_2015)
+    assert got == {"July": "2014-07", "June": "2015-06"}
+    assert values("The merger is scheduled to close through January.", WED_1_NOV_1989)["January"] == "1990-01"
+    assert values("Last June the company hired 40 people.", WED_1_NOV_1989)["Last June"] == "1989-06"
+
+
+def test_a_day_and_month_without_a_year_follow_the_tense_or_the_weekday() -> None:
+    assert values("Investigators have searched for him since the Oct. 23 slaying.", datetime(1999, 5, 6)) == {
+        "Oct. 23": "1998-10-23"
+    }
+    assert values("The dividend is payable Dec. 15 to holders of record.", WED_1_NOV_1989)["Dec. 15"] == "1989-12-15"
+    text = "The Times said in an editorial on Monday, Oct. 26: the murder was an outrage."
+    assert values(text, datetime(1998, 10, 25))["Monday, Oct. 26"] == "1998-10-26"
+
+
+def test_relative_expressions_count_from_the_publication_date() -> None:
+    text = (
+        "Last year sales rose, and this week the company said two years ago it had erred. "
+        "Early this year it hired staff; next month it will hire more. "
+        "Profit has fallen in recent years. It is now cutting jobs and will grow in the future. "
+        "Yesterday the board met; the vote is tomorrow. Over the past decade prices doubled."
+    )
+    got = values(text, WED_1_NOV_1989)
+    assert got == {
+        "Last year": "1988",
+        "this week": "1989-W44",
+        "two years ago": "1987",
+        "Early this year": "1989",
+        "next month": "1989-12",
+        "in recent years": "PAST_REF",
+        "now": "PRESENT_REF",
+        "the future": "FUTURE_REF",
+        "Yesterday": "1989-10-31",
+        "tomorrow": "1989-11-02",
+        "the past decade": "198",
+    }
+
+
+def test_durations_are_not_dates_unless_ago_makes_them_points() -> None:
+    got = values("The talks lasted two years. They began two years ago.", MARCH_2015)
+    assert got == {"two years ago": "2013"}
+
+
+def test_quarters_fiscal_years_decades_and_seasons() -> None:
+    text = (
+        "Third-quarter profit fell 5% from a year earlier. In the fourth quarter, sales will rise. "
+        "In fiscal 1988 the company earned $17 million. Prices soared in the 1980s and last spring."
+    )
+    got = values(text, datetime(1989, 10, 30))
+    assert got == {
+        "Third-quarter": "1989-Q3",
+        "a year earlier": "1988-Q3",  # the same quarter a year before
+        "the fourth quarter": "1989-Q4",
+        "fiscal 1988": "1988",
+        "the 1980s": "198",
+        "last spring": "1988-SP",
+    }
+
+
+def test_year_ranges_and_years_before_a_plural_noun() -> None:
+    text = "A 2009 analysis of the 1957-58 season and the 2009-2010 budget found that 2000 people had left."
+    found = find_dates(build_doc(text), MARCH_2015)
+    assert [(d.text, d.value) for d in found] == [
+        ("2009", "2009"),
+        ("1957", "1957"),
+        ("58", "1958"),
+        ("2009", "2009"),
+        ("2010", "2010"),
+    ]  # "2000 people" is a count
+
+
+def test_a_date_belongs_to_its_own_clause_never_another_sentences() -> None:
+    text = (
+        'Universal intended to open "Furious 7" on July 11, 2014, but production was halted in November 2013 '
+        "when Walker died in a car crash. The film opens this weekend."
+    )
+    events = {d.text: d.detail for d in find_dates(build_doc(text), datetime(2015, 4, 1))}
+    assert events["July 11, 2014"] == "Universal intended to open Furious 7"
+    assert "Walker died" in (events["November 2013"] or "")
+    assert "halted" not in (events["July 11, 2014"] or "")
+
+
+def test_an_event_label_is_never_cut_mid_phrase() -> None:
+    text = (
+        "Berman was shot in the head in her Beverly Hills home in December 2000, shortly before investigators "
+        "were set to speak with her."
+    )
+    (december,) = [d for d in find_dates(build_doc(text), MARCH_2015) if d.text == "December 2000"]
+    assert december.detail == "Berman was shot in the head"
+
+
+def test_mentions_carry_offsets_into_the_text_and_the_card_one_line_per_date() -> None:
+    text = (
+        "The company said Friday that profit fell. On Friday, its shares dropped 5%. "
+        "Analysts expect a recovery next year, and the chairman said Friday he would stay."
+    )
+    facts = extract_facts(text, published=WED_1_NOV_1989)
+    mentions = mentions_json(facts)
+    assert [m["value"] for m in mentions] == ["1989-10-27", "1989-10-27", "1990", "1989-10-27"]
+    for m in mentions:
+        assert text[m["start"] : m["end"]] == m["text"]
+        assert set(m) == {"text", "start", "end", "value", "event"}
+    assert [f.value for f in facts.dates] == ["1989-10-27", "1990"]  # the card: one line per distinct date
+    assert facts.dates[0].detail == "The company said that profit fell"
+
+
+def test_stored_facts_of_older_articles_still_load() -> None:
+    from briefings.models import KeyFacts
+
+    old = '{"what": "x", "dates": [{"kind": "date", "text": "July 1", "value": "2025-07-01", "sentence": "s"}]}'
+    card = KeyFacts.model_validate_json(old)
+    assert card.dates[0].start is None and card.date_mentions == []
