@@ -64,7 +64,7 @@ class KeyFacts(Model):
     def traced_to(self, article_id: int) -> KeyFacts:
         """Return the card with every fact traced to ``article_id``."""
         traced = {kind: [f.model_copy(update={"article_id": article_id}) for f in getattr(self, kind)]
-                  for kind in FACT_KINDS}
+                  for kind in (*FACT_KINDS, "date_mentions")}
         return self.model_copy(update=traced)
 
     def is_empty(self) -> bool:

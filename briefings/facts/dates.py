@@ -19,6 +19,7 @@ from .phrases import (
     strip_determiner,
     trim_words,
 )
+from .timex_lexicon import MONTH_RE, WEEKDAY_RE
 from .timex_patterns import RawTimex, find_timexes
 from .timex_resolve import Context, resolve, tense_at
 
@@ -29,10 +30,14 @@ _MAY_BEFORE = words("in since by until till through from during early late mid o
 _YEAR_KEEP_BEFORE = words(
     "a an the its their his her our my your 's ’s in since by until till during from to after before through"
 )
+_SET_BEFORE = words("each every")
+_SEASON_PREPS = words("in over during by until till since through into for")
+_NOUN_BEFORE = words("the a an annual")
 _CLAUSE_BREAK = words(", ; : — – -- ( )")
 _WEEKDAY_PREFIX = re.compile(r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+(?=\w)")
 _COPYRIGHT_BEFORE = re.compile(r"(?:©|\([cC]\)|[Cc]opyright)\s*$")
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]{2,40},\s")
+_NAMED_DATE = re.compile(rf"(?:{WEEKDAY_RE}|{MONTH_RE})\b")
 _REF_VALUES = ("PAST_REF", "PRESENT_REF", "FUTURE_REF")
 EVENT_NOUNS = words("""
     meeting meetings talks talk summit election elections vote votes referendum poll polls
@@ -224,6 +229,18 @@ def _keep(doc: Doc, t: RawTimex) -> bool:
     text = doc.text
     if t.kind == "weekday" and _NAMED_DAY_BEFORE.search(text, max(0, t.start - 8), t.start):
         return False
+    before = text[max(0, t.start - 12) : t.start].split()
+    prev = before[-1].lower() if before else ""
+    if prev in _SET_BEFORE and t.kind in ("weekday", "month"):
+        return False  # "each Thursday", "every July": a set of days, not a date
+    if t.kind == "the_season" and prev not in _SEASON_PREPS:
+        return False  # "the fall in prices", but "over the summer"
+    if t.kind == "month" and not t.groups["shift"] and prev in _NOUN_BEFORE:
+        return False  # "the annual March for Life"
+    if t.kind == "unit" and (t.groups["unit"] or "")[:1].isupper():
+        sent = doc.sentence_of(t.start)
+        if sent is not None and sent.start != t.start:
+            return False  # "ABC's This Week": a title
     if t.kind == "month" and (t.groups["mon"] or "") == "May" and not t.groups["shift"]:
         before = text[max(0, t.start - 12) : t.start].split()
         if not before or before[-1].lower() not in _MAY_BEFORE:
@@ -314,6 +331,8 @@ def card_dates(mentions: list[Fact]) -> list[Fact]:
     for f in mentions:
         if f.value in _REF_VALUES:
             continue  # "now", "recently", "the future": true, but no key fact
+        if f.value is None and not _NAMED_DATE.match(f.text):
+            continue  # "last month" with no publication date to count from: no date to show
         key = date_key(f)
         if key not in best:
             best[key] = f

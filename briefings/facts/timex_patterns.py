@@ -65,7 +65,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "the_year",
-        rf"\b{_I}the\s+(?:full\s+|whole\s+|calendar\s+)?year)\b(?:\s+(?P<y>{_YEAR})\b)?"
+        rf"\b{_I}the\s+(?:full\s+|whole\s+|calendar\s+|(?:current\s+)?fiscal\s+)?year)\b(?:\s+(?P<y>{_YEAR})\b)?"
         rf"(?!\s+(?:before|after|earlier|later|ago|of|in|when|that)\b|-)",
     ),
     ("weekend", rf"\b{_I}(?:the|this|last|next)\s+weekend)\b"),
@@ -86,7 +86,12 @@ RULES: tuple[tuple[str, str], ...] = (
         rf"(?:(?P<y1>{_YEAR})\s+)?(?:fiscal[- ])?(?P<q>{ORDINAL_RE})[- ](?:fiscal[- ])?quarter"
         rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{_YEAR}))?)\b",
     ),
-    ("the_quarter", rf"\b{_I}the\s+(?P<latest>latest\s+|most\s+recent\s+|recent\s+)?quarter)\b(?![- ]\w+ed\b)"),
+    (
+        "the_quarter",
+        rf"\b{_I}the\s+(?:(?P<latest>latest|most\s+recent|recent)\s+(?:quarter|period)|quarter))\b(?!-)",
+    ),
+    ("year_end", rf"\b{_I}(?:(?:the|around|by)\s+)?year(?:['’]s\s+|[- ])end)\b"),
+    ("the_season", rf"\b{_I}the\s+(?:(?:early|late)\s+)?(?P<season>{SEASON_RE}))\b(?!\s+of\b)"),
     (
         "half",
         rf"\b{_I}(?:the\s+)?(?P<h>first|second|last)\s+half(?:\s+of\s+(?:fiscal\s+)?(?P<y>{_YEAR})|(?=\s+(?:results|profits?|sales|earnings))))\b",

@@ -245,6 +245,11 @@ def resolve(t: RawTimex, ref: date | None, tense: Tense, ctx: Context) -> str | 
             return None
         shift = SHIFT_WORDS[" ".join((g["shift"] or "").lower().split())]
         return _unit((g["unit"] or "").lower(), shift, ref)
+    if k == "year_end":
+        return str(ref.year) if ref else None
+    if k == "the_season":
+        code, _ = SEASONS[(g["season"] or "").lower()]
+        return f"{ref.year}-{code}" if ref else None
     if k == "the_year":
         return g["y"] or (str(ref.year) if ref else None)
     if k == "weekend":
@@ -272,7 +277,7 @@ def resolve(t: RawTimex, ref: date | None, tense: Tense, ctx: Context) -> str | 
     if k == "the_quarter":
         if ctx.last_quarter and not g["latest"]:
             return f"{ctx.last_quarter[0]}-Q{ctx.last_quarter[1]}"
-        return _unit("quarter", -1, ref) if ref else None
+        return _unit("quarter", -1, ref) if ref else None  # the latest quarter reported: the one before
     if k == "half":
         h = 1 if (g["h"] or "").lower() == "first" else 2
         half_year = int(g["y"]) if g["y"] else ref.year if ref else None

@@ -141,3 +141,20 @@ def test_stored_facts_of_older_articles_still_load() -> None:
     old = '{"what": "x", "dates": [{"kind": "date", "text": "July 1", "value": "2025-07-01", "sentence": "s"}]}'
     card = KeyFacts.model_validate_json(old)
     assert card.dates[0].start is None and card.date_mentions == []
+
+
+def test_sets_titles_and_nouns_are_not_dates() -> None:
+    text = (
+        "Flights leave each Thursday. Protesters joined the annual March for Life. "
+        "Baker spoke on ABC's This Week program. The fall in prices hurt, but sales rose over the summer."
+    )
+    assert values(text, WED_1_NOV_1989) == {"the summer": "1989-SU"}
+
+
+def test_the_card_leaves_out_vague_dates_and_relative_ones_it_cannot_resolve() -> None:
+    text = "The company said Friday it is now hiring. Last month it cut jobs, and the future looks bright."
+    undated = extract_facts(text)
+    assert [f.text for f in undated.dates] == ["Friday"]  # no publication date: "Last month" cannot be told
+    assert {m.text for m in undated.date_mentions} == {"Friday", "now", "Last month", "the future"}
+    dated = extract_facts(text, published=WED_1_NOV_1989)
+    assert [(f.text, f.value) for f in dated.dates] == [("Friday", "1989-10-27"), ("Last month", "1989-10")]
