@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from .doc import guess_pos
-from .figure_lexicon import FINITE_AUXILIARIES, QUANTITY_NOUNS
+from .figure_lexicon import FINITE_AUXILIARIES, QUANTITY_NOUNS, TIME_NOUNS
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,9 @@ def is_clause_fragment(label: str | None, tagger: Tagger | None = None) -> bool:
         if t == "VBD":
             prev = tagged[i - 1][1] if i else ""
             nxt = tagged[i + 1][1] if i + 1 < len(tagged) else ""
+            after = tagged[i + 2][0].lower() if i + 2 < len(tagged) else ""
+            if nxt == "DT" and after in TIME_NOUNS:
+                nxt = ""  # "people executed this year": a time adjunct, not an object
             if prev not in _MODIFIER_TAGS or nxt in _OBJECT_TAGS:
                 return True
     return False

@@ -90,3 +90,6 @@ PEOPLE_UNITS = words(
 
 # Words that stand for people right after a number ("648 killed and 2,191 wounded").
 CASUALTY_WORDS = words("killed dead injured wounded missing hurt arrested detained displaced")
+
+# A determiner and one of these after a verb is a time adjunct ("executed this year"), not its object.
+TIME_NOUNS = words("year week month day weekend morning afternoon evening night season decade century time")

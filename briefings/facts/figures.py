@@ -10,7 +10,7 @@ from types import MappingProxyType
 from .doc import Doc, Sent
 from .figure_counts import count_label, count_spans
 from .figure_labels import clean_label
-from .figure_lexicon import MEASURE_UNITS, MONEY_VERB_NOUNS, QUANTITY_NOUNS
+from .figure_lexicon import CASUALTY_WORDS, MEASURE_UNITS, MONEY_VERB_NOUNS, PEOPLE_UNITS, QUANTITY_NOUNS
 from .lexicon import DETERMINERS, words
 from .phrases import (
     NOUN_TAGS,
@@ -454,3 +454,34 @@ def find_figures(doc: Doc, date_spans: list[tuple[int, int]]) -> list[FoundFigur
         _compare(doc, found)
         out.extend(found)
     return out
+
+
+def _counts_people(f: FoundFigure) -> bool:
+    """Tell whether a count counts people ("150 people", "648 killed", "three Saudi soldiers")."""
+    words_ = f.text.lower().split()
+    return any(w in PEOPLE_UNITS or w in CASUALTY_WORDS for w in words_[1:]) or (
+        len(words_) > 1 and words_[-1] in PEOPLE_UNITS
+    )
+
+
+def figure_rank(f: FoundFigure) -> tuple[int, int, int]:
+    """Sort key putting key numbers first: sums, shares and counts of people, in the lead or named.
+
+    Tier 0: money, percentages and counts of people that are in the lead (first two
+    sentences) or have a label; tier 1: the other key kinds and labelled counts; tier 2:
+    the rest. Within a tier, text order.
+    """
+    key_kind = f.kind != "count" or _counts_people(f)
+    lead = f.sent_index <= 1
+    if key_kind and (lead or f.detail):
+        tier = 0
+    elif key_kind or f.detail:
+        tier = 1
+    else:
+        tier = 2
+    return tier, f.sent_index, f.start
+
+
+def rank_figures(found: list[FoundFigure]) -> list[FoundFigure]:
+    """Return the figures with the key numbers first (see :func:`figure_rank`)."""
+    return sorted(found, key=figure_rank)

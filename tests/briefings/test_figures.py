@@ -6,7 +6,7 @@ import pytest
 
 from briefings.facts.doc import build_doc
 from briefings.facts.figure_labels import clean_label, is_clause_fragment, is_trivial
-from briefings.facts.figures import FoundFigure, find_figures
+from briefings.facts.figures import FoundFigure, find_figures, rank_figures
 
 
 def _figures(text: str) -> dict[str, FoundFigure]:
@@ -149,3 +149,24 @@ def test_casualty_words_durations_of_activity_and_demonyms_are_counts() -> None:
     assert "300 reported sightings" in figs
     figs = _figures("More than 550 people capsized in the Mediterranean Sea about 80 miles off the coast.")
     assert "80" not in (figs["550 people"].detail or "")
+
+
+def test_time_adjunct_is_not_an_object() -> None:
+    assert not is_clause_fragment("people executed this year")
+    assert is_clause_fragment("officials executed the prisoners")
+    assert _figures("Six people have already been executed this year.")["Six people"].detail == (
+        "people executed this year"
+    )
+
+
+def test_key_numbers_come_first() -> None:
+    found = find_figures(
+        build_doc(
+            "The crash killed all 150 people on board. The plane crashed about 6 miles from the town. "
+            "Investigators found 40 cell phones. The airline will pay $50,000 in compensation to each family."
+        ),
+        [],
+    )
+    ranked = [f.text for f in rank_figures(found)]
+    assert ranked[:2] == ["150 people", "$50,000"], ranked
+    assert ranked[-1] == "40 cell phones"
