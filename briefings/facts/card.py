@@ -10,7 +10,7 @@ from briefings.models import Entity, Fact, FactKind, KeyFacts
 
 from .dates import EVENT_NOUNS, card_dates, date_mentions, find_dates
 from .doc import Doc, build_doc
-from .figures import FoundFigure, find_figures
+from .figures import FoundFigure, find_figures, rank_figures
 from .lexicon import ALIASES, DEMONYMS, NOT_NAMES, ROLE_HEADS, ROLE_MODIFIERS, words
 from .people import BYLINE, Person, find_people
 
@@ -161,10 +161,10 @@ def _people_facts(people: list[Person], article_id: int | None) -> list[Fact]:
 
 
 def _figure_facts(found: list[FoundFigure], article_id: int | None) -> list[Fact]:
-    """Return figure facts: money and percentages first, then counts, in text order."""
+    """Return figure facts, key numbers first (see ``figures.figure_rank``)."""
     seen: set[tuple[str, str | None]] = set()
     out: list[Fact] = []
-    for f in sorted(found, key=lambda f: (f.kind == "count", f.start)):
+    for f in rank_figures(found):
         key = (f.text.lower(), f.detail if f.kind != "count" else None)
         if key in seen:
             continue
