@@ -23,7 +23,7 @@ _CLAUSE_STOPS = words("and or but , ; : — – -- ( ) who which that when while
 _HEDGE_BEFORE = words(
     "all some nearly almost about around roughly approximately over more than least at an estimated up to just only"
 )
-_LABEL_WORDS = 8
+_LABEL_WORDS = 10
 
 
 def _is_plural_head(doc: Doc, k: int) -> bool:
