@@ -82,6 +82,7 @@ PLAN_BEFORE_TO = words(
 )
 DEADLINE_PREPS = words("until till by")
 PAST_AUX = words("was were did")
+PAST_MODALS = words("would could might")  # their tense is the next verb's ("could be located Wednesday")
 PERFECT_AUX = words("has have had")
 
 # Holidays with a fixed month and day.

@@ -22,6 +22,7 @@ from .timex_lexicon import (
     NUMBER_WORDS,
     ORDINALS,
     PAST_AUX,
+    PAST_MODALS,
     PERFECT_AUX,
     PLAN_BEFORE_TO,
     PLAN_VERBS,
@@ -50,32 +51,41 @@ def month_number(name: str) -> int:
 
 
 def tense_at(doc: Doc, sent: Sent, first: int, last: int) -> Tense:
-    """Tell the tense of the verb nearest to tokens ``[first, last)``: left of them first, then right.
+    """Tell the tense the date of tokens ``[first, last)`` is seen in: its nearest verb's, left first, then right.
 
-    "until"/"by"/"through" right before the date make it a deadline (future); a modal, "will" or a plan
-    ("scheduled", "is to", "expected to") makes it future; a past verb past; a present verb tells nothing.
+    A deadline ("by", "until", "as soon as"), "will" or a plan ("scheduled", "is to", "expected to") make it
+    future; a past verb past; a present verb nothing.
     """
     toks = doc.tokens
-    if first > sent.first and toks[first - 1].text.lower() in DEADLINE_PREPS:
-        return "future"
-    before = " ".join(t.text.lower() for t in toks[max(sent.first, first - 3) : first])
-    if before in ("as soon as", "as early as", "as late as"):
-        return "future"
+    if first > sent.first + 1:  # not "Until Thursday, they had not called him" (a state that lasted)
+        before = " ".join(t.text.lower() for t in toks[max(sent.first, first - 3) : first])
+        if toks[first - 1].text.lower() in DEADLINE_PREPS or before in ("as soon as", "as early as", "as late as"):
+            return "future"
+    return _verb_tense(doc, sent, first, last)
+
+
+def _verb_tense(doc: Doc, sent: Sent, first: int, last: int) -> Tense:
+    """Return the tense of the verb nearest to tokens ``[first, last)`` (None: present or none)."""
+    toks = doc.tokens
     for i in [*range(first - 1, sent.first - 1, -1), *range(last, sent.last)]:
         t = toks[i]
         low = t.text.lower()
         prev = toks[i - 1].text.lower() if i > sent.first else ""
         prev2 = toks[i - 2].text.lower() if i > sent.first + 1 else ""
+        if prev2 in ("not", "n't", "never") and i > sent.first + 2:
+            prev2 = toks[i - 3].text.lower()  # "could not be reached": the modal's
         if low in FUTURE_AUX and (low != "going" or (i + 1 < sent.last and toks[i + 1].text.lower() == "to")):
             return "future"
-        if t.pos == "MD" or low in FUTURE_WORDS:
+        if low in FUTURE_WORDS or low in PLAN_VERBS:
+            return "future"  # "payable Dec. 7", "was planned for early March", "is scheduled to close Monday"
+        if t.pos == "MD":
+            if low in PAST_MODALS:
+                continue  # "could be located Wednesday", "would be traveling Thursday": the next verb tells
             return "future"
-        if low in PLAN_VERBS:
-            return "future"  # "was planned for early March", "is scheduled to close Monday"
         if t.pos == "VBD" or low in PAST_AUX:
             return "past"
         if t.pos == "VBN":
-            return "future" if prev == "be" else "past"
+            return "future" if prev == "be" and (prev2 == "would" or prev2 not in PAST_MODALS) else "past"
         if not sent.tagged and len(low) > 4 and low.endswith("ed") and prev not in DETERMINERS:
             return "past"  # an untagged sentence: "shootings that injured doctors in November"
         if prev == "to" and prev2 in PLAN_BEFORE_TO and t.pos in ("VB", "VBP", "NN") and low.isalpha():
@@ -85,11 +95,15 @@ def tense_at(doc: Doc, sent: Sent, first: int, last: int) -> Tense:
                 return "future"  # "is to resume trading Tuesday", "expects to release"
             if prev in PERFECT_AUX or prev == "did":
                 return "past"
+            if prev in PAST_MODALS:
+                return "future" if prev == "would" else "past"
         if t.pos == "VBG":
             if prev in ("is", "are", "am", "'s", "'re"):
                 return None
             if prev in ("was", "were"):
                 return "past"
+            if prev == "be" and prev2 in PAST_MODALS:
+                return "future" if prev2 == "would" else "past"
         if t.pos in ("VBZ", "VBP") and low not in ("'s",):
             return None
     return None

@@ -25,22 +25,24 @@ def test_a_bare_weekday_in_a_past_sentence_is_the_last_one_before_publication() 
     # The same weekday as the publication date is that day; a future one is the next.
     assert values("The minister said Wednesday that talks had failed.", WED_1_NOV_1989)["Wednesday"] == "1989-11-01"
     assert values("The board will meet Friday to vote on the offer.", WED_1_NOV_1989)["Friday"] == "1989-11-03"
-    assert values("The stock is to resume trading in Paris Tuesday.", WED_1_NOV_1989)["Tuesday"] == "1989-11-07"
+    assert (
+        values("The shares are to resume trading on Tuesday in Frankfurt.", WED_1_NOV_1989)["Tuesday"] == "1989-11-07"
+    )
 
 
 def test_a_bare_month_takes_the_tense_of_its_sentence() -> None:
     got = values("The coach was fired in July. His successor will start in June, officials said.", MARCH_2015)
     assert got == {"July": "2014-07", "June": "2015-06"}
-    assert values("The merger is scheduled to close through January.", WED_1_NOV_1989)["January"] == "1990-01"
+    assert values("The merger is scheduled to close in January.", WED_1_NOV_1989)["January"] == "1990-01"
     assert values("Last June the company hired 40 people.", WED_1_NOV_1989)["Last June"] == "1989-06"
 
 
 def test_a_day_and_month_without_a_year_follow_the_tense_or_the_weekday() -> None:
-    assert values("Investigators have searched for him since the Oct. 23 slaying.", datetime(1999, 5, 6)) == {
+    assert values("Police have looked for the gunman since the Oct. 23 shooting.", datetime(1999, 5, 6)) == {
         "Oct. 23": "1998-10-23"
     }
-    assert values("The dividend is payable Dec. 15 to holders of record.", WED_1_NOV_1989)["Dec. 15"] == "1989-12-15"
-    text = "The Times said in an editorial on Monday, Oct. 26: the murder was an outrage."
+    assert values("Shareholders get the dividend, payable Dec. 15.", WED_1_NOV_1989)["Dec. 15"] == "1989-12-15"
+    text = "In a column on Monday, Oct. 26, the paper called the vote a mistake."
     assert values(text, datetime(1998, 10, 25))["Monday, Oct. 26"] == "1998-10-26"
 
 
@@ -75,7 +77,7 @@ def test_durations_are_not_dates_unless_ago_makes_them_points() -> None:
 def test_quarters_fiscal_years_decades_and_seasons() -> None:
     text = (
         "Third-quarter profit fell 5% from a year earlier. In the fourth quarter, sales will rise. "
-        "In fiscal 1988 the company earned $17 million. Prices soared in the 1980s and last spring."
+        "In fiscal 1988 the bank lost $4 million. Prices soared in the 1980s and last spring."
     )
     got = values(text, datetime(1989, 10, 30))
     assert got == {
@@ -102,20 +104,17 @@ def test_year_ranges_and_years_before_a_plural_noun() -> None:
 
 def test_a_date_belongs_to_its_own_clause_never_another_sentences() -> None:
     text = (
-        'Universal intended to open "Furious 7" on July 11, 2014, but production was halted in November 2013 '
+        'The studio meant to open "Furious 7" on July 11, 2014, but production was halted in November 2013 '
         "when Walker died in a car crash. The film opens this weekend."
     )
     events = {d.text: d.detail for d in find_dates(build_doc(text), datetime(2015, 4, 1))}
-    assert events["July 11, 2014"] == "Universal intended to open Furious 7"
+    assert events["July 11, 2014"] == "The studio meant to open Furious 7"
     assert "Walker died" in (events["November 2013"] or "")
     assert "halted" not in (events["July 11, 2014"] or "")
 
 
 def test_an_event_label_is_never_cut_mid_phrase() -> None:
-    text = (
-        "Berman was shot in the head in her Beverly Hills home in December 2000, shortly before investigators "
-        "were set to speak with her."
-    )
+    text = "Berman was shot in the head in her Beverly Hills guest house in December 2000, police said."
     (december,) = [d for d in find_dates(build_doc(text), MARCH_2015) if d.text == "December 2000"]
     assert december.detail == "Berman was shot in the head"
 
@@ -158,3 +157,11 @@ def test_the_card_leaves_out_vague_dates_and_relative_ones_it_cannot_resolve() -
     assert {m.text for m in undated.date_mentions} == {"Friday", "now", "Last month", "the future"}
     dated = extract_facts(text, published=WED_1_NOV_1989)
     assert [(f.text, f.value) for f in dated.dates] == [("Friday", "1989-10-27"), ("Last month", "1989-10")]
+
+
+def test_deadlines_and_modals_point_the_tense() -> None:
+    friday, thursday, monday = datetime(1999, 5, 7), datetime(2000, 1, 6), datetime(2000, 4, 3)
+    assert values("Until Thursday, the police had not named a suspect.", friday)["Thursday"] == "1999-05-06"
+    assert values("The minister could not be reached Wednesday.", thursday)["Wednesday"] == "2000-01-05"
+    assert values("The group might arrive as soon as Tuesday.", monday)["Tuesday"] == "2000-04-04"
+    assert values("The bank must repay the loan by Jan. 14.", thursday)["Jan. 14"] == "2000-01-14"
