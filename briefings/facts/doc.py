@@ -193,7 +193,7 @@ def _to_entity(e: Any) -> Entity:
     return Entity(text=str(e.text), type=_ENTITY_TYPES.get(label, "misc"), start=e.start, end=e.end)
 
 
-def _nlp_parts() -> tuple[Callable[[str], list[Any]] | None, Callable[[str], list[Any]] | None, PosTagger | None]:
+def _nlp_parts() -> tuple[Callable[[str], list[Any]] | None, Callable[..., list[Any]] | None, PosTagger | None]:
     """Return the NLP functions available: tokenizer, entity tagger and POS tagger."""
     try:
         from briefings import nlp  # noqa: PLC0415 - optional: the facts work without it
@@ -214,14 +214,17 @@ def _nlp_parts() -> tuple[Callable[[str], list[Any]] | None, Callable[[str], lis
 def build_doc(text: str, needs_pos: re.Pattern[str] = NEEDS_POS) -> Doc:
     """Split, tokenize, tag and find the entities of ``text``."""
     tokenize, tag_entities, pos_tag = _nlp_parts()
+    toks: list[Any] | None = None
     if tokenize is not None:
-        raw = [(t.text, t.start, t.end) for t in tokenize(text)]
+        toks = tokenize(text)
+        raw = [(t.text, t.start, t.end) for t in toks]
     else:
         raw = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
     entities: list[Entity] = []
     if tag_entities is not None:
         try:
-            entities = [_to_entity(e) for e in tag_entities(text)]
+            found = tag_entities(text, toks) if toks is not None else tag_entities(text)
+            entities = [_to_entity(e) for e in found]
         except OSError as exc:
             log.warning("entity tagger unavailable (%s)", exc)
     starts = [t[1] for t in raw]

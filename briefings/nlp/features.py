@@ -43,7 +43,7 @@ def shape(word: str) -> str:
 
 def case_class(word: str) -> str:
     """Classify capitalisation: upper, title, lower, mixed, or none (no letters)."""
-    if not any(c.isalpha() for c in word):
+    if not word.isalpha() and not any(c.isalpha() for c in word):
         return "n"
     if word.isupper():
         return "U" if len(word) > 1 else "T"
@@ -56,7 +56,7 @@ def case_class(word: str) -> str:
 
 def sentence_case(words: Sequence[str]) -> str:
     """Classify a sentence as all-caps ("U"), title-case heading ("T") or normal ("n")."""
-    alpha = [w for w in words if any(c.isalpha() for c in w)]
+    alpha = [w for w in words if w.isalpha() or any(c.isalpha() for c in w)]
     if len(alpha) < 2:
         return "n"
     upper = sum(1 for w in alpha if w.isupper() and len(w) > 1)
@@ -287,15 +287,18 @@ def phrase_marks(
     return marks
 
 
-def document_casing(sentences: Iterable[Sequence[str]]) -> dict[str, str]:
+def document_casing(
+    sentences: Sequence[Sequence[str]], cases: Sequence[str] | None = None
+) -> dict[str, str]:
     """Return how each word is capitalised inside ordinary sentences of a document.
 
     "C" always capitalised, "L" always lower-case, "M" both; sentence-initial words and
-    all-caps sentences are not counted (that is where casing tells nothing).
+    all-caps sentences are not counted (that is where casing tells nothing). ``cases``
+    may give the :func:`sentence_case` of each sentence, already known.
     """
     seen: dict[str, str] = {}
-    for words in sentences:
-        if sentence_case(words) == "U":
+    for k, words in enumerate(sentences):
+        if (cases[k] if cases is not None else sentence_case(words)) == "U":
             continue
         for i in range(1, len(words)):
             w = words[i]

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from briefings.models import Entity, EntityType
 from briefings.nlp import features as F
-from briefings.nlp.perceptron import Scorer, load_model
+from briefings.nlp.perceptron import load_model
+from briefings.nlp.scoring import MASK as _MASK
+from briefings.nlp.scoring import Packed, SequenceTagger, bigram_index, bounded_put, prev_tag_index
 from briefings.nlp.tokenize import Token, sentence_spans, tokenize
 
 log = logging.getLogger(__name__)
@@ -26,97 +28,98 @@ ENTITY_TYPE: dict[str, EntityType] = {
     "LOC": "place",
     "MISC": "misc",
 }
-_CACHE_LIMIT = 200_000
-# Score vectors are packed into one Python int, FIELD bits per class, so that summing the
-# weights of a token's features is a plain integer sum. Weights are kept to 0.01.
-_FIELD = 32
-_HALF = 1 << (_FIELD - 1)
-_MASK = (1 << _FIELD) - 1
-_SCALE = 100
+# norms, tag-independent scores, previous-tag weights per token
+_Prepared = tuple[list[str], list[int], list[tuple[list[int], list[int]]]]
 
 
-class Packed:
-    """Perceptron weights packed as one integer per feature, with packed-score helpers."""
+_SCASES = ("U", "T", "n")  # F.sentence_case values
+_DCASES = ("-", "C", "L", "M")  # F.document_casing values ("-": not seen)
+_HISTORY = ("-", "O", *F.ENTITY_TYPES)  # F.update_history values
+_NO_MARK = "-"
 
-    def __init__(
-        self, classes: Sequence[str], rows: Iterable[tuple[str, Iterable[tuple[int, float]]]]
-    ) -> None:
-        self.classes = list(classes)
-        n = len(self.classes)
-        self.shifts = tuple(_FIELD * c for c in range(n))
-        # Every field carries the same bias, so fields never borrow from each other and
-        # comparing biased fields compares the scores.
-        self.bias = sum(_HALF << s for s in self.shifts)
-        shifts = self.shifts
-        self.weights: dict[str, int] = {
-            feat: sum(round(w * _SCALE) << shifts[c] for c, w in row) for feat, row in rows
-        }
-        # allowed[prev] -> class indices that may follow class ``prev`` (last row: start)
-        self.allowed = tuple(
-            tuple(k for k, t in enumerate(self.classes) if F.allowed(p, t))
-            for p in [*self.classes, "O"]
-        )
-        self.everything = tuple(range(n))
 
-    @classmethod
-    def from_scorer(cls, scorer: Scorer) -> Packed:
-        """Pack the weights of a (dense) scorer."""
-        return cls(scorer.classes, ((f, enumerate(v)) for f, v in scorer.weights.items()))
+class _Word(NamedTuple):
+    """Cached tag-independent NER weights and forms of one word."""
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Packed:
-        """Pack the sparse weights of a saved model."""
-        rows = data["weights"].items()
-        return cls(data["classes"], ((f, ((int(c), w) for c, w in r.items())) for f, r in rows))
-
-    def total(self, feats: list[str]) -> int:
-        """Return the packed summed score of ``feats``."""
-        get = self.weights.get
-        return sum([get(f, 0) for f in feats])
-
-    def best(self, packed: int, candidates: tuple[int, ...]) -> int:
-        """Return the index of the best-scoring class among ``candidates``."""
-        t = packed + self.bias
-        shifts = self.shifts
-        return max(candidates, key=lambda k: (t >> shifts[k]) & _MASK)
-
-    def unpack(self, packed: int) -> list[float]:
-        """Return the per-class scores of a packed score."""
-        t = packed + self.bias
-        return [(((t >> s) & _MASK) - _HALF) / _SCALE for s in self.shifts]
+    # own features plus the sentence-level ones for every (sentence case, document
+    # casing) pair, index 4 * _SCASES index + _DCASES index, no phrase marks, not first
+    base: tuple[int, ...]
+    at_m2: int  # its features as the word two before (F.ner_context_features at -2)
+    at_m1: int
+    at_p1: int
+    at_p2: int
+    norm: str
+    shape: str
 
 
 class NerTagger:
-    """Greedy left-to-right BIO entity tagger with per-word score caching."""
+    """Greedy left-to-right BIO entity tagger with per-word score caching.
+
+    The scores are those of the features in briefings/nlp/features.py, summed from a
+    bounded cache of per-word parts and from weights indexed by bigram and by word.
+    """
 
     def __init__(self, weights: Packed, lexicon: F.Lexicon, two_pass: bool = False) -> None:
         self.packed = weights
         self.lex = lexicon
         self.two_pass = two_pass
         self.classes = weights.classes
-        self._cache: dict[tuple[str, int], int] = {}
+        get = weights.weights.get
+        labels = [*self.classes, "<s>"]
+        self._trans = weights.transitions()
+        self._words: dict[str, _Word] = {}
+        self._bigrams = bigram_index(weights.weights)
+        self._after_norm = prev_tag_index(weights.weights, "t-1|n=", labels)
+        self._after_shape = prev_tag_index(weights.weights, "t-1|s=", labels)
+        self._no_row = [0] * len(labels)
+        self._hist = {h: get("hist=" + h, 0) for h in _HISTORY}
+        marks = [_NO_MARK, *(p + t for t in F.ENTITY_TYPES for p in "BI")]
+        self._pg = {m: get("pg=" + m, 0) - get("pg=" + _NO_MARK, 0) for m in marks}
+        self._wg = {m: get("wg=" + m, 0) - get("wg=" + _NO_MARK, 0) for m in marks}
+        self._no_marks = get("pg=" + _NO_MARK, 0) + get("wg=" + _NO_MARK, 0)
+        # [sentence case][first word?][document casing] -> "bias" + "sc=" + "dc|sc=" weights
+        self._sent = [
+            [
+                [get("bias", 0) + get("sc=" + sc, 0) + get("dc|sc=" + dc + sc + first, 0) for dc in _DCASES]
+                for first in ("1", "0")
+            ]
+            for sc in _SCASES
+        ]
 
-    def _word_vec(self, word: str, offset: int) -> int:
-        """Return the packed weights of a word's own features at ``offset`` (cached)."""
-        key = (word, offset)
-        vec = self._cache.get(key)
-        if vec is None:
-            if offset == 0:
-                feats = F.ner_word_features(word, self.lex)
-            else:
-                feats = [f"{offset}{f}" for f in F.ner_context_features(word, self.lex)]
-            vec = self.packed.total(feats)
-            if len(self._cache) > _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[key] = vec
-        return vec
+    def _word(self, word: str) -> _Word:
+        """Return the cached per-word weights and forms of ``word``."""
+        entry = self._words.get(word)
+        if entry is None:
+            total = self.packed.total
+            get = self.packed.weights.get
+            ctx = F.ner_context_features(word, self.lex)
+            sh = F.shape(word)
+            cc = F.case_class(word)
+            own = total(F.ner_word_features(word, self.lex)) + self._no_marks
+            entry = _Word(
+                tuple(
+                    own + get("sc|s=" + sc + sh, 0) + get("dc=" + dc + cc, 0) + self._sent[k][0][d]
+                    for k, sc in enumerate(_SCASES)
+                    for d, dc in enumerate(_DCASES)
+                ),
+                total(["-2" + f for f in ctx]),
+                total(["-1" + f for f in ctx]),
+                total(["1" + f for f in ctx]),
+                total(["2" + f for f in ctx]),
+                F.norm(word),
+                sh,
+            )
+            bounded_put(self._words, word, entry)
+        return entry
 
     def tag_document(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """Tag the sentences of one document (two passes when the model has doc features)."""
         original = sentences
         sentences = [truecase_heading(words, self.lex) for words in sentences]
-        casing = F.document_casing(sentences)
-        prepared = [self._prepare(words, casing) for words in sentences]
+        cases = [F.sentence_case(words) for words in sentences]
+        index = {d: k for k, d in enumerate(_DCASES)}
+        casing = {n: index[c] for n, c in F.document_casing(sentences, cases).items()}
+        prepared = [self._prepare(w, c, casing) for w, c in zip(sentences, cases, strict=True)]
         tags = self._decode_all(sentences, prepared, None)
         if self.two_pass:
             doc = F.document_features(sentences, tags)
@@ -127,142 +130,113 @@ class NerTagger:
             for w, t in zip(original, tags, strict=True)
         ]
 
-    def _prepare(
-        self, words: Sequence[str], casing: dict[str, str]
-    ) -> tuple[list[str], list[int]]:
-        """Return the norms of a sentence and the packed tag-independent score of each token."""
+    def _prepare(self, words: Sequence[str], scase: str, casing: dict[str, int]) -> _Prepared:
+        """Return the norms, the packed tag-independent score of each token and its
+        previous-tag weights ("t-1|n=" plus "t-1|s=", by previous tag).
+
+        The score is that of :func:`F.ner_static_features` with the document casing
+        (``casing`` maps a norm to its index in ``_DCASES``).
+        """
         if not words:
-            return [], []
-        get = self.packed.weights.get
-        norms = [F.norm(w) for w in words]
-        sent = F.ner_sentence_features(words, self.lex, casing, norms)
-        padded = [*F.PAD_LEFT, *words, *F.PAD_RIGHT]
-        word_vec = self._word_vec
-        static: list[int] = []
-        for i, w in enumerate(words):
-            j = i + 2
-            static.append(
-                word_vec(w, 0)
-                + word_vec(padded[j - 2], -2)
-                + word_vec(padded[j - 1], -1)
-                + word_vec(padded[j + 1], 1)
-                + word_vec(padded[j + 2], 2)
-                + sum([get(f, 0) for f in sent[i]])
-            )
-        return norms, static
+            return [], [], []
+        lex = self.lex
+        word = self._word
+        entries = [word(w) for w in words]
+        norms = [e.norm for e in entries]
+        padded = [word("<s2>"), word("<s1>"), *entries, word("</s1>"), word("</s2>")]
+        chain = ["<s1>", *norms, "</s1>"]
+        bigram = self._bigrams.get
+        none = (0, 0)
+        pairs = [bigram((chain[k], chain[k + 1]), none) for k in range(len(chain) - 1)]
+        sci = _SCASES.index(scase)
+        row = 4 * sci
+        casing_get = casing.get
+        static = [
+            e.base[row + casing_get(e.norm, 0)]
+            + padded[i].at_m2
+            + padded[i + 1].at_m1
+            + padded[i + 3].at_p1
+            + padded[i + 4].at_p2
+            + pairs[i][1]
+            + pairs[i + 1][0]
+            for i, e in enumerate(entries)
+        ]
+        marks = F.phrase_marks(norms, lex.phrases, lex.phrase_starts)
+        wiki = F.phrase_marks(norms, lex.wiki, lex.wiki_starts, 1) if lex.wiki else marks
+        for found, table in ((marks, self._pg), (wiki, self._wg)):
+            for i, m in enumerate(found):
+                if m != _NO_MARK:
+                    static[i] += table[m]
+        first = entries[0]
+        dci = casing_get(first.norm, 0)
+        rows = self._sent[sci]
+        static[0] += (
+            rows[1][dci] - rows[0][dci] + self.packed.total(["first|s=" + first.shape, "first|n=" + first.norm])
+        )
+        by_norm, by_shape, no_row = self._after_norm.get, self._after_shape.get, self._no_row
+        after = [(by_norm(e.norm, no_row), by_shape(e.shape, no_row)) for e in entries]
+        return norms, static, after
 
     def _decode_all(
         self,
         sentences: Sequence[Sequence[str]],
-        prepared: list[tuple[list[str], list[int]]],
+        prepared: list[_Prepared],
         doc: dict[str, list[str]] | None,
     ) -> list[list[str]]:
         """Decode every sentence of a document, left to right."""
         history: dict[str, str] = {}
+        doc_vecs: dict[str, int] = {}
         out = []
-        for words, (norms, static) in zip(sentences, prepared, strict=True):
-            tags = self._decode(words, norms, static, history, doc)
+        for words, (norms, static, after) in zip(sentences, prepared, strict=True):
+            if doc is not None:
+                static = self._with_doc(words, norms, static, doc, doc_vecs)
+            tags = self._decode(norms, static, after, history)
             F.update_history(history, words, tags)
             out.append(tags)
         return out
 
-    def _decode(
+    def _with_doc(
         self,
         words: Sequence[str],
         norms: list[str],
         static: list[int],
-        history: dict[str, str],
-        doc: dict[str, list[str]] | None,
-    ) -> list[str]:
-        """Greedily tag one sentence from its precomputed static scores."""
-        packed = self.packed
-        get = packed.weights.get
-        best_of = packed.best
-        allowed = packed.allowed
-        classes = self.classes
-        tags: list[str] = []
-        prev, prev2 = "<s>", "<s>"
-        prev_i = len(classes)  # the "start" row of the transition constraints
-        for i, w in enumerate(words):
-            feats = F.ner_dynamic_features(w, prev, prev2, history, norms[i])
-            if doc is not None:
-                feats.extend(F.doc_token_features(w, norms[i], doc))
-            total = static[i] + sum([get(f, 0) for f in feats])
-            best = best_of(total, allowed[prev_i])
-            tag = classes[best]
-            tags.append(tag)
-            prev2, prev, prev_i = prev, tag, best
-        return tags
-
-
-class SequenceTagger:
-    """Greedy left-to-right tagger for POS tags (kind "pos") or chunk tags (kind "chunk")."""
-
-    def __init__(self, weights: Packed, kind: str) -> None:
-        self.packed = weights
-        self.kind = kind
-        self.classes = weights.classes
-        self._cache: dict[tuple[str, int], int] = {}
-
-    def _word_vec(self, word: str, offset: int) -> int:
-        """Return the packed POS weights of a word's own features at ``offset`` (cached)."""
-        key = (word, offset)
-        vec = self._cache.get(key)
-        if vec is None:
-            if offset == 0:
-                vec = self.packed.total(F.pos_word_features(word))
-            else:
-                vec = self.packed.total(F.pos_context_features(word, offset))
-            if len(self._cache) > _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[key] = vec
-        return vec
-
-    def _pos_static(self, words: Sequence[str]) -> list[int]:
-        """Return the packed tag-independent POS score of every token."""
-        norms = [F.norm(w) for w in words]
-        padded = [*F.PAD_LEFT, *norms, *F.PAD_RIGHT]
-        sent = F.pos_sentence_features(norms)
-        word_vec = self._word_vec
-        total = self.packed.total
+        doc: dict[str, list[str]],
+        cache: dict[str, int],
+    ) -> list[int]:
+        """Add the second-pass document features (:func:`F.doc_token_features`) to ``static``."""
         out: list[int] = []
-        for i, w in enumerate(words):
-            j = i + 2
-            out.append(
-                word_vec(w, 0)
-                + word_vec(padded[j - 2], -2)
-                + word_vec(padded[j - 1], -1)
-                + word_vec(padded[j + 1], 1)
-                + word_vec(padded[j + 2], 2)
-                + total(sent[i])
-            )
+        total = self.packed.total
+        for w, n, s in zip(words, norms, static, strict=True):
+            v = cache.get(w)
+            if v is None:
+                v = cache[w] = total(F.doc_token_features(w, n, doc))
+            out.append(s + v)
         return out
 
-    def tag(self, words: Sequence[str], pos: Sequence[str] | None = None) -> list[str]:
-        """Tag one sentence's words (chunking needs their POS tags)."""
-        if not words:
-            return []
+    def _decode(
+        self, norms: list[str], static: list[int], after: list[tuple[list[int], list[int]]], history: dict[str, str]
+    ) -> list[str]:
+        """Greedily tag one sentence from its precomputed scores.
+
+        The sum adds that of :func:`F.ner_dynamic_features`.
+        """
         packed = self.packed
-        chunking = self.kind == "chunk"
-        if not chunking:
-            static = self._pos_static(words)
-        elif pos is None:
-            raise ValueError("the chunker needs POS tags")
-        else:
-            static = [packed.total(f) for f in F.chunk_static_features(words, pos)]
+        allowed = packed.allowed
+        shifts = packed.shifts
+        bias = packed.bias
         classes = self.classes
-        get = packed.weights.get
+        trans = self._trans
+        hist = self._hist
+        history_get = history.get
         tags: list[str] = []
-        prev, prev2 = "<s>", "<s>"
-        prev_i = len(classes)
-        for i, w in enumerate(words):
-            feats = F.seq_dynamic_features(w, prev, prev2, pos[i] if chunking and pos else "")
-            total = static[i] + sum([get(f, 0) for f in feats])
-            candidates = packed.allowed[prev_i] if chunking else packed.everything
-            best = packed.best(total, candidates)
-            tag = classes[best]
-            tags.append(tag)
-            prev2, prev, prev_i = prev, tag, best
+        start = len(classes)
+        prev_i, prev2_i = start, start  # the "start" row of the transition constraints
+        for i, n in enumerate(norms):
+            a, b = after[i]
+            t = bias + static[i] + trans[prev2_i][prev_i] + a[prev_i] + b[prev_i] + hist[history_get(n, "-")]
+            best = max(allowed[prev_i], key=lambda k: (t >> shifts[k]) & _MASK)  # noqa: B023
+            tags.append(classes[best])
+            prev2_i, prev_i = prev_i, best
         return tags
 
 
@@ -270,15 +244,72 @@ class SequenceTagger:
 # "Gen" without a period is left out: it is also a given name (Gen Nakatani).
 TITLES = frozenset(
     (
-        "president", "vice-president", "minister", "secretary", "chancellor", "premier",
-        "senator", "sen.", "rep.", "congressman", "congresswoman", "governor", "gov.", "mayor",
-        "ambassador", "envoy", "general", "gen.", "admiral", "adm.", "colonel", "col.",
-        "lieutenant", "lt.", "captain", "capt.", "sergeant", "sgt.", "commander", "chief",
-        "chairman", "chairwoman", "ceo", "director", "spokesman", "spokeswoman", "judge",
-        "justice", "prince", "princess", "king", "queen", "pope", "cardinal", "bishop",
-        "archbishop", "rabbi", "imam", "sheikh", "dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.",
-        "ms", "prof.", "professor", "commissioner", "prosecutor", "attorney", "coach", "leader",
-        "speaker", "secretary-general",
+        "president",
+        "vice-president",
+        "minister",
+        "secretary",
+        "chancellor",
+        "premier",
+        "senator",
+        "sen.",
+        "rep.",
+        "congressman",
+        "congresswoman",
+        "governor",
+        "gov.",
+        "mayor",
+        "ambassador",
+        "envoy",
+        "general",
+        "gen.",
+        "admiral",
+        "adm.",
+        "colonel",
+        "col.",
+        "lieutenant",
+        "lt.",
+        "captain",
+        "capt.",
+        "sergeant",
+        "sgt.",
+        "commander",
+        "chief",
+        "chairman",
+        "chairwoman",
+        "ceo",
+        "director",
+        "spokesman",
+        "spokeswoman",
+        "judge",
+        "justice",
+        "prince",
+        "princess",
+        "king",
+        "queen",
+        "pope",
+        "cardinal",
+        "bishop",
+        "archbishop",
+        "rabbi",
+        "imam",
+        "sheikh",
+        "dr.",
+        "dr",
+        "mr.",
+        "mr",
+        "mrs.",
+        "mrs",
+        "ms.",
+        "ms",
+        "prof.",
+        "professor",
+        "commissioner",
+        "prosecutor",
+        "attorney",
+        "coach",
+        "leader",
+        "speaker",
+        "secretary-general",
     )
 )
 
@@ -301,9 +332,7 @@ def split_titles(words: Sequence[str], tags: list[str], lex: F.Lexicon) -> list[
                 (k > a or typ == "PER")  # not "General Motors", "Prince Edward Island"
                 and 1 <= len(rest) <= 3
                 and all(w[:1].isupper() and w[1:].islower() for w in rest)
-                and not any(
-                    lex.labels.get(F.norm(w), "-")[:3] in ("ORG", "LOC", "MIS") for w in rest
-                )
+                and not any(lex.labels.get(F.norm(w), "-")[:3] in ("ORG", "LOC", "MIS") for w in rest)
             ):
                 tags[a : k + 1] = ["O"] * (k + 1 - a)
                 tags[k + 1 : b] = ["B-PER"] + ["I-PER"] * (b - k - 2)
@@ -352,7 +381,20 @@ def drop_heading_guesses(words: Sequence[str], tags: list[str], lex: F.Lexicon) 
 
 _FUNCTION_WORDS = frozenset(
     (
-        "a", "an", "and", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "vs",
+        "a",
+        "an",
+        "and",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "vs",
         "with",
     )
 )
@@ -471,9 +513,13 @@ def _entities(text: str, tokens: list[Token], tags: Sequence[str]) -> list[Entit
     return out
 
 
-def tag_entities(text: str) -> list[Entity]:
-    """Find the named entities (person, organization, place, misc) in ``text``."""
-    tokens = tokenize(text)
+def tag_entities(text: str, tokens: list[Token] | None = None) -> list[Entity]:
+    """Find the named entities (person, organization, place, misc) in ``text``.
+
+    ``tokens`` may give ``tokenize(text)``, already done by the caller.
+    """
+    if tokens is None:
+        tokens = tokenize(text)
     return _entities(text, tokens, _ner_tags(text, tokens))
 
 

@@ -36,14 +36,20 @@ _CONTRACTION = re.compile(r"(?i)^(.+?)(n['’]t|['’](?:s|re|ve|ll|m|d))$")
 _CLITIC = re.compile(r"(?i)['’](?:s|re|ve|ll|m|d)|n['’]t")
 # Internal separators split out of a chunk: dashes, ellipses, and commas/semicolons
 # not inside numbers.
+_CHUNK = re.compile(r"\S+")
 _INTERNAL = re.compile(r"—|–|-{2,}|\.{2,}|…|(?<!\d),|,(?!\d)|;|\u200b")
 
 
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens with character offsets, CoNLL style ("Japan", "'s")."""
     tokens: list[Token] = []
-    for m in re.finditer(r"\S+", text):
-        _split_chunk(m.group(), m.start(), tokens)
+    for m in _CHUNK.finditer(text):
+        chunk = m.group()
+        if chunk.isalnum():  # nothing to split off: most words
+            start = m.start()
+            tokens.append(Token(chunk, start, start + len(chunk)))
+        else:
+            _split_chunk(chunk, m.start(), tokens)
     return tokens
 
 

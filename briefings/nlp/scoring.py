@@ -1,0 +1,267 @@
+"""Packed perceptron weights and the greedy POS/chunk tagger, with bounded per-word caches.
+
+The taggers spend their time summing feature weights. Features that depend on one word
+only (or on a word and the previous tag) are summed once per word and kept in bounded
+caches shared across documents; a cache changes nothing in the results, only the time.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from briefings.nlp import features as F
+from briefings.nlp.perceptron import Scorer
+
+CACHE_LIMIT = 200_000
+SENTENCE_CACHE = 2_000
+# Score vectors are packed into one Python int, FIELD bits per class, so that summing the
+# weights of a token's features is a plain integer sum. Weights are kept to 0.01.
+_FIELD = 32
+_HALF = 1 << (_FIELD - 1)
+MASK = (1 << _FIELD) - 1
+_MASK = MASK
+_SCALE = 100
+_LITTLE = sys.byteorder == "little"
+
+
+class Packed:
+    """Perceptron weights packed as one integer per feature, with packed-score helpers."""
+
+    def __init__(self, classes: Sequence[str], rows: Iterable[tuple[str, Iterable[tuple[int, float]]]]) -> None:
+        self.classes = list(classes)
+        n = len(self.classes)
+        self.shifts = tuple(_FIELD * c for c in range(n))
+        self.nbytes = n * _FIELD // 8
+        # Every field carries the same bias, so fields never borrow from each other and
+        # comparing biased fields compares the scores.
+        self.bias = sum(_HALF << s for s in self.shifts)
+        shifts = self.shifts
+        self.weights: dict[str, int] = {feat: sum(round(w * _SCALE) << shifts[c] for c, w in row) for feat, row in rows}
+        # allowed[prev] -> class indices that may follow class ``prev`` (last row: start)
+        self.allowed = tuple(
+            tuple(k for k, t in enumerate(self.classes) if F.allowed(p, t)) for p in [*self.classes, "O"]
+        )
+        self.everything = tuple(range(n))
+
+    @classmethod
+    def from_scorer(cls, scorer: Scorer) -> Packed:
+        """Pack the weights of a (dense) scorer."""
+        return cls(scorer.classes, ((f, enumerate(v)) for f, v in scorer.weights.items()))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Packed:
+        """Pack the sparse weights of a saved model."""
+        rows = data["weights"].items()
+        return cls(data["classes"], ((f, ((int(c), w) for c, w in r.items())) for f, r in rows))
+
+    def total(self, feats: list[str]) -> int:
+        """Return the packed summed score of ``feats``."""
+        get = self.weights.get
+        return sum([get(f, 0) for f in feats])
+
+    def fields(self, packed: int) -> list[int]:
+        """Return the biased per-class fields of a packed score (comparable as integers)."""
+        t = packed + self.bias
+        if _LITTLE:
+            return memoryview(t.to_bytes(self.nbytes, "little")).cast("I").tolist()
+        return [(t >> s) & _MASK for s in self.shifts]
+
+    def best(self, packed: int, candidates: tuple[int, ...]) -> int:
+        """Return the index of the best-scoring class among ``candidates`` (first on ties)."""
+        t = packed + self.bias
+        shifts = self.shifts
+        return max(candidates, key=lambda k: (t >> shifts[k]) & _MASK)
+
+    def best_of_all(self, packed: int) -> int:
+        """Return the index of the best-scoring class (the first one on ties)."""
+        v = self.fields(packed)
+        return v.index(max(v))
+
+    def unpack(self, packed: int) -> list[float]:
+        """Return the per-class scores of a packed score."""
+        t = packed + self.bias
+        return [(((t >> s) & _MASK) - _HALF) / _SCALE for s in self.shifts]
+
+    def transitions(self) -> list[list[int]]:
+        """Return the packed "t-1=" plus "t-2=" weights by ``[prev2][prev]`` (last: "<s>")."""
+        labels = [*self.classes, "<s>"]
+        get = self.weights.get
+        out: list[list[int]] = []
+        for p2 in labels:
+            out.append([get("t-1=" + p1, 0) + get("t-2=" + p2 + "|" + p1, 0) for p1 in labels])
+        return out
+
+
+def bigram_index(weights: dict[str, int]) -> dict[tuple[str, str], tuple[int, int]]:
+    """Index the "b+=A|B" and "b-=A|B" weights by ``(A, B)``: (b+ weight, b- weight)."""
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for key, vec in weights.items():
+        side = key[:3]
+        if side not in ("b+=", "b-="):
+            continue
+        rest = key[3:]
+        # a norm may hold "|" itself: every split names the same feature
+        for p in (k for k, c in enumerate(rest) if c == "|"):
+            pair = (rest[:p], rest[p + 1 :])
+            plus, minus = out.get(pair, (0, 0))
+            out[pair] = (vec, minus) if side == "b+=" else (plus, vec)
+    return out
+
+
+def prev_tag_index(weights: dict[str, int], prefix: str, labels: Sequence[str]) -> dict[str, list[int]]:
+    """Index "PREFIX=TAG|VALUE" weights by VALUE: one weight per previous tag, in ``labels`` order."""
+    at = {label: k for k, label in enumerate(labels)}
+    out: dict[str, list[int]] = {}
+    for key, vec in weights.items():
+        if not key.startswith(prefix):
+            continue
+        tag, _, value = key[len(prefix) :].partition("|")
+        k = at.get(tag)
+        if k is not None:
+            out.setdefault(value, [0] * len(labels))[k] = vec
+    return out
+
+
+def bounded_put(cache: dict[Any, Any], key: Any, value: Any, limit: int = CACHE_LIMIT) -> None:
+    """Store ``value`` in ``cache``, emptying it first when it is full."""
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+
+
+class SequenceTagger:
+    """Greedy left-to-right tagger for POS tags (kind "pos") or chunk tags (kind "chunk")."""
+
+    def __init__(self, weights: Packed, kind: str) -> None:
+        self.packed = weights
+        self.kind = kind
+        self.classes = weights.classes
+        self._labels = [*self.classes, "<s>"]
+        self._own: dict[str, int] = {}  # word -> its own features
+        self._context: dict[str, tuple[int, int, int, int]] = {}  # norm -> as a neighbour
+        self._bigrams: dict[tuple[str, str], tuple[int, int]] = {}  # -> "b+=", "b-=" weights
+        self._trans = weights.transitions()
+        # word -> packed "t-1|n=" weight for each previous tag (filled lazily)
+        self._prev_word: dict[str, list[int | None]] = {}
+        # POS tag of the token -> packed "t-1|p=" weight for each previous tag
+        self._prev_pos: dict[str, list[int]] = {}
+        self._sentences: dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[str]] = {}
+
+    def _word_vec(self, word: str) -> int:
+        """Return the packed POS weights of a word's own features (cached)."""
+        vec = self._own.get(word)
+        if vec is None:
+            vec = self.packed.total(F.pos_word_features(word))
+            bounded_put(self._own, word, vec)
+        return vec
+
+    def _context_vecs(self, n: str) -> tuple[int, int, int, int]:
+        """Return the packed weights of norm ``n`` as the word at -2, -1, +1 and +2 (cached)."""
+        vecs = self._context.get(n)
+        if vecs is None:
+            total = self.packed.total
+            vecs = (
+                total(F.pos_context_features(n, -2)),
+                total(F.pos_context_features(n, -1)),
+                total(F.pos_context_features(n, 1)),
+                total(F.pos_context_features(n, 2)),
+            )
+            bounded_put(self._context, n, vecs)
+        return vecs
+
+    def _pos_static(self, words: Sequence[str]) -> list[int]:
+        """Return the packed tag-independent POS score of every token.
+
+        The sum is that of :func:`F.pos_static_features`, from cached per-word parts.
+        """
+        norms = [F.norm(w) for w in words]
+        context = self._context_vecs
+        padded = [context(n) for n in (*F.PAD_LEFT, *norms, *F.PAD_RIGHT)]
+        chain = ["<s1>", *norms, "</s1>"]
+        bigrams = self._bigrams
+        get = self.packed.weights.get
+        pairs: list[tuple[int, int]] = []
+        for k in range(len(chain) - 1):
+            key = (chain[k], chain[k + 1])
+            pair = bigrams.get(key)
+            if pair is None:
+                joined = key[0] + "|" + key[1]
+                pair = (get("b+=" + joined, 0), get("b-=" + joined, 0))
+                bounded_put(bigrams, key, pair)
+            pairs.append(pair)
+        base = get("bias", 0) + get("notfirst", 0)
+        word_vec = self._word_vec
+        out: list[int] = []
+        for i, w in enumerate(words):
+            out.append(
+                word_vec(w)
+                + padded[i][0]
+                + padded[i + 1][1]
+                + padded[i + 3][2]
+                + padded[i + 4][3]
+                + pairs[i][1]
+                + pairs[i + 1][0]
+                + base
+            )
+        out[0] += get("first", 0) - get("notfirst", 0)
+        return out
+
+    def _prev_word_row(self, word: str) -> list[int | None]:
+        """Return the lazily filled "t-1|n=" weights of ``word`` per previous tag."""
+        row = self._prev_word.get(word)
+        if row is None:
+            row = [None] * len(self._labels)
+            bounded_put(self._prev_word, word, row)
+        return row
+
+    def _prev_pos_row(self, pos: str) -> list[int]:
+        """Return the "t-1|p=" weights of a token's POS tag per previous tag."""
+        row = self._prev_pos.get(pos)
+        if row is None:
+            get = self.packed.weights.get
+            row = [get("t-1|p=" + p + "|" + pos, 0) for p in self._labels]
+            self._prev_pos[pos] = row
+        return row
+
+    def tag(self, words: Sequence[str], pos: Sequence[str] | None = None) -> list[str]:
+        """Tag one sentence's words (chunking needs their POS tags)."""
+        if not words:
+            return []
+        key = (tuple(words), tuple(pos) if pos is not None else None)
+        known = self._sentences.get(key)
+        if known is not None:
+            return list(known)
+        tags = self._tag(words, pos)
+        bounded_put(self._sentences, key, tags, SENTENCE_CACHE)
+        return list(tags)
+
+    def _tag(self, words: Sequence[str], pos: Sequence[str] | None) -> list[str]:
+        """Tag one sentence (uncached)."""
+        packed = self.packed
+        chunking = self.kind == "chunk"
+        if not chunking:
+            static = self._pos_static(words)
+        elif pos is None:
+            raise ValueError("the chunker needs POS tags")
+        else:
+            static = [packed.total(f) for f in F.chunk_static_features(words, pos)]
+        classes = self.classes
+        labels = self._labels
+        get = packed.weights.get
+        trans = self._trans
+        tags: list[str] = []
+        start = len(classes)
+        prev_i, prev2_i = start, start
+        for i, w in enumerate(words):
+            row = self._prev_word_row(w)
+            pw = row[prev_i]
+            if pw is None:
+                pw = row[prev_i] = get("t-1|n=" + labels[prev_i] + "|" + F.norm(w), 0)
+            p = pos[i] if chunking and pos else ""
+            total = static[i] + trans[prev2_i][prev_i] + pw + self._prev_pos_row(p)[prev_i]
+            best = packed.best(total, packed.allowed[prev_i]) if chunking else packed.best_of_all(total)
+            tags.append(classes[best])
+            prev2_i, prev_i = prev_i, best
+        return tags
