@@ -8,6 +8,7 @@ from closed-class word lists and suffixes, which is all the people rules need.
 from __future__ import annotations
 
 import bisect
+import functools
 import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -122,6 +123,15 @@ class Doc:
 
 def guess_pos(word: str, first: bool, prev: str = "") -> str:
     """Guess a Penn tag for ``word`` from closed-class lists, suffixes and the previous tag."""
+    return _guess_pos(word, first, prev in _MODIFIER_TAGS)
+
+
+_MODIFIER_TAGS = frozenset(("DT", "PRP$", "POS", "JJ"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _guess_pos(word: str, first: bool, after_det: bool) -> str:
+    """Guess a Penn tag for ``word`` (cached: the same word is guessed again and again)."""
     low = word.lower()
     if word[0].isdigit():
         return "CD"
@@ -151,7 +161,6 @@ def guess_pos(word: str, first: bool, prev: str = "") -> str:
         return "NNS"
     if "-" in low and low[0].isalpha() and not low.endswith(("ing", "ed")):
         return "JJ"  # "high-level", "well-known"
-    after_det = prev in ("DT", "PRP$", "POS", "JJ")
     if low.endswith("ed"):
         return "JJ" if after_det else "VBN"
     if low.endswith("ing"):

@@ -110,6 +110,22 @@ def bigram_index(weights: dict[str, int]) -> dict[tuple[str, str], tuple[int, in
     return out
 
 
+_OFFSETS = ("-2", "-1", "1", "2")
+
+
+def context_index(weights: dict[str, int]) -> dict[str, tuple[int, int, int, int]]:
+    """Index the "OFFSET" + feature weights (neighbour features) by feature: at -2, -1, +1, +2."""
+    out: dict[str, list[int]] = {}
+    for key, vec in weights.items():
+        if not key or key[0] not in "-12":
+            continue
+        size = 2 if key[0] == "-" else 1
+        offset = key[:size]
+        if offset in _OFFSETS:
+            out.setdefault(key[size:], [0, 0, 0, 0])[_OFFSETS.index(offset)] = vec
+    return {f: (v[0], v[1], v[2], v[3]) for f, v in out.items()}
+
+
 def prev_tag_index(weights: dict[str, int], prefix: str, labels: Sequence[str]) -> dict[str, list[int]]:
     """Index "PREFIX=TAG|VALUE" weights by VALUE: one weight per previous tag, in ``labels`` order."""
     at = {label: k for k, label in enumerate(labels)}
@@ -141,12 +157,12 @@ class SequenceTagger:
         self._labels = [*self.classes, "<s>"]
         self._own: dict[str, int] = {}  # word -> its own features
         self._context: dict[str, tuple[int, int, int, int]] = {}  # norm -> as a neighbour
-        self._bigrams: dict[tuple[str, str], tuple[int, int]] = {}  # -> "b+=", "b-=" weights
+        self._bigrams = bigram_index(weights.weights)  # (norm, next norm) -> "b+=", "b-="
         self._trans = weights.transitions()
-        # word -> packed "t-1|n=" weight for each previous tag (filled lazily)
-        self._prev_word: dict[str, list[int | None]] = {}
-        # POS tag of the token -> packed "t-1|p=" weight for each previous tag
-        self._prev_pos: dict[str, list[int]] = {}
+        self._no_row = [0] * len(self._labels)
+        # "t-1|n=" weights by norm and "t-1|p=" weights by POS tag, per previous tag
+        self._after_norm = prev_tag_index(weights.weights, "t-1|n=", self._labels)
+        self._after_pos = prev_tag_index(weights.weights, "t-1|p=", self._labels)
         self._sentences: dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[str]] = {}
 
     def _word_vec(self, word: str) -> int:
@@ -180,17 +196,10 @@ class SequenceTagger:
         context = self._context_vecs
         padded = [context(n) for n in (*F.PAD_LEFT, *norms, *F.PAD_RIGHT)]
         chain = ["<s1>", *norms, "</s1>"]
-        bigrams = self._bigrams
+        bigram = self._bigrams.get
         get = self.packed.weights.get
-        pairs: list[tuple[int, int]] = []
-        for k in range(len(chain) - 1):
-            key = (chain[k], chain[k + 1])
-            pair = bigrams.get(key)
-            if pair is None:
-                joined = key[0] + "|" + key[1]
-                pair = (get("b+=" + joined, 0), get("b-=" + joined, 0))
-                bounded_put(bigrams, key, pair)
-            pairs.append(pair)
+        none = (0, 0)
+        pairs = [bigram((chain[k], chain[k + 1]), none) for k in range(len(chain) - 1)]
         base = get("bias", 0) + get("notfirst", 0)
         word_vec = self._word_vec
         out: list[int] = []
@@ -207,23 +216,6 @@ class SequenceTagger:
             )
         out[0] += get("first", 0) - get("notfirst", 0)
         return out
-
-    def _prev_word_row(self, word: str) -> list[int | None]:
-        """Return the lazily filled "t-1|n=" weights of ``word`` per previous tag."""
-        row = self._prev_word.get(word)
-        if row is None:
-            row = [None] * len(self._labels)
-            bounded_put(self._prev_word, word, row)
-        return row
-
-    def _prev_pos_row(self, pos: str) -> list[int]:
-        """Return the "t-1|p=" weights of a token's POS tag per previous tag."""
-        row = self._prev_pos.get(pos)
-        if row is None:
-            get = self.packed.weights.get
-            row = [get("t-1|p=" + p + "|" + pos, 0) for p in self._labels]
-            self._prev_pos[pos] = row
-        return row
 
     def tag(self, words: Sequence[str], pos: Sequence[str] | None = None) -> list[str]:
         """Tag one sentence's words (chunking needs their POS tags)."""
@@ -248,19 +240,14 @@ class SequenceTagger:
         else:
             static = [packed.total(f) for f in F.chunk_static_features(words, pos)]
         classes = self.classes
-        labels = self._labels
-        get = packed.weights.get
         trans = self._trans
+        by_norm, by_pos, no_row = self._after_norm.get, self._after_pos.get, self._no_row
         tags: list[str] = []
         start = len(classes)
         prev_i, prev2_i = start, start
         for i, w in enumerate(words):
-            row = self._prev_word_row(w)
-            pw = row[prev_i]
-            if pw is None:
-                pw = row[prev_i] = get("t-1|n=" + labels[prev_i] + "|" + F.norm(w), 0)
             p = pos[i] if chunking and pos else ""
-            total = static[i] + trans[prev2_i][prev_i] + pw + self._prev_pos_row(p)[prev_i]
+            total = static[i] + trans[prev2_i][prev_i] + by_norm(F.norm(w), no_row)[prev_i] + by_pos(p, no_row)[prev_i]
             best = packed.best(total, packed.allowed[prev_i]) if chunking else packed.best_of_all(total)
             tags.append(classes[best])
             prev2_i, prev_i = prev_i, best

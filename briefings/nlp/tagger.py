@@ -14,7 +14,14 @@ from briefings.models import Entity, EntityType
 from briefings.nlp import features as F
 from briefings.nlp.perceptron import load_model
 from briefings.nlp.scoring import MASK as _MASK
-from briefings.nlp.scoring import Packed, SequenceTagger, bigram_index, bounded_put, prev_tag_index
+from briefings.nlp.scoring import (
+    Packed,
+    SequenceTagger,
+    bigram_index,
+    bounded_put,
+    context_index,
+    prev_tag_index,
+)
 from briefings.nlp.tokenize import Token, sentence_spans, tokenize
 
 log = logging.getLogger(__name__)
@@ -68,6 +75,7 @@ class NerTagger:
         labels = [*self.classes, "<s>"]
         self._trans = weights.transitions()
         self._words: dict[str, _Word] = {}
+        self._context = context_index(weights.weights)
         self._bigrams = bigram_index(weights.weights)
         self._after_norm = prev_tag_index(weights.weights, "t-1|n=", labels)
         self._after_shape = prev_tag_index(weights.weights, "t-1|s=", labels)
@@ -92,7 +100,8 @@ class NerTagger:
         if entry is None:
             total = self.packed.total
             get = self.packed.weights.get
-            ctx = F.ner_context_features(word, self.lex)
+            zero = (0, 0, 0, 0)
+            at = [self._context.get(f, zero) for f in F.ner_context_features(word, self.lex)]
             sh = F.shape(word)
             cc = F.case_class(word)
             own = total(F.ner_word_features(word, self.lex)) + self._no_marks
@@ -102,10 +111,10 @@ class NerTagger:
                     for k, sc in enumerate(_SCASES)
                     for d, dc in enumerate(_DCASES)
                 ),
-                total(["-2" + f for f in ctx]),
-                total(["-1" + f for f in ctx]),
-                total(["1" + f for f in ctx]),
-                total(["2" + f for f in ctx]),
+                sum([v[0] for v in at]),
+                sum([v[1] for v in at]),
+                sum([v[2] for v in at]),
+                sum([v[3] for v in at]),
                 F.norm(word),
                 sh,
             )
