@@ -4,9 +4,9 @@ Run as ``python -m bench.facts_speed [--data DIR] [--limit N] [--profile]``.
 
 Each article goes through what ``briefbot facts --jsonl`` does per line:
 :func:`briefings.facts.extract_facts` then ``model_dump(mode="json")``. Model loading is
-excluded (one warm-up call first); the per-word caches start cold. For a baseline in the same run, the tokenizer alone and
-the NER tagger alone (``tag_entities``) are timed over the same articles. ``--profile``
-prints the top of a cProfile of the card path.
+excluded (one warm-up call first); the per-word caches start cold. For a baseline in the
+same run, the tokenizer alone and the NER tagger alone (``tag_entities``, warm caches) are
+timed over the same articles. ``--profile`` prints the top of a cProfile of the card path.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from briefings.models import Entity, Fact, FactKind, KeyFacts
 
 from .dates import EVENT_NOUNS, card_dates, date_mentions, find_dates
 from .doc import Doc, build_doc
+from .entity_kinds import Mention, place_of_mentions, resolve_kinds
 from .figures import FoundFigure, find_figures, rank_figures
 from .lexicon import ALIASES, DEMONYMS, NOT_NAMES, ROLE_HEADS, ROLE_MODIFIERS, words
 from .people import BYLINE, Person, find_people
@@ -72,8 +73,8 @@ def _is_dateline(doc: Doc, e: Entity) -> bool:
     return at_line_start and (after[:1] in (":", ")") or after.strip()[:2] in ("--", "—"))
 
 
-def _entity_facts(doc: Doc, kind: FactKind, people: list[Person], article_id: int | None) -> list[Fact]:
-    """Return organisation or place facts: deduplicated, most salient first."""
+def _org_and_place_facts(doc: Doc, people: list[Person], article_id: int | None) -> tuple[list[Fact], list[Fact]]:
+    """Return organisation and place facts: deduplicated, most salient first, each name of one kind."""
     person_words: set[str] = set()
     person_spans: list[tuple[int, int]] = []
     for p in people:
@@ -82,13 +83,16 @@ def _entity_facts(doc: Doc, kind: FactKind, people: list[Person], article_id: in
         person_spans.extend((m.start, m.end) for m in p.mentions)
     person_spans.sort()
     person_starts = [a for a, _ in person_spans]
-    groups: dict[str, list[tuple[str, Entity, str]]] = {}
+    groups: dict[str, list[Mention]] = {}
     lowered_words = set(re.findall(r"\b[a-z][a-z'’-]+\b", doc.text))
-    for e in doc.entities:
+    tagged = [(e.start, e.end) for e in doc.entities]
+    extra = [e for e in place_of_mentions(doc) if not any(a < e.end and e.start < b for a, b in tagged)]
+    for e in sorted([*doc.entities, *extra], key=lambda e: e.start):
         etype = e.type
         if etype == "misc" and e.text.split()[-1].lower() in _ORG_SUFFIXES:
             etype = "organization"  # "The Financial Times" tagged as misc
-        if etype != kind:
+            e = e.model_copy(update={"type": etype})
+        if etype not in ("organization", "place"):
             continue
         sent = doc.sentence_of(e.start)
         if sent is None or sent.is_heading:
@@ -109,6 +113,8 @@ def _entity_facts(doc: Doc, kind: FactKind, people: list[Person], article_id: in
             or BYLINE.search(sent.text)
         ):
             continue
+        # A dateline names where the story happens: kept as a place, dropped as a wire credit.
+        dateline = _is_dateline(doc, e) and (etype != "place" or doc.text[e.start - 1 : e.start] == "(")
         if (
             len(name) < 2
             or not name[:1].isupper()
@@ -117,23 +123,27 @@ def _entity_facts(doc: Doc, kind: FactKind, people: list[Person], article_id: in
             or low in DEMONYMS
             or low in person_words
             or _overlaps(person_starts, person_spans, e)
-            or _is_dateline(doc, e)
+            or dateline
         ):
             continue
-        groups.setdefault(entity_key(name), []).append((name, e, sent.text))
+        groups.setdefault(entity_key(name), []).append(Mention(name, e, sent.text))
+    kinds = resolve_kinds(doc, groups, [p.name for p in people])
     n = max(len(doc.text), 1)
-    scored: list[tuple[float, Fact]] = []
-    for items in groups.values():
+    scored: dict[FactKind, list[tuple[float, Fact]]] = {"organization": [], "place": []}
+    for key, items in groups.items():
+        kind = kinds.get(key)
+        if kind is None:
+            continue
         forms: dict[str, int] = {}
-        for name, _, _ in items:
-            forms[name] = forms.get(name, 0) + 1
-        shown = max(forms, key=lambda f: (forms[f], len(f)))
-        first = min(items, key=lambda it: it[1].start)
-        score = len(items) + 1.5 * (1 - first[1].start / n)
-        fact = Fact(kind=kind, text=shown, sentence=first[2], article_id=article_id)
-        scored.append((score, fact))
-    scored.sort(key=lambda sf: -sf[0])
-    return [f for _, f in scored]
+        for m in items:
+            forms[m.name] = forms.get(m.name, 0) + 1
+        shown = max(forms, key=lambda f: (forms[f], not f.isupper(), len(f)))  # "Milan", not "MILAN"
+        first = min(items, key=lambda m: m.entity.start)
+        score = len(items) + 1.5 * (1 - first.entity.start / n)
+        fact = Fact(kind=kind, text=shown, sentence=first.sentence, article_id=article_id)
+        scored[kind].append((score, fact))
+    orgs, places = (sorted(scored[k], key=lambda sf: -sf[0]) for k in ("organization", "place"))
+    return [f for _, f in orgs], [f for _, f in places]
 
 
 def _overlaps(starts: list[int], spans: list[tuple[int, int]], e: Entity) -> bool:
@@ -209,11 +219,12 @@ def extract_facts(
     found_dates = find_dates(doc, published)
     figures = find_figures(doc, [(d.start, d.end) for d in found_dates])
     dates = date_mentions(found_dates, article_id)
+    organizations, places = _org_and_place_facts(doc, people, article_id)
     return KeyFacts(
         what=_what(title, doc),
         people=_people_facts(people, article_id),
-        organizations=_entity_facts(doc, "organization", people, article_id),
-        places=_entity_facts(doc, "place", people, article_id),
+        organizations=organizations,
+        places=places,
         dates=card_dates(dates),
         date_mentions=dates,
         figures=_figure_facts(figures, article_id),

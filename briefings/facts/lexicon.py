@@ -452,3 +452,36 @@ ALIASES = MappingProxyType(
 # Derived from NER training data by ``briefings.facts.build_lexicons``.
 GIVEN_NAMES = word_list("facts-given-names.txt")
 COMMON_WORDS = word_list("facts-common-words.txt")
+
+# ----- types of organisation and place names (briefings/facts/entity_kinds.py)
+# Last words that make a name a place ("Tulsa County", "Rhone Valley").
+PLACE_HEADS = words(
+    """
+    county counties province state region district valley island islands mountains
+    alps peninsula parish borough township village town coast bay river lake sea ocean
+    gulf strait desert canyon prefecture oblast territory territories republic kingdom
+    emirate avenue street road boulevard square heights hills
+    """
+)
+# Words that put a region of a place in front of it ("Southern California").
+PLACE_REGIONS = words("southern northern eastern western central north south east west upper lower greater inner outer")
+# Last words that make a name an organisation ("Tulsa World", "Universal Studios").
+ORG_HEADS = words(
+    """
+    times post journal news herald tribune gazette telegraph guardian inc inc. corp corp. ltd
+    plc llc group bank university college institute agency association foundation company
+    committee council party ministry department studios studio pictures records airlines
+    airways network police office sheriff commission authority board court club fc
+    """
+)
+# Common nouns that say "a place called X" right before "of X" ("the village of Le Vernet").
+PLACE_NOUNS = words("town village city commune municipality province region district county state island suburb")
+# Nouns and verbs that announce the title of a creative work or an event ("the film X",
+# "X, the HBO series", "starring in X").
+WORK_CUES = words(
+    """
+    film films movie movies series documentary documentaries show shows sitcom album albums
+    song songs single book books novel novels play musical franchise sequel prequel trilogy
+    episode episodes season premiere starring starred game videogame opera
+    """
+)

@@ -227,3 +227,95 @@ def test_conll_valid_meets_the_targets() -> None:
     result = run(DATA, in_process=True)
     assert result["micro"]["f1"] >= 0.85
     assert result["person"]["f1"] >= 0.90
+
+
+# ----------------------------------------------------------------------------- caches
+
+
+CACHE_TEXT = (
+    "ATLANTA -- The Atlanta Hawks beat the Cleveland Cavaliers on Friday. "
+    "Hawks coach Mike Budenholzer said the Hawks were tired.\n"
+    "Residents of Southern California were told to conserve water, officials in Sacramento said.\n"
+    "Trump Says Japan Must Pay More for Defense\n"
+    "Prosecutor Brice Robin told reporters in Marseille that 150 people died in the Alps."
+)
+
+
+def _reference_ner(sentences: list[list[str]]) -> list[list[str]]:
+    """Tag with the feature strings of briefings.nlp.features summed one by one (no caches)."""
+    from briefings.nlp import features as F
+    from briefings.nlp import tagger as T
+
+    ner = T.ner_tagger()
+    packed, lex = ner.packed, ner.lex
+    cased = [T.truecase_heading(w, lex) for w in sentences]
+    casing = F.document_casing(cased)
+    static = [[packed.total(f) for f in F.ner_static_features(w, lex, casing)] for w in cased]
+
+    def decode(doc: dict[str, list[str]] | None) -> list[list[str]]:
+        history: dict[str, str] = {}
+        out = []
+        for words, st in zip(cased, static, strict=True):
+            tags: list[str] = []
+            prev, prev2, prev_i = "<s>", "<s>", len(packed.classes)
+            for i, w in enumerate(words):
+                feats = F.ner_dynamic_features(w, prev, prev2, history)
+                if doc is not None:
+                    feats += F.doc_token_features(w, F.norm(w), doc)
+                best = packed.best(st[i] + packed.total(feats), packed.allowed[prev_i])
+                tags.append(packed.classes[best])
+                prev2, prev, prev_i = prev, packed.classes[best], best
+            F.update_history(history, words, tags)
+            out.append(tags)
+        return out
+
+    tags = decode(None)
+    if ner.two_pass:
+        tags = decode(F.document_features(cased, tags))
+    return [
+        T.retype_known_phrases(w, T.drop_heading_guesses(w, T.split_titles(w, t, lex), lex), lex)
+        for w, t in zip(sentences, tags, strict=True)
+    ]
+
+
+def _sentence_words(text: str) -> list[list[str]]:
+    """Return the token texts of each sentence of ``text``, as the taggers see them."""
+    from briefings.nlp import tagger as T
+
+    tokens = tokenize(text)
+    return [[t.text for t in tokens[a:b]] for a, b in T._sentences(text, tokens)]
+
+
+def test_cached_ner_scores_equal_the_feature_sums() -> None:
+    from briefings.nlp import tagger as T
+
+    sentences = _sentence_words(CACHE_TEXT)
+    expected = _reference_ner(sentences)
+    ner = T.ner_tagger()
+    assert ner.tag_document(sentences) == expected  # caches filled now
+    assert ner.tag_document(sentences) == expected  # and read
+
+
+def test_cached_pos_and_chunk_tags_equal_the_feature_sums() -> None:
+    from briefings.nlp import features as F
+    from briefings.nlp import tagger as T
+
+    for tagger, kind in ((T.pos_tagger(), "pos"), (T.chunk_tagger(), "chunk")):
+        packed = tagger.packed
+        for words in _sentence_words(CACHE_TEXT):
+            pos = T.pos_tagger().tag(words) if kind == "chunk" else None
+            static = F.pos_static_features(words) if pos is None else F.chunk_static_features(words, pos)
+            expected: list[str] = []
+            prev, prev2, prev_i = "<s>", "<s>", len(packed.classes)
+            for i, w in enumerate(words):
+                feats = static[i] + F.seq_dynamic_features(w, prev, prev2, pos[i] if pos else "")
+                cands = packed.allowed[prev_i] if pos else packed.everything
+                best = packed.best(packed.total(feats), cands)
+                expected.append(packed.classes[best])
+                prev2, prev, prev_i = prev, packed.classes[best], best
+            assert tagger.tag(words, pos) == expected
+            assert tagger.tag(words, pos) == expected
+
+
+def test_tag_entities_with_given_tokens_is_the_same() -> None:
+    assert tag_entities(CACHE_TEXT, tokenize(CACHE_TEXT)) == tag_entities(CACHE_TEXT)
