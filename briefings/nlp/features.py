@@ -89,6 +89,16 @@ class Lexicon:
         """Return the longest gazetteer phrase length per first word."""
         return phrase_starts(self.wiki)
 
+    @functools.cached_property
+    def phrase_lengths(self) -> dict[str, tuple[int, ...]]:
+        """Return the training phrase lengths per first word, longest first."""
+        return phrase_lengths(self.phrases)
+
+    @functools.cached_property
+    def wiki_lengths(self) -> dict[str, tuple[int, ...]]:
+        """Return the gazetteer phrase lengths per first word, longest first."""
+        return phrase_lengths(self.wiki)
+
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-able form."""
         return {
@@ -264,18 +274,25 @@ def phrase_marks(
     phrases: dict[tuple[str, ...], str],
     starts: dict[str, int],
     shortest: int = 2,
+    lengths: dict[str, tuple[int, ...]] | None = None,
 ) -> list[str]:
-    """Mark tokens covered by a known entity phrase (longest match first)."""
+    """Mark tokens covered by a known entity phrase (longest match first).
+
+    ``lengths`` (:func:`phrase_lengths` of ``phrases``) makes it faster, same result.
+    """
+    if lengths is not None:
+        return _phrase_marks_by_length(norms, phrases, lengths, shortest)
     marks = ["-"] * len(norms)
     i = 0
     n = len(norms)
+    get = starts.get
     while i < n:
-        longest = starts.get(norms[i], 0)
+        longest = get(norms[i], 0)
         if longest < shortest:
             i += 1
             continue
         for k in range(min(longest, n - i), shortest - 1, -1):
-            typ = phrases.get(tuple(norms[i : i + k]))
+            typ = phrases.get(tuple(norms[i : i + k]) if k > 1 else (norms[i],))
             if typ is not None:
                 marks[i] = "B" + typ
                 for j in range(i + 1, i + k):
@@ -287,9 +304,44 @@ def phrase_marks(
     return marks
 
 
-def document_casing(
-    sentences: Sequence[Sequence[str]], cases: Sequence[str] | None = None
-) -> dict[str, str]:
+def phrase_lengths(phrases: dict[tuple[str, ...], str]) -> dict[str, tuple[int, ...]]:
+    """Index phrases by their first word: the lengths of the phrases starting with it, longest first."""
+    out: dict[str, set[int]] = {}
+    for k in phrases:
+        out.setdefault(k[0], set()).add(len(k))
+    return {w: tuple(sorted(ls, reverse=True)) for w, ls in out.items()}
+
+
+def _phrase_marks_by_length(
+    norms: Sequence[str],
+    phrases: dict[tuple[str, ...], str],
+    lengths: dict[str, tuple[int, ...]],
+    shortest: int,
+) -> list[str]:
+    """Do :func:`phrase_marks` trying only the phrase lengths that exist for each first word."""
+    marks = ["-"] * len(norms)
+    n = len(norms)
+    get = lengths.get
+    i = 0
+    while i < n:
+        found = 0
+        for k in get(norms[i], ()):
+            if k < shortest:
+                break
+            if k > n - i:
+                continue
+            typ = phrases.get(tuple(norms[i : i + k]))
+            if typ is not None:
+                marks[i] = "B" + typ
+                for j in range(i + 1, i + k):
+                    marks[j] = "I" + typ
+                found = k
+                break
+        i += found or 1
+    return marks
+
+
+def document_casing(sentences: Sequence[Sequence[str]], cases: Sequence[str] | None = None) -> dict[str, str]:
     """Return how each word is capitalised inside ordinary sentences of a document.
 
     "C" always capitalised, "L" always lower-case, "M" both; sentence-initial words and
@@ -351,9 +403,7 @@ def ner_sentence_features(
     return out
 
 
-def ner_static_features(
-    words: Sequence[str], lex: Lexicon, casing: dict[str, str] | None = None
-) -> list[list[str]]:
+def ner_static_features(words: Sequence[str], lex: Lexicon, casing: dict[str, str] | None = None) -> list[list[str]]:
     """Return all tag-independent features of every token (used in training)."""
     sent = ner_sentence_features(words, lex, casing)
     word_feats = [ner_word_features(w, lex) for w in words]
@@ -368,9 +418,7 @@ def ner_static_features(
     return out
 
 
-def ner_dynamic_features(
-    word: str, prev: str, prev2: str, history: dict[str, str], n: str | None = None
-) -> list[str]:
+def ner_dynamic_features(word: str, prev: str, prev2: str, history: dict[str, str], n: str | None = None) -> list[str]:
     """Return the features that depend on earlier decisions (tags and document history)."""
     if n is None:
         n = norm(word)
@@ -490,9 +538,7 @@ def seq_dynamic_features(word: str, prev: str, prev2: str, pos: str) -> list[str
     ]
 
 
-def document_features(
-    sentences: Sequence[Sequence[str]], tags: Sequence[Sequence[str]]
-) -> dict[str, list[str]]:
+def document_features(sentences: Sequence[Sequence[str]], tags: Sequence[Sequence[str]]) -> dict[str, list[str]]:
     """Summarise a first tagging pass of a document: how each capitalised word was tagged.
 
     Per word: the majority type over its mentions ("d=PER", "~" if not unanimous, and a

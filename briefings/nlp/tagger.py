@@ -170,8 +170,8 @@ class NerTagger:
             + pairs[i + 1][0]
             for i, e in enumerate(entries)
         ]
-        marks = F.phrase_marks(norms, lex.phrases, lex.phrase_starts)
-        wiki = F.phrase_marks(norms, lex.wiki, lex.wiki_starts, 1) if lex.wiki else marks
+        marks = F.phrase_marks(norms, lex.phrases, lex.phrase_starts, 2, lex.phrase_lengths)
+        wiki = F.phrase_marks(norms, lex.wiki, lex.wiki_starts, 1, lex.wiki_lengths) if lex.wiki else marks
         for found, table in ((marks, self._pg), (wiki, self._wg)):
             for i, m in enumerate(found):
                 if m != _NO_MARK:
