@@ -43,6 +43,7 @@ _COORDINATED_AFTER = re.compile(r"^,?\s+(?:and|or|&)\s+([A-Z][a-z]+)\b")
 _COORDINATED_BEFORE = re.compile(r"\b([A-Z][a-z]+),?\s+(?:and|or|&)\s+$")
 # "brothers, " or "brothers, Cody and " right before a name
 _APPOSED_TO = re.compile(r"\b([a-z][a-z-]+),\s+(?:[A-Z][a-z]+,?\s+(?:and|or|&)\s+)?$")
+_REGION_AFTER = re.compile(r",\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\b(?!\s+[A-Z])")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _PLACE_OF = re.compile(r"\b(?:the\s+)?([a-z]+)\s+of\s+((?:[A-Z][\w'’]*(?:-[\w'’]+)*)(?:\s+[A-Z][\w'’-]*){0,2})")
 
@@ -187,8 +188,10 @@ def resolve_kinds(
             kinds[key] = None
         elif (kind := _multiword_known(name) or structural_kind(name)) is not None:
             kinds[key] = kind
-        elif any((m.entity.start, m.entity.end) in place_of for m in mentions):
+        elif any((m.entity.start, m.entity.end) in place_of or _before_its_region(doc, m.entity) for m in mentions):
             kinds[key] = "place"
+        elif _looks_like_person(name):
+            kinds[key] = None
         else:
             kinds[key] = _gazetteer_kind(name, mentions)
             if kinds[key] is None:
@@ -198,6 +201,24 @@ def resolve_kinds(
         name = _shown(groups[key])
         kinds[key] = ends.get(name) if " " not in name and name in ends else _votes(groups[key])
     return kinds
+
+
+def _before_its_region(doc: Doc, e: Entity) -> bool:
+    """Tell whether a mention is followed by the place it lies in ("Cincinnati, Ohio")."""
+    m = _REGION_AFTER.match(doc.text, e.end, min(len(doc.text), e.end + 40))
+    return m is not None and known_type(m.group(1)) == "LOC"
+
+
+def _looks_like_person(name: str) -> bool:
+    """Tell whether a two-word name is a given name and a surname ("Whitney Houston")."""
+    ws = name.split()
+    return (
+        len(ws) == 2
+        and ws[0] in GIVEN_NAMES
+        and all(w[:1].isupper() and w[1:].replace("'", "").isalpha() for w in ws)
+        and known_type(ws[0]) not in ("ORG", "LOC")
+        and known_type(ws[1]) not in ("ORG", "LOC")
+    )
 
 
 def _multiword_known(name: str) -> FactKind | None:

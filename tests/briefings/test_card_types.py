@@ -76,3 +76,9 @@ def test_where_includes_the_town_of_and_the_dateline() -> None:
     assert "Seyne-les-Alpes" in places
     orgs, places = _types("MILAN -- Police in Milan arrested two men on Sunday.")
     assert places == ["Milan"]
+
+
+def test_a_city_followed_by_its_state_is_a_place() -> None:
+    orgs, places = _types("Mount St. Joseph University in Cincinnati, Ohio, asked the NCAA to move the game.")
+    assert "Cincinnati" in places and "Cincinnati" not in orgs
+    assert "Mount St. Joseph University" in orgs
