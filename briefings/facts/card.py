@@ -86,7 +86,8 @@ def _org_and_place_facts(doc: Doc, people: list[Person], article_id: int | None)
     groups: dict[str, list[Mention]] = {}
     lowered_words = set(re.findall(r"\b[a-z][a-z'’-]+\b", doc.text))
     tagged = [(e.start, e.end) for e in doc.entities]
-    extra = [e for e in place_of_mentions(doc) if not any(a < e.end and e.start < b for a, b in tagged)]
+    place_of = place_of_mentions(doc)
+    extra = [e for e in place_of if not any(a < e.end and e.start < b for a, b in tagged)]
     for e in sorted([*doc.entities, *extra], key=lambda e: e.start):
         etype = e.type
         if etype == "misc" and e.text.split()[-1].lower() in _ORG_SUFFIXES:
@@ -127,7 +128,7 @@ def _org_and_place_facts(doc: Doc, people: list[Person], article_id: int | None)
         ):
             continue
         groups.setdefault(entity_key(name), []).append(Mention(name, e, sent.text))
-    kinds = resolve_kinds(doc, groups, [p.name for p in people])
+    kinds = resolve_kinds(doc, groups, [p.name for p in people], place_of)
     n = max(len(doc.text), 1)
     scored: dict[FactKind, list[tuple[float, Fact]]] = {"organization": [], "place": []}
     for key, items in groups.items():

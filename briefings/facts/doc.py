@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from briefings.models import Entity, EntityType
 from briefings.sentences import split_sentences
@@ -69,9 +69,8 @@ NEEDS_POS = re.compile(
 PosTagger = Callable[[Sequence[str]], list[str]]
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
-    """A token with its Penn part-of-speech tag and character span."""
+class Tok(NamedTuple):
+    """A token with its Penn part-of-speech tag and character span (a tuple: cheap to make)."""
 
     text: str
     start: int

@@ -176,10 +176,17 @@ def place_of_mentions(doc: Doc) -> list[Entity]:
 
 
 def resolve_kinds(
-    doc: Doc, groups: dict[str, list[Mention]], person_names: Sequence[str]
+    doc: Doc,
+    groups: dict[str, list[Mention]],
+    person_names: Sequence[str],
+    place_of_found: Sequence[Entity] | None = None,
 ) -> dict[str, FactKind | None]:
-    """Return the kind of every group of mentions (keyed as ``groups``), or None for neither."""
-    place_of = {(e.start, e.end) for e in place_of_mentions(doc)}
+    """Return the kind of every group of mentions (keyed as ``groups``), or None for neither.
+
+    ``place_of_found`` may give :func:`place_of_mentions` of ``doc``, already found.
+    """
+    found = place_of_mentions(doc) if place_of_found is None else place_of_found
+    place_of = {(e.start, e.end) for e in found}
     kinds: dict[str, FactKind | None] = {}
     pending: list[str] = []
     for key, mentions in groups.items():
