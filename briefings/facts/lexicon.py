@@ -457,7 +457,7 @@ COMMON_WORDS = word_list("facts-common-words.txt")
 # Last words that make a name a place ("Tulsa County", "Rhone Valley").
 PLACE_HEADS = words(
     """
-    county counties province state region district valley island islands mountains
+    county counties province region district valley island islands mountains
     alps peninsula parish borough township village town coast bay river lake sea ocean
     gulf strait desert canyon prefecture oblast territory territories republic kingdom
     emirate avenue street road boulevard square heights hills
