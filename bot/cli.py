@@ -509,9 +509,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
     """Return the functions that add the platform and digest subcommands."""
-    from bot import commands_digest, commands_platforms, commands_stories
+    from bot import commands_digest, commands_feeds, commands_platforms, commands_stories
 
-    return [commands_stories.register, commands_platforms.register, commands_digest.register]
+    return [commands_stories.register, commands_platforms.register, commands_digest.register, commands_feeds.register]
 
 
 def main(argv: list[str] | None = None) -> int:

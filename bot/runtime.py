@@ -1,4 +1,5 @@
-"""Process wiring shared by the runners: digest senders for configured platforms and the scheduler task."""
+"""Process wiring shared by the runners: digest senders for configured platforms, the scheduler and the feed
+poller tasks."""
 
 from __future__ import annotations
 
@@ -61,3 +62,18 @@ async def running_scheduler(settings: Settings, service: BriefingService) -> Asy
         with contextlib.suppress(asyncio.CancelledError):
             await task
         await close_senders(senders)
+
+
+@contextlib.asynccontextmanager
+async def running_feed_poller(service: BriefingService) -> AsyncIterator[None]:
+    """Poll the feeds in the background for as long as the block runs (processes sharing a database share it)."""
+    from briefings.feeds.poll import FeedPoller
+
+    stop = asyncio.Event()
+    task = asyncio.create_task(FeedPoller(service).run(stop), name="feed-poller")
+    try:
+        yield
+    finally:
+        stop.set()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -33,6 +33,16 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 
 @dataclass(frozen=True)
+class Response:
+    """An HTTP answer a caller asked to see as is: its status, final URL, headers and body (none on a 304)."""
+
+    status: int
+    final_url: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
 class FetchedPage:
     """A fetched page: where it ended up, its content type and its decoded body."""
 
@@ -225,9 +235,26 @@ class Fetcher:
 
     async def fetch(self, url: str) -> FetchedPage:
         """Fetch ``url`` following at most five redirects, each checked; enforce the time and size limits."""
+        response = await self.get(url, accept="text/html,application/xhtml+xml,text/plain")
+        content_type = response.headers.get("content-type", "")
+        return FetchedPage(
+            url=url,
+            final_url=response.final_url,
+            content_type=content_type.split(";")[0].strip().lower(),
+            body=_decode(response.body, _charset(content_type)),
+        )
+
+    async def get(
+        self, url: str, *, accept: str, headers: dict[str, str] | None = None, pass_status: tuple[int, ...] = ()
+    ) -> Response:
+        """GET ``url`` as :meth:`fetch` does (checked redirects, limits), with extra request ``headers``.
+
+        Statuses in ``pass_status`` (e.g. 304, 429, 503) are returned as they are; any other status of 400 or
+        more raises FetchError. Header names in the answer are lower case.
+        """
         try:
             async with asyncio.timeout(self.timeout):
-                return await self._fetch(url)
+                return await self._get(url, accept, headers or {}, pass_status)
         except TimeoutError as exc:
             raise FetchError(f"The page took longer than {self.timeout:g} seconds to answer.") from exc
 
@@ -236,12 +263,12 @@ class Fetcher:
             return self._transport
         return PinnedTransport(PinnedBackend(self.addresses, self._network_backend), verify=self._verify)
 
-    async def _fetch(self, url: str) -> FetchedPage:
+    async def _get(self, url: str, accept: str, headers: dict[str, str], pass_status: tuple[int, ...]) -> Response:
         current = url
         async with httpx.AsyncClient(
             follow_redirects=False,
             timeout=httpx.Timeout(self.timeout),
-            headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain"},
+            headers={"User-Agent": USER_AGENT, "Accept": accept, **headers},
             transport=self._client_transport(),
             trust_env=False,
         ) as client:
@@ -252,21 +279,18 @@ class Fetcher:
                     self._parse(current)  # the pinned backend checks the address when it connects
                 try:
                     async with client.stream("GET", current) as response:
-                        if response.is_redirect:
+                        if response.is_redirect and response.status_code not in pass_status:
                             location = response.headers.get("location", "")
                             if not location:
                                 raise FetchError("The page redirected without saying where to.")
                             current = urljoin(current, location)
                             continue
-                        if response.status_code >= 400:
-                            raise FetchError(f"The page answered HTTP {response.status_code}.")
-                        body = await self._read_limited(response)
-                        return FetchedPage(
-                            url=url,
-                            final_url=str(response.url),
-                            content_type=response.headers.get("content-type", "").split(";")[0].strip().lower(),
-                            body=_decode(body, response.charset_encoding),
-                        )
+                        status = response.status_code
+                        if status >= 400 and status not in pass_status:
+                            raise FetchError(f"The page answered HTTP {status}.")
+                        body = b"" if status in pass_status else await self._read_limited(response)
+                        answer = {k.lower(): v for k, v in response.headers.items()}
+                        return Response(status=status, final_url=str(response.url), headers=answer, body=body)
                 except httpx.TimeoutException as exc:
                     raise FetchError(f"The page took longer than {self.timeout:g} seconds to answer.") from exc
                 except httpx.HTTPError as exc:
@@ -285,6 +309,15 @@ class Fetcher:
                 raise FetchError(f"The page is larger than {self.max_bytes // (1024 * 1024)} MB.")
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _charset(content_type: str) -> str | None:
+    """The charset parameter of a Content-Type header, if any."""
+    for param in content_type.split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"').lower()
+    return None
 
 
 def _decode(body: bytes, charset: str | None) -> str:

@@ -80,6 +80,7 @@ class ArticleInput(Model):
     url: str | None = None
     outlet: str | None = None
     published: datetime | None = None
+    backfill: bool = False  # from a feed's first poll: briefed, but not news for digests
 
 
 class Article(Model):
@@ -155,7 +156,7 @@ class SearchHit(Model):
 class Actor(Model):
     """Who asks: a platform user (or the console), and whether the adapter found them an admin."""
 
-    platform: Literal["console", "slack", "discord", "cron"]
+    platform: Literal["console", "slack", "discord", "cron", "feed"]
     user_id: str
     name: str | None = None
     is_admin: bool = False

@@ -18,6 +18,7 @@ from briefings.digest_actions import DigestActions
 from briefings.edits import StoryEdits
 from briefings.errors import Conflict, InvalidInput, NotFound
 from briefings.facts import extract_facts
+from briefings.feed_actions import FeedActions
 from briefings.fetch import Fetcher
 from briefings.ingest import article_from_page, article_from_text, check_text
 from briefings.models import (
@@ -57,7 +58,7 @@ class Lookup:
     exact: bool
 
 
-class BriefingService(StoryEdits, StoryRegrouping, DigestActions):
+class BriefingService(StoryEdits, StoryRegrouping, FeedActions, DigestActions):
     """Stories, briefs, search, adding, admin edits and digests over one store: what every face calls."""
 
     # ----- reading ------------------------------------------------------------------------------
@@ -268,6 +269,7 @@ class BriefingService(StoryEdits, StoryRegrouping, DigestActions):
                 bands=print_.bands() if print_ else (),
                 duplicate_of=republishes,
                 signature=sig.model_dump_json(),
+                backfill=article.backfill,
             )
             if changed:  # another writer changed the story since it was read: rebuild under the lock
                 brief = await self._rebuild(target, now)

@@ -193,13 +193,15 @@ class DigestStore(StoryStore):
         return _dt(row[0]) if row else None
 
     async def changed_stories(self, since: datetime, until: datetime) -> list[tuple[StorySummary, list[Source]]]:
-        """Return stories with articles added in (since, until], each with those new articles as sources."""
+        """Return stories with articles added in (since, until], each with those new articles as sources.
+
+        Articles a feed's first poll stored (its backlog) are not news: they never make a story changed."""
         rows = await self._all(
             "SELECT s.slug, s.title, json_extract(s.brief, '$.tldr'), '',"
             " (SELECT count(*) FROM articles x WHERE x.story_id = s.id), s.created_at, s.updated_at,"
             " a.id, a.title, a.outlet, a.url, a.published"
             " FROM articles a JOIN stories s ON s.id = a.story_id"
-            " WHERE a.added_at > ? AND a.added_at <= ? ORDER BY s.id, a.id",
+            " WHERE a.added_at > ? AND a.added_at <= ? AND a.backfill = 0 ORDER BY s.id, a.id",
             (since.isoformat(), until.isoformat()),
         )
         grouped: dict[str, tuple[StorySummary, list[Source]]] = {}

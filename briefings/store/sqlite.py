@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from briefings.store.digests import DigestStore
+from briefings.store.feeds import FeedStore
 
 
-class Store(DigestStore):
+class Store(FeedStore):
     """Async access to one Briefbot SQLite database.
 
     One writer connection takes every write, one transaction at a time (``transaction()``); reads outside a

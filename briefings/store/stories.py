@@ -306,17 +306,18 @@ class StoryStore(StoreBase):
         bands: Sequence[str] = (),
         duplicate_of: int | None = None,
         signature: str | None = None,
+        backfill: bool = False,
     ) -> int:
         """Insert an article and its search row; return its id.
 
         ``manual``: placed by an admin; ``fingerprint`` and its LSH ``bands``: for near-duplicate look-ups;
         ``duplicate_of``: the article this one republishes (another outlet's copy of the same text);
-        ``signature``: its clustering vector (JSON).
+        ``signature``: its clustering vector (JSON); ``backfill``: from a feed's first poll (not news).
         """
         cur = await self._conn.execute(
             "INSERT INTO articles (story_id, title, text, url, canonical_url, outlet, published, added_at,"
-            " content_hash, facts, manual, fingerprint, duplicate_of, signature)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " content_hash, facts, manual, fingerprint, duplicate_of, signature, backfill)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 story_id,
                 article.title,
@@ -332,6 +333,7 @@ class StoryStore(StoreBase):
                 fingerprint,
                 duplicate_of,
                 signature,
+                int(backfill),
             ),
         )
         article_id = cur.lastrowid
@@ -382,6 +384,41 @@ class StoryStore(StoreBase):
         await self._conn.execute(
             "INSERT INTO story_fts (rowid, slug, title, aliases, summary) VALUES (?, ?, ?, ?, ?)",
             (story_id, row[0].replace("-", " "), row[1], aliases, summary),
+        )
+
+    async def replace_article_text(
+        self,
+        article_id: int,
+        article: Article,
+        text_hash: str,
+        facts: KeyFacts,
+        *,
+        fingerprint: str | None,
+        bands: Sequence[str],
+        signature: str,
+    ) -> None:
+        """Replace an article's title, text and what is derived from them (an edit at its source)."""
+        await self._conn.execute(
+            "UPDATE articles SET title = ?, text = ?, content_hash = ?, facts = ?, fingerprint = ?, signature = ?,"
+            " published = coalesce(?, published) WHERE id = ?",
+            (
+                article.title,
+                article.text,
+                text_hash,
+                facts.traced_to(article_id).model_dump_json(),
+                fingerprint,
+                signature,
+                _ts(article.published),
+                article_id,
+            ),
+        )
+        await self._conn.execute("DELETE FROM article_fts WHERE rowid = ?", (article_id,))
+        await self._conn.execute(
+            "INSERT INTO article_fts (rowid, title, text) VALUES (?, ?, ?)", (article_id, article.title, article.text)
+        )
+        await self._conn.execute("DELETE FROM article_bands WHERE article_id = ?", (article_id,))
+        await self._conn.executemany(
+            "INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)", [(b, article_id) for b in bands]
         )
 
     async def delete_article(self, article_id: int) -> None:
