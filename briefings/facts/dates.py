@@ -13,6 +13,7 @@ from .doc import Doc, Sent
 from .lexicon import PREPOSITIONS, SCHEDULE_WORDS, STATUS_VERBS, words
 from .phrases import (
     NOUN_TAGS,
+    clause_bounds,
     np_start,
     skip_aux_back,
     span_text,
@@ -179,14 +180,7 @@ def event_detail(
 
 def _clause(doc: Doc, sent: Sent, first: int, last: int) -> tuple[int, int]:
     """Return the token range of the comma-delimited clause holding ``[first, last)`` (quotes do not split)."""
-    toks = doc.tokens
-    a = first
-    while a > sent.first and toks[a - 1].text not in _CLAUSE_BREAK:
-        a -= 1
-    b = last
-    while b < sent.last and toks[b].text not in _CLAUSE_BREAK:
-        b += 1
-    return a, b
+    return clause_bounds(doc, sent, first, last, _CLAUSE_BREAK)
 
 
 def _label(doc: Doc, idx: list[int], limit: int = 10) -> str:

@@ -96,14 +96,16 @@ def skip_aux_back(doc: Doc, sent: Sent, k: int) -> int:
     return k
 
 
-def clause_bounds(doc: Doc, sent: Sent, first: int, last: int) -> tuple[int, int]:
-    """Return the token range of the clause (comma-delimited part) holding ``[first, last)``."""
+def clause_bounds(
+    doc: Doc, sent: Sent, first: int, last: int, breaks: frozenset[str] = _CLAUSE_BREAK
+) -> tuple[int, int]:
+    """Return the token range of the clause holding ``[first, last)``: the part between ``breaks`` (commas...)."""
     toks = doc.tokens
     a = first
-    while a > sent.first and toks[a - 1].text not in _CLAUSE_BREAK:
+    while a > sent.first and toks[a - 1].text not in breaks:
         a -= 1
     b = last
-    while b < sent.last and toks[b].text not in _CLAUSE_BREAK:
+    while b < sent.last and toks[b].text not in breaks:
         b += 1
     return a, b
 
