@@ -15,6 +15,7 @@ from briefings.feeds.discover import feed_links
 from briefings.feeds.models import Feed
 from briefings.feeds.opml import OpmlFeed, parse_opml, write_opml
 from briefings.feeds.parse import looks_like_feed, parse_feed
+from briefings.fetch import Response
 from briefings.models import Actor, Article, ArticleInput
 from briefings.neardup import fingerprint
 from briefings.service_base import ServiceBase, _require_admin, signature_of
@@ -74,12 +75,8 @@ class FeedActions(ServiceBase):
     async def _find_feed(self, url: str) -> tuple[str, str | None]:
         """The feed at ``url`` (checked to parse), or the one feed the page there links to; and its title."""
         response = await self.fetcher.get(url, accept=FEED_ACCEPT)
-        content_type = response.headers.get("content-type", "")
-        if looks_like_feed(response.body, content_type):
-            parsed = await asyncio.to_thread(
-                parse_feed, response.body, url=response.final_url, content_type=content_type, now=self.clock.now()
-            )
-            return response.final_url, parsed.title
+        if looks_like_feed(response.body, response.headers.get("content-type")):
+            return await self._checked(response)
         html = response.body.decode("utf-8", "replace")
         links = feed_links(html, response.final_url)
         if not links:
@@ -90,11 +87,10 @@ class FeedActions(ServiceBase):
                 + ", ".join(link.url for link in links[:10])
                 + ("." if len(links) <= 10 else ", …")
             )
-        return await self._find_one(links[0].url)
+        return await self._checked(await self.fetcher.get(links[0].url, accept=FEED_ACCEPT))
 
-    async def _find_one(self, url: str) -> tuple[str, str | None]:
-        """Check that the feed a page named really is one."""
-        response = await self.fetcher.get(url, accept=FEED_ACCEPT)
+    async def _checked(self, response: Response) -> tuple[str, str | None]:
+        """The feed's final URL and title, once its body parses as a feed (FeedError otherwise)."""
         parsed = await asyncio.to_thread(
             parse_feed,
             response.body,
