@@ -145,13 +145,15 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
     """httpx's HTTP transport with its connection pool built on a :class:`PinnedBackend`."""
 
     def __init__(self, backend: PinnedBackend, *, verify: ssl.SSLContext | bool = True) -> None:
+        if not isinstance(verify, ssl.SSLContext):  # building a context reads the CA bundle: ~50 ms
+            verify = httpx.create_ssl_context(verify=verify, trust_env=False)
         super().__init__(verify=verify, trust_env=False)
         # httpx 0.28 has no public way to pass a network backend (encode/httpx#3749), so the pool that its
         # constructor made is swapped for an identical one on the pinned backend; the tests in
         # tests/briefings/test_fetch_pinning.py fail if a new httpx stops using it.
         limits = httpx.Limits(max_connections=10, max_keepalive_connections=5, keepalive_expiry=5.0)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            ssl_context=verify,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,
@@ -186,12 +188,11 @@ class Fetcher:
         self._transport = transport
         self._network_backend = network_backend
         self._verify = verify
+        self._ssl_context: ssl.SSLContext | None = None  # built on first use, shared by every request
 
     def _allowed(self, host: str, port: int) -> bool:
         host = host.lower().strip("[]")
-        return any(
-            name in self.allow_hosts for name in (host, f"{host}:{port}", f"[{host}]", f"[{host}]:{port}")
-        )
+        return any(name in self.allow_hosts for name in (host, f"{host}:{port}", f"[{host}]", f"[{host}]:{port}"))
 
     def _parse(self, url: str) -> tuple[SplitResult, str, int]:
         """Check the URL's form (scheme, host, no credentials); return its parts, host and port."""
@@ -261,7 +262,13 @@ class Fetcher:
     def _client_transport(self) -> httpx.AsyncBaseTransport:
         if self._transport is not None:
             return self._transport
-        return PinnedTransport(PinnedBackend(self.addresses, self._network_backend), verify=self._verify)
+        if self._ssl_context is None:
+            self._ssl_context = (
+                self._verify
+                if isinstance(self._verify, ssl.SSLContext)
+                else httpx.create_ssl_context(verify=self._verify, trust_env=False)
+            )
+        return PinnedTransport(PinnedBackend(self.addresses, self._network_backend), verify=self._ssl_context)
 
     async def _get(self, url: str, accept: str, headers: dict[str, str], pass_status: tuple[int, ...]) -> Response:
         current = url
