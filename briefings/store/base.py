@@ -1,171 +1,99 @@
-"""The store's connections: one writer for transactions, read-only readers for everything else."""
+"""The store's interface to its database: reads, writes inside ``transaction()``, and the few dialect differences.
+
+The query modules (stories, digests, feeds) hold ONE copy of their SQL, written with ``?`` or ``:name``
+placeholders in the SQL both SQLite and PostgreSQL understand; each backend (``sqlite.py``, ``postgres.py``)
+runs it on its own connections and supplies the pieces that differ (JSON fields, string aggregation, the
+larger of two values, row locks for claims, case-insensitive LIKE, full-text search).
+"""
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Iterable
-from contextlib import asynccontextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Self
+from typing import Any
 
-import aiosqlite
-
-from briefings.errors import ReadOnlyStore, StoreError
-from briefings.store.connect import (
-    READERS,
-    T,
-    _check_ours,
-    _connect,
-    _guard,
-    _may_write,
-    _prepare_writer,
-    _read_only_uri,
-    _store_error,
-)
+Params = Sequence[Any] | dict[str, Any]
 
 
-class StoreBase:
-    """Async access to one Briefbot database.
+class StoreBase(ABC):
+    """What every backend provides: reads anywhere, writes only inside ``transaction()``."""
 
-    One writer connection takes every write, one transaction at a time (``transaction()``); reads outside a
-    transaction go to read-only connections of their own, so no reader ever sees another coroutine's
-    uncommitted (and maybe rolled back) write. Reads inside a transaction use the writer and see its writes.
-    """
+    path: str
+    read_only: bool = False
+    dialect: str = ""
 
-    def __init__(
-        self, conn: aiosqlite.Connection | None, readers: list[aiosqlite.Connection], path: str
-    ) -> None:
-        self._writer = conn
-        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
-        for reader in readers:
-            self._readers.put_nowait(reader)
-        self._all_readers = list(readers)
-        self.path = path
-        self.read_only = conn is None
-        self._write_lock = asyncio.Lock()
-        self._tx_task: asyncio.Task | None = None  # the task inside transaction(), which reads on the writer
+    # ----- dialect pieces (SQL fragments) ---------------------------------------------------------
 
-    @classmethod
-    async def open(cls, path: str | Path, *, create: bool = True, readers: int = READERS) -> Self:
-        """Open and migrate the database at ``path`` (creating it only if ``create``); raise StoreError if unusable.
+    @staticmethod
+    @abstractmethod
+    def _json_text(column: str, key: str) -> str:
+        """SQL for the text of the top-level ``key`` of a JSON ``column``."""
 
-        A file Briefbot may not write (a read-only file or mount) opens read-only: reads work and every write
-        raises ReadOnlyStore.
-        """
-        path = str(path)
-        if path == ":memory:":
-            conn = await _connect(path)
-            store = cls(conn, [], path)
-            await store._guarded(store._migrate(conn))
-            return store
-        file = Path(path)
-        if file.is_dir():  # noqa: ASYNC240 - a few stats at start-up
-            raise StoreError(f"{path} is a folder, not a database file.")
-        if not file.exists():  # noqa: ASYNC240
-            if not create:
-                raise StoreError(f"There is no Briefbot database at {path} yet.", hints=("add",))
-            if not file.parent.is_dir():  # noqa: ASYNC240
-                raise StoreError(f"The folder for the database {path} does not exist.")
-        writable = _may_write(file)
-        writer: aiosqlite.Connection | None = None
-        opened: list[aiosqlite.Connection] = []
-        try:
-            if writable:
-                writer = await _connect(path)
-                opened.append(writer)
-                await _guard(path, _prepare_writer(writer, path))
-            for _ in range(max(1, readers)):
-                reader = await _connect(_read_only_uri(file), uri=True)
-                opened.append(reader)
-                await _guard(path, reader.execute("PRAGMA query_only = 1"))
-            store = cls(writer, opened[1:] if writable else opened, path)
-            if not writable:
-                await _guard(path, _check_ours(opened[0], path, read_only=True))
-        except BaseException:
-            for conn in opened:
-                await conn.close()
-            raise
-        return store
+    @staticmethod
+    @abstractmethod
+    def _joined(column: str) -> str:
+        """SQL aggregate joining a text ``column`` with spaces."""
 
-    async def _guarded(self, work: Awaitable[T]) -> T:
-        return await _guard(self.path, work)
+    @staticmethod
+    @abstractmethod
+    def _greater(a: str, b: str) -> str:
+        """SQL for the larger of two values."""
 
-    async def _migrate(self, conn: aiosqlite.Connection) -> None:
-        await _prepare_writer(conn, self.path)
+    _SKIP_LOCKED = ""  # appended to a claim's SELECT: lock the rows picked, skip the ones others hold
 
+    # ----- running SQL ----------------------------------------------------------------------------
+
+    @abstractmethod
     async def close(self) -> None:
         """Close every connection."""
-        if self._writer is not None:
-            await self._writer.close()
-        for reader in self._all_readers:
-            await reader.close()
 
+    @abstractmethod
     async def schema_version(self) -> int:
         """Return the schema version (the number of migrations applied)."""
-        row = await self._one("PRAGMA user_version")
-        assert row is not None
-        return int(row[0])
 
-    def _writable(self) -> aiosqlite.Connection:
-        if self._writer is None:
-            raise ReadOnlyStore(f"{self.path} is read-only; Briefbot can read it but not change it.")
-        return self._writer
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Any]:
+        """Run a block as one write transaction (committed at its end, rolled back on any error)."""
 
-    @property
-    def _conn(self) -> aiosqlite.Connection:
-        """The writer, for statements inside ``transaction()`` (writes anywhere else are a bug)."""
-        conn = self._writable()
-        if not self._in_transaction() and self.path != ":memory:":
-            raise RuntimeError("store writes must run inside Store.transaction()")
-        return conn
+    @abstractmethod
+    async def _one(self, sql: str, params: Params = ()) -> tuple | None:
+        """Read one row (inside this task's transaction: on its connection)."""
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run a block as one write transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on any error)."""
-        conn = self._writable()
-        async with self._write_lock:
-            try:
-                await conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise _store_error(self.path, exc) from exc
-            self._tx_task = asyncio.current_task()
-            try:
-                yield conn
-            except BaseException:
-                await conn.execute("ROLLBACK")
-                raise
-            else:
-                try:
-                    await conn.execute("COMMIT")
-                except sqlite3.OperationalError as exc:
-                    await conn.execute("ROLLBACK")
-                    raise _store_error(self.path, exc) from exc
-            finally:
-                self._tx_task = None
+    @abstractmethod
+    async def _all(self, sql: str, params: Params = ()) -> list[tuple]:
+        """Read every row."""
 
-    def _in_transaction(self) -> bool:
-        return self._tx_task is not None and self._tx_task is asyncio.current_task()
+    @abstractmethod
+    async def _exec(self, sql: str, params: Params = ()) -> int:
+        """Run one write inside ``transaction()``; return how many rows it changed."""
 
-    @asynccontextmanager
-    async def _reading(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A connection to read with: the writer inside this task's transaction, else a read-only one."""
-        if self._in_transaction() or (self._writer is not None and not self._all_readers):
-            yield self._writable()
-            return
-        reader = await self._readers.get()
-        try:
-            yield reader
-        finally:
-            self._readers.put_nowait(reader)
+    @abstractmethod
+    async def _exec_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one write once per row of parameters, inside ``transaction()``."""
 
-    async def _one(self, sql: str, params: Iterable | dict = ()) -> tuple | None:
-        async with self._reading() as conn:
-            cur = await conn.execute(sql, params if isinstance(params, dict) else tuple(params))
-            row = await cur.fetchone()
-            return tuple(row) if row is not None else None
+    @abstractmethod
+    async def _write_rows(self, sql: str, params: Params = ()) -> list[tuple]:
+        """Run one write with ``RETURNING`` inside ``transaction()``; return the rows it returned."""
 
-    async def _all(self, sql: str, params: Iterable | dict = ()) -> list:
-        async with self._reading() as conn:
-            cur = await conn.execute(sql, params if isinstance(params, dict) else tuple(params))
-            return list(await cur.fetchall())
+    async def _insert(self, sql: str, params: Params = ()) -> int:
+        """Run an ``INSERT ... RETURNING id``; return the new row's id."""
+        rows = await self._write_rows(sql, params)
+        return int(rows[0][0])
+
+
+def display_target(target: str | Path) -> str:
+    """A database path or URL as it may be shown (a URL's password hidden)."""
+    text = str(target)
+    if "://" in text and "@" in text:
+        scheme, rest = text.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}{':***' if ':' in creds else ''}@{host}"
+    return text
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    """Tell whether ``target`` names a PostgreSQL database (``postgresql://`` or ``postgres://``)."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))

@@ -1,4 +1,4 @@
-"""Opening an SQLite database: ours or not, migrations under one lock, WAL, read-only files and mounts."""
+"""Opening an SQLite database (ours or not, migrations under one lock, WAL, read-only files) and loading migrations."""
 
 from __future__ import annotations
 
@@ -25,10 +25,10 @@ READERS = 2  # read-only connections per store: reads never wait behind a write,
 BUSY_TIMEOUT_MS = 10_000
 
 
-def load_migrations() -> list[tuple[int, str]]:
-    """Return the numbered migrations shipped in ``briefings/migrations``, in order."""
+def load_migrations(dialect: str = "sqlite") -> list[tuple[int, str]]:
+    """Return the numbered migrations shipped in ``briefings/migrations/<dialect>``, in order."""
     found: list[tuple[int, str]] = []
-    for entry in resources.files("briefings.migrations").iterdir():
+    for entry in resources.files("briefings.migrations").joinpath(dialect).iterdir():
         match = re.match(r"^(\d{4})_.*\.sql$", entry.name)
         if match:
             found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
@@ -168,6 +168,7 @@ async def _guard(path: str, work: Awaitable[T]) -> T:
         return await work
     except sqlite3.Error as exc:
         raise _store_error(path, exc) from exc
+
 
 def _statements(sql: str) -> list[str]:
     """Split a migration into statements (our migrations put no ';' or '--' inside literals)."""

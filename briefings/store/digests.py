@@ -39,10 +39,10 @@ class DigestStore(StoryStore):
 
     async def insert_digest(self, sub: DigestSubscription) -> int | None:
         """Insert a digest subscription; return its id, or None if the same one exists."""
-        cur = await self._conn.execute(
+        rows = await self._write_rows(
             "INSERT INTO digests (platform, channel_id, at, tz, weekdays_only, topics, post_when_empty,"
             " enabled, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)"
-            " ON CONFLICT (platform, channel_id, at, tz) DO NOTHING",
+            " ON CONFLICT (platform, channel_id, at, tz) DO NOTHING RETURNING id",
             (
                 sub.platform,
                 sub.channel_id,
@@ -55,11 +55,11 @@ class DigestStore(StoryStore):
                 sub.created_at.isoformat(),
             ),
         )
-        return cur.lastrowid if cur.rowcount else None
+        return int(rows[0][0]) if rows else None
 
     async def update_digest(self, sub: DigestSubscription) -> None:
         """Overwrite a digest's options and re-enable it."""
-        await self._conn.execute(
+        await self._exec(
             "UPDATE digests SET weekdays_only = ?, topics = ?, post_when_empty = ?, enabled = 1,"
             " disabled_reason = NULL, created_by = ? WHERE id = ?",
             (int(sub.weekdays_only), json.dumps(sub.topics), int(sub.post_when_empty), sub.created_by, sub.id),
@@ -91,20 +91,18 @@ class DigestStore(StoryStore):
 
     async def delete_digest(self, digest_id: int) -> None:
         """Delete a digest and its delivery history."""
-        await self._conn.execute("DELETE FROM digests WHERE id = ?", (digest_id,))
+        await self._exec("DELETE FROM digests WHERE id = ?", (digest_id,))
 
     async def disable_digest(self, digest_id: int, reason: str) -> None:
         """Stop a digest, keeping the reason for `status`."""
-        await self._conn.execute(
-            "UPDATE digests SET enabled = 0, disabled_reason = ? WHERE id = ?", (reason, digest_id)
-        )
+        await self._exec("UPDATE digests SET enabled = 0, disabled_reason = ? WHERE id = ?", (reason, digest_id))
 
     async def claim_delivery(
         self, digest_id: int, slot: str, due_at: datetime, owner: str, now: datetime, lease_until: datetime
     ) -> dict | None:
         """Claim a digest slot for ``owner`` (new, lease expired, or retry due); return the delivery or None."""
         async with self.transaction():
-            cur = await self._conn.execute(
+            claimed = await self._exec(
                 "INSERT INTO digest_deliveries (digest_id, slot, due_at, status, owner, lease_until, attempts,"
                 " updated_at) VALUES (:d, :s, :due, 'claimed', :o, :lease, 1, :now)"
                 " ON CONFLICT (digest_id, slot) DO UPDATE SET status = 'claimed', owner = :o,"
@@ -119,7 +117,7 @@ class DigestStore(StoryStore):
                     "now": now.isoformat(),
                 },
             )
-            if not cur.rowcount:
+            if not claimed:
                 return None
             return await self.delivery(digest_id, slot)
 
@@ -167,16 +165,16 @@ class DigestStore(StoryStore):
         }
         sets = ", ".join(f"{k} = :{k}" for k in values)
         async with self.transaction():
-            cur = await self._conn.execute(
+            changed = await self._exec(
                 f"UPDATE digest_deliveries SET {sets}, updated_at = :now WHERE id = :id AND owner = :owner",
                 {**values, "now": now.isoformat(), "id": delivery_id, "owner": owner},
             )
-            return bool(cur.rowcount)
+            return bool(changed)
 
     async def record_skipped(self, digest_id: int, slot: str, due_at: datetime, now: datetime, reason: str) -> None:
         """Record a slot that will not be delivered (missed beyond the grace window, or superseded)."""
         async with self.transaction():
-            await self._conn.execute(
+            await self._exec(
                 "INSERT INTO digest_deliveries (digest_id, slot, due_at, status, error, updated_at)"
                 " VALUES (?, ?, ?, 'skipped', ?, ?) ON CONFLICT (digest_id, slot) DO UPDATE"
                 " SET status = 'skipped', error = excluded.error, updated_at = excluded.updated_at"
@@ -197,7 +195,7 @@ class DigestStore(StoryStore):
 
         Articles a feed's first poll stored (its backlog) are not news: they never make a story changed."""
         rows = await self._all(
-            "SELECT s.slug, s.title, json_extract(s.brief, '$.tldr'), '',"
+            f"SELECT s.slug, s.title, {self._json_text('s.brief', 'tldr')}, '',"
             " (SELECT count(*) FROM articles x WHERE x.story_id = s.id), s.created_at, s.updated_at,"
             " a.id, a.title, a.outlet, a.url, a.published"
             " FROM articles a JOIN stories s ON s.id = a.story_id"

@@ -84,13 +84,11 @@ class FeedStore(DigestStore):
         channel_id: str | None = None,
     ) -> int:
         """Subscribe to ``url`` (due at once); return the feed's id."""
-        cur = await self._conn.execute(
+        return await self._insert(
             "INSERT INTO feeds (url, name, story_id, every_seconds, added_by, added_at, platform, channel_id,"
-            " next_poll) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " next_poll) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (url, name, story_id, int(every.total_seconds()), added_by, _utc(at), platform, channel_id, _utc(at)),
         )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
 
     async def feed(self, feed_id: int) -> Feed | None:
         """Return one feed."""
@@ -108,7 +106,7 @@ class FeedStore(DigestStore):
 
     async def delete_feed(self, feed_id: int) -> None:
         """Unsubscribe (the articles it brought stay)."""
-        await self._conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+        await self._exec("DELETE FROM feeds WHERE id = ?", (feed_id,))
 
     async def claim_feeds(
         self, owner: str, now: datetime, lease_until: datetime, limit: int, feed_ids: Sequence[int] = ()
@@ -123,12 +121,14 @@ class FeedStore(DigestStore):
         else:
             pick = "SELECT id FROM feeds WHERE next_poll <= ?"
             params = [now_s]
-        pick += " AND paused = 0 AND (lease_until IS NULL OR lease_until < ?) ORDER BY next_poll, id LIMIT ?"
-        cur = await self._conn.execute(
-            f"UPDATE feeds SET lease_owner = ?, lease_until = ? WHERE id IN ({pick}) RETURNING id",
-            (owner, _utc(lease_until), *params, now_s, limit),
+        free = "(lease_until IS NULL OR lease_until < ?)"
+        pick += f" AND paused = 0 AND {free} ORDER BY next_poll, id LIMIT ?{self._SKIP_LOCKED}"
+        # the lease is checked again on the row being updated: a claim that raced this one and won is seen
+        picked = await self._write_rows(
+            f"UPDATE feeds SET lease_owner = ?, lease_until = ? WHERE id IN ({pick}) AND {free} RETURNING id",
+            (owner, _utc(lease_until), *params, now_s, limit, now_s),
         )
-        ids = [r[0] for r in await cur.fetchall()]
+        ids = [r[0] for r in picked]
         if not ids:
             return []
         marks = ", ".join("?" for _ in ids)
@@ -142,19 +142,19 @@ class FeedStore(DigestStore):
             raise ValueError(f"unknown feed fields: {sorted(unknown)}")
         values = {k: (_utc(v) if isinstance(v, datetime) else v) for k, v in state.items()}
         sets = ", ".join(f"{k} = :{k}" for k in values)
-        cur = await self._conn.execute(
+        changed = await self._exec(
             f"UPDATE feeds SET {sets}{', ' if sets else ''}lease_owner = NULL, lease_until = NULL"
             " WHERE id = :feed AND lease_owner = :owner",
             {**values, "feed": feed_id, "owner": owner},
         )
-        return cur.rowcount == 1
+        return changed == 1
 
     async def set_feed_paused(self, feed_id: int, paused: bool, reason: str | None, now: datetime) -> None:
         """Pause or resume a feed; resuming clears its errors and makes it due at once."""
         if paused:
-            await self._conn.execute("UPDATE feeds SET paused = 1, pause_reason = ? WHERE id = ?", (reason, feed_id))
+            await self._exec("UPDATE feeds SET paused = 1, pause_reason = ? WHERE id = ?", (reason, feed_id))
         else:
-            await self._conn.execute(
+            await self._exec(
                 "UPDATE feeds SET paused = 0, pause_reason = NULL, failures = 0, failing_since = NULL,"
                 " last_error = NULL, next_poll = ? WHERE id = ?",
                 (_utc(now), feed_id),
@@ -178,7 +178,7 @@ class FeedStore(DigestStore):
         self, feed_id: int, guid: str, link: str | None, text_hash: str, article_id: int | None, at: datetime
     ) -> None:
         """Remember an item of a feed (insert, or update the one with this GUID)."""
-        await self._conn.execute(
+        await self._exec(
             "INSERT INTO feed_items (feed_id, guid, link, text_hash, article_id, seen_at) VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (feed_id, guid) DO UPDATE SET link = excluded.link, text_hash = excluded.text_hash,"
             " article_id = coalesce(excluded.article_id, feed_items.article_id)",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from briefings.models import AdminAction, Article, Brief, KeyFacts, SearchHit, Source, StorySummary
 from briefings.store.base import StoreBase
-from briefings.store.rows import _FTS_WORD, StoredArticle, StoryRow, _at, _dt, _ts, _utc, fts_query
+from briefings.store.rows import _FTS_WORD, StoredArticle, StoryRow, _at, _dt, _ts, _utc
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class ClusterMember:
     signature: str | None
 
 
+_ADD_BAND = "INSERT INTO article_bands (band, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
 POSTINGS = 200  # most recent stories looked at per term when finding candidates
 VERSION_SOURCES = 10  # newest sources kept with each past version of a brief
 
@@ -83,8 +85,8 @@ class StoryStore(StoreBase):
     async def list_stories(self, limit: int, offset: int = 0) -> list[StorySummary]:
         """Return stories, most recently updated first."""
         rows = await self._all(
-            "SELECT s.slug, s.title, json_extract(s.brief, '$.tldr'), "
-            "(SELECT group_concat(alias, ' ') FROM aliases a WHERE a.story_id = s.id), "
+            f"SELECT s.slug, s.title, {self._json_text('s.brief', 'tldr')}, "
+            f"(SELECT {self._joined('alias')} FROM aliases a WHERE a.story_id = s.id), "
             "(SELECT count(*) FROM articles x WHERE x.story_id = s.id), s.created_at, s.updated_at "
             "FROM stories s ORDER BY s.updated_at DESC, s.id DESC LIMIT ? OFFSET ?",
             (limit, offset),
@@ -108,8 +110,8 @@ class StoryStore(StoreBase):
         prefix = prefix.strip().lower()
         like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = await self._all(
-            "SELECT s.slug, s.title, json_extract(s.brief, '$.tldr'), "
-            "(SELECT group_concat(alias, ' ') FROM aliases a WHERE a.story_id = s.id), "
+            f"SELECT s.slug, s.title, {self._json_text('s.brief', 'tldr')}, "
+            f"(SELECT {self._joined('alias')} FROM aliases a WHERE a.story_id = s.id), "
             "(SELECT count(*) FROM articles x WHERE x.story_id = s.id), s.created_at, s.updated_at, "
             "min(CASE WHEN s.slug LIKE :p || '%' ESCAPE '\\' THEN 0 "
             "         WHEN a2.alias LIKE :p || '%' ESCAPE '\\' THEN 1 "
@@ -125,33 +127,9 @@ class StoryStore(StoreBase):
         )
         return [self._summary(r) for r in rows]
 
+    @abstractmethod
     async def search(self, words: str, limit: int, fallback: bool = True) -> list[SearchHit]:
-        """Full-text search over stories and articles, ranked by BM25 (all words first, then any)."""
-        for any_word in (False, True) if fallback else (False,):
-            query = fts_query(words, any_word=any_word)
-            if query is None:
-                return []
-            rows = await self._all(
-                "WITH hits AS ("
-                "  SELECT rowid AS story_id, bm25(story_fts, 2.0, 10.0, 4.0, 2.0) AS score,"
-                "         snippet(story_fts, 3, '', '', '…', 16) AS snip"
-                "  FROM story_fts WHERE story_fts MATCH :q"
-                "  UNION ALL"
-                "  SELECT a.story_id, bm25(article_fts, 4.0, 1.0),"
-                "         snippet(article_fts, 1, '', '', '…', 16)"
-                "  FROM article_fts JOIN articles a ON a.id = article_fts.rowid"
-                "  WHERE article_fts MATCH :q"
-                ") SELECT s.slug, s.title, h.snip, sum(h.score) AS total, s.updated_at"
-                "  FROM hits h JOIN stories s ON s.id = h.story_id"
-                "  GROUP BY s.id ORDER BY total, s.updated_at DESC LIMIT :n",
-                {"q": query, "n": limit},
-            )
-            if rows:
-                return [
-                    SearchHit(slug=r[0], title=r[1], snippet=r[2] or "", score=round(-r[3], 4), updated_at=_at(r[4]))
-                    for r in rows
-                ]
-        return []
+        """Full-text search over stories and articles, best first (all words first, then any)."""
 
     async def candidates(self, terms: Sequence[tuple[str, float]], since: datetime, limit: int) -> list[StoryRow]:
         """Return stories seen since ``since`` whose indexed terms share the most weight with ``terms``.
@@ -162,8 +140,8 @@ class StoryStore(StoreBase):
         if not terms:
             return []
         one = (
-            "SELECT * FROM (SELECT story_id, ? AS w FROM story_terms"
-            " WHERE term = ? AND seen >= ? ORDER BY seen DESC LIMIT ?)"
+            "SELECT * FROM (SELECT story_id, CAST(? AS DOUBLE PRECISION) AS w FROM story_terms"
+            " WHERE term = ? AND seen >= ? ORDER BY seen DESC LIMIT ?) AS t"
         )
         since_ts = _utc(since)
         params: list[object] = [x for term, weight in terms for x in (weight, term, since_ts, POSTINGS)]
@@ -207,7 +185,7 @@ class StoryStore(StoreBase):
         """Return a story's newest ``limit`` articles, oldest of them first (reading order)."""
         rows = await self._all(
             f"SELECT * FROM (SELECT {self._ARTICLE_COLS}, coalesce(published, added_at) AS k FROM articles"
-            " WHERE story_id = ? ORDER BY k DESC, id DESC LIMIT ?) ORDER BY k, id",
+            " WHERE story_id = ? ORDER BY k DESC, id DESC LIMIT ?) AS r ORDER BY k, id",
             (story_id, limit),
         )
         return [self._article(r[:-1]) for r in rows]
@@ -256,10 +234,10 @@ class StoryStore(StoreBase):
 
     async def save_profile(self, story_id: int, profile_json: str, terms: Sequence[str], seen: datetime) -> None:
         """Store a story's clustering profile and the heaviest ``terms`` it is found by, as of its newest article."""
-        await self._conn.execute("UPDATE stories SET profile = ? WHERE id = ?", (profile_json, story_id))
-        await self._conn.execute("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
+        await self._exec("UPDATE stories SET profile = ? WHERE id = ?", (profile_json, story_id))
+        await self._exec("DELETE FROM story_terms WHERE story_id = ?", (story_id,))
         at = _utc(seen)
-        await self._conn.executemany(
+        await self._exec_many(
             "INSERT INTO story_terms (term, story_id, seen) VALUES (?, ?, ?)", [(t, story_id, at) for t in terms]
         )
 
@@ -273,7 +251,8 @@ class StoryStore(StoreBase):
     async def find_duplicate(self, canonical: str | None, text_hash: str) -> tuple[int, int] | None:
         """Return (article id, story id) of an article with the same canonical URL or text, if any."""
         row = await self._one(
-            "SELECT id, story_id FROM articles WHERE content_hash = ? OR (? IS NOT NULL AND canonical_url = ?) LIMIT 1",
+            "SELECT id, story_id FROM articles WHERE content_hash = ?"
+            " OR (CAST(? AS TEXT) IS NOT NULL AND canonical_url = ?) LIMIT 1",
             (text_hash, canonical, canonical),
         )
         return (row[0], row[1]) if row else None
@@ -282,16 +261,15 @@ class StoryStore(StoreBase):
 
     async def insert_story(self, slug: str, title: str, at: datetime, brief_json: str = "{}") -> int:
         """Insert a story and its search row; return its id (``last_seen`` follows its first article)."""
-        cur = await self._conn.execute(
-            "INSERT INTO stories (slug, title, created_at, updated_at, brief) VALUES (?, ?, ?, ?, ?)",
+        story_id = await self._insert(
+            "INSERT INTO stories (slug, title, created_at, updated_at, brief) VALUES (?, ?, ?, ?, ?) RETURNING id",
             (slug, title, at.isoformat(), at.isoformat(), brief_json),
         )
-        story_id = cur.lastrowid
-        await self._conn.execute(
+        await self._exec(
             "INSERT INTO story_fts (rowid, slug, title, aliases, summary) VALUES (?, ?, ?, '', '')",
             (story_id, slug.replace("-", " "), title),
         )
-        return story_id  # type: ignore[return-value]
+        return story_id
 
     async def insert_article(
         self,
@@ -314,10 +292,10 @@ class StoryStore(StoreBase):
         ``duplicate_of``: the article this one republishes (another outlet's copy of the same text);
         ``signature``: its clustering vector (JSON); ``backfill``: from a feed's first poll (not news).
         """
-        cur = await self._conn.execute(
+        article_id = await self._insert(
             "INSERT INTO articles (story_id, title, text, url, canonical_url, outlet, published, added_at,"
             " content_hash, facts, manual, fingerprint, duplicate_of, signature, backfill)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 story_id,
                 article.title,
@@ -336,21 +314,18 @@ class StoryStore(StoreBase):
                 int(backfill),
             ),
         )
-        article_id = cur.lastrowid
-        assert article_id is not None
         # facts are computed before the id exists: stamp it now so each fact traces back to its article
-        await self._conn.execute(
+        await self._exec(
             "UPDATE articles SET facts = ? WHERE id = ?", (facts.traced_to(article_id).model_dump_json(), article_id)
         )
-        await self._conn.execute(
+        await self._exec(
             "INSERT INTO article_fts (rowid, title, text) VALUES (?, ?, ?)",
             (article_id, article.title, article.text),
         )
-        await self._conn.executemany(
-            "INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)", [(b, article_id) for b in bands]
-        )
-        await self._conn.execute(  # a new story's last_seen is NULL until its first article
-            "UPDATE stories SET last_seen = max(coalesce(last_seen, ''), ?) WHERE id = ?",
+        await self._exec_many(_ADD_BAND, [(b, article_id) for b in bands])
+        latest = self._greater("coalesce(last_seen, '')", "?")
+        await self._exec(  # a new story's last_seen is NULL until its first article
+            f"UPDATE stories SET last_seen = {latest} WHERE id = ?",
             (_utc(article.published or article.added_at), story_id),
         )
         return article_id
@@ -361,11 +336,11 @@ class StoryStore(StoreBase):
         version = (row[0] if row else 0) + 1
         brief = brief.model_copy(update={"version": version})
         kept = brief.model_copy(update={"sources": brief.sources[:VERSION_SOURCES]})  # sources only grow: keep few
-        await self._conn.execute(
+        await self._exec(
             "INSERT INTO brief_versions (story_id, version, at, brief) VALUES (?, ?, ?, ?)",
             (story_id, version, at.isoformat(), kept.model_dump_json()),
         )
-        await self._conn.execute(
+        await self._exec(
             "UPDATE stories SET brief = ?, updated_at = ?, title = ? WHERE id = ?",
             (brief.model_dump_json(), at.isoformat(), brief.story.title, story_id),
         )
@@ -380,8 +355,8 @@ class StoryStore(StoreBase):
         if summary is None:
             old = await self._one("SELECT summary FROM story_fts WHERE rowid = ?", (story_id,))
             summary = old[0] if old else ""
-        await self._conn.execute("DELETE FROM story_fts WHERE rowid = ?", (story_id,))
-        await self._conn.execute(
+        await self._exec("DELETE FROM story_fts WHERE rowid = ?", (story_id,))
+        await self._exec(
             "INSERT INTO story_fts (rowid, slug, title, aliases, summary) VALUES (?, ?, ?, ?, ?)",
             (story_id, row[0].replace("-", " "), row[1], aliases, summary),
         )
@@ -398,7 +373,7 @@ class StoryStore(StoreBase):
         signature: str,
     ) -> None:
         """Replace an article's title, text and what is derived from them (an edit at its source)."""
-        await self._conn.execute(
+        await self._exec(
             "UPDATE articles SET title = ?, text = ?, content_hash = ?, facts = ?, fingerprint = ?, signature = ?,"
             " published = coalesce(?, published) WHERE id = ?",
             (
@@ -412,32 +387,30 @@ class StoryStore(StoreBase):
                 article_id,
             ),
         )
-        await self._conn.execute("DELETE FROM article_fts WHERE rowid = ?", (article_id,))
-        await self._conn.execute(
+        await self._exec("DELETE FROM article_fts WHERE rowid = ?", (article_id,))
+        await self._exec(
             "INSERT INTO article_fts (rowid, title, text) VALUES (?, ?, ?)", (article_id, article.title, article.text)
         )
-        await self._conn.execute("DELETE FROM article_bands WHERE article_id = ?", (article_id,))
-        await self._conn.executemany(
-            "INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)", [(b, article_id) for b in bands]
-        )
+        await self._exec("DELETE FROM article_bands WHERE article_id = ?", (article_id,))
+        await self._exec_many(_ADD_BAND, [(b, article_id) for b in bands])
 
     async def delete_article(self, article_id: int) -> None:
         """Delete one article and its search row."""
-        await self._conn.execute("DELETE FROM article_fts WHERE rowid = ?", (article_id,))
-        await self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        await self._exec("DELETE FROM article_fts WHERE rowid = ?", (article_id,))
+        await self._exec("DELETE FROM articles WHERE id = ?", (article_id,))
 
     async def delete_story(self, story_id: int) -> int:
         """Delete a story with its aliases, articles and search rows; return how many articles went."""
         ids = [r[0] for r in await self._all("SELECT id FROM articles WHERE story_id = ?", (story_id,))]
         for article_id in ids:
-            await self._conn.execute("DELETE FROM article_fts WHERE rowid = ?", (article_id,))
-        await self._conn.execute("DELETE FROM story_fts WHERE rowid = ?", (story_id,))
-        await self._conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            await self._exec("DELETE FROM article_fts WHERE rowid = ?", (article_id,))
+        await self._exec("DELETE FROM story_fts WHERE rowid = ?", (story_id,))
+        await self._exec("DELETE FROM stories WHERE id = ?", (story_id,))
         return len(ids)
 
     async def rename_story(self, story_id: int, new_slug: str, brief: Brief) -> None:
         """Change a story's slug (and the slug inside its stored brief)."""
-        await self._conn.execute(
+        await self._exec(
             "UPDATE stories SET slug = ?, brief = ? WHERE id = ?",
             (new_slug, brief.model_dump_json(), story_id),
         )
@@ -445,22 +418,22 @@ class StoryStore(StoreBase):
 
     async def add_alias(self, story_id: int, alias: str, brief: Brief) -> None:
         """Give a story another name."""
-        await self._conn.execute("INSERT INTO aliases (alias, story_id) VALUES (?, ?)", (alias, story_id))
-        await self._conn.execute("UPDATE stories SET brief = ? WHERE id = ?", (brief.model_dump_json(), story_id))
+        await self._exec("INSERT INTO aliases (alias, story_id) VALUES (?, ?)", (alias, story_id))
+        await self._exec("UPDATE stories SET brief = ? WHERE id = ?", (brief.model_dump_json(), story_id))
         await self._refresh_story_fts(story_id)
 
     async def move_articles(self, from_story: int, to_story: int) -> int:
         """Move every article and alias of one story to another; return how many articles moved."""
-        cur = await self._conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (to_story, from_story))
-        await self._conn.execute("UPDATE aliases SET story_id = ? WHERE story_id = ?", (to_story, from_story))
+        moved = await self._exec("UPDATE articles SET story_id = ? WHERE story_id = ?", (to_story, from_story))
+        await self._exec("UPDATE aliases SET story_id = ? WHERE story_id = ?", (to_story, from_story))
         await self._refresh_last_seen(to_story)
-        return cur.rowcount
+        return moved
 
     async def move_article(self, article_id: int, to_story: int, *, manual: bool = True) -> None:
         """Move one article to another story; ``manual``: an admin placed it there (never re-clustered)."""
         row = await self._one("SELECT story_id FROM articles WHERE id = ?", (article_id,))
-        await self._conn.execute(
-            "UPDATE articles SET story_id = ?, manual = max(manual, ?) WHERE id = ?",
+        await self._exec(
+            f"UPDATE articles SET story_id = ?, manual = {self._greater('manual', '?')} WHERE id = ?",
             (to_story, int(manual), article_id),
         )
         await self._refresh_last_seen(to_story)
@@ -468,7 +441,7 @@ class StoryStore(StoreBase):
             await self._refresh_last_seen(row[0])
 
     async def _refresh_last_seen(self, story_id: int) -> None:
-        await self._conn.execute(
+        await self._exec(
             "UPDATE stories SET last_seen = coalesce((SELECT max(coalesce(published, added_at)) FROM articles"
             " WHERE story_id = :s), last_seen) WHERE id = :s",
             {"s": story_id},
@@ -509,7 +482,7 @@ class StoryStore(StoreBase):
 
     async def log_action(self, at: datetime, actor: str, action: str, target: str, detail: str = "") -> None:
         """Append an entry to the admin log."""
-        await self._conn.execute(
+        await self._exec(
             "INSERT INTO admin_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
             (at.isoformat(), actor, action, target, detail),
         )

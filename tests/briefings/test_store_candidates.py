@@ -16,7 +16,7 @@ async def _story(store: Store, slug: str, terms: list[str], seen: datetime) -> i
     async with store.transaction():
         story_id = await store.insert_story(slug, slug, seen)
         await store.save_profile(story_id, "{}", terms, seen)
-        await store._conn.execute("UPDATE stories SET last_seen = ? WHERE id = ?", (seen.isoformat(), story_id))
+        await store._exec("UPDATE stories SET last_seen = ? WHERE id = ?", (seen.isoformat(), story_id))
     return story_id
 
 
