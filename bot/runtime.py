@@ -7,11 +7,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
 from briefings.scheduler import DigestScheduler, DigestSender
 from briefings.service import BriefingService
+
+if TYPE_CHECKING:
+    from briefings.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -43,37 +46,81 @@ async def close_senders(senders: dict[str, DigestSender]) -> None:
                 await close()
 
 
+async def finish(task: asyncio.Task[Any], within: float | None = None) -> None:
+    """Wait for a background task to end: at most ``within`` seconds (None: no limit), then cancel it."""
+    done, _ = await asyncio.wait({task}, timeout=within)
+    if not done:
+        log.warning("%s did not finish within %ss: cancelling it", task.get_name(), within)
+        task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
 @contextlib.asynccontextmanager
-async def running_scheduler(settings: Settings, service: BriefingService) -> AsyncIterator[DigestScheduler | None]:
-    """Run the digest scheduler in the background for as long as the block runs."""
+async def running_scheduler(
+    settings: Settings,
+    service: BriefingService,
+    *,
+    metrics: Metrics | None = None,
+    stop: asyncio.Event | None = None,
+    drain: float | None = None,
+) -> AsyncIterator[DigestScheduler | None]:
+    """Run the digest scheduler in the background for as long as the block runs (or until ``stop`` is set).
+
+    On the way out its in-flight deliveries finish, for at most ``drain`` seconds if given.
+    """
     senders = await build_senders(settings)
     if not senders:
         log.info("no platform token configured: digest scheduler not started")
         yield None
         return
-    scheduler = DigestScheduler(service.store, senders, clock=service.clock, grace=settings.digest_grace)
-    stop = asyncio.Event()
+    scheduler = DigestScheduler(
+        service.store, senders, clock=service.clock, grace=settings.digest_grace, metrics=metrics
+    )
+    stop = stop or asyncio.Event()
     task = asyncio.create_task(scheduler.run(stop), name="digest-scheduler")
     log.info("digest scheduler started for %s", ", ".join(sorted(senders)))
     try:
         yield scheduler
     finally:
         stop.set()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await finish(task, drain)
         await close_senders(senders)
 
 
 @contextlib.asynccontextmanager
-async def running_feed_poller(service: BriefingService) -> AsyncIterator[None]:
-    """Poll the feeds in the background for as long as the block runs (processes sharing a database share it)."""
+async def running_feed_poller(
+    service: BriefingService,
+    *,
+    metrics: Metrics | None = None,
+    stop: asyncio.Event | None = None,
+    drain: float | None = None,
+) -> AsyncIterator[None]:
+    """Poll the feeds in the background for as long as the block runs (processes sharing a database share it).
+
+    On the way out the pass in flight finishes, for at most ``drain`` seconds if given.
+    """
     from briefings.feeds.poll import FeedPoller
 
-    stop = asyncio.Event()
-    task = asyncio.create_task(FeedPoller(service).run(stop), name="feed-poller")
+    stop = stop or asyncio.Event()
+    poller = FeedPoller(service)
+    if metrics is not None:
+        count_polls(poller, metrics)
+    task = asyncio.create_task(poller.run(stop), name="feed-poller")
     try:
         yield
     finally:
         stop.set()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await finish(task, drain)
+
+
+def count_polls(poller: Any, metrics: Metrics) -> None:
+    """Count every pass of ``poller`` (its feeds polled, items added, updated, skipped) into ``metrics``."""
+    poll = poller.poll
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        report = await poll(*args, **kwargs)
+        metrics.feeds_polled(report.results)
+        return report
+
+    poller.poll = counted

@@ -19,6 +19,7 @@ from briefings.digest_changes import NewsCache, add_whats_new
 from briefings.digest_text import Notice, disabled_notice
 from briefings.digests import compose_digest, due_slots, slot_key
 from briefings.errors import DeliveryError
+from briefings.metrics import Metrics
 from briefings.models import Digest, DigestSubscription, Source, StorySummary
 from briefings.store import Store
 
@@ -81,7 +82,9 @@ class DigestScheduler:
         owner: str | None = None,
         rng: random.Random | None = None,
         concurrency: int = 8,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.store = store
         self.senders = dict(senders)
         self.clock = clock
@@ -118,11 +121,15 @@ class DigestScheduler:
                     )
                     await self.store.record_skipped(sub.id, key, due, now, reason)
                     report.skipped.append(f"{sub.id}@{key}")
+                    if self.metrics:
+                        self.metrics.digest(sub.platform, "missed")
                 continue
             pending.append((key, due))
         for key, due in pending[:-1]:  # only the newest due slot is posted; older ones are superseded
             await self.store.record_skipped(sub.id, key, due, now, "superseded by a later digest")
             report.skipped.append(f"{sub.id}@{key}")
+            if self.metrics:
+                self.metrics.digest(sub.platform, "superseded")
         if pending:
             key, due = pending[-1]
             async with self._limit:
@@ -144,6 +151,8 @@ class DigestScheduler:
         if not digest.items and not sub.post_when_empty:
             await update(status="empty", error=None)
             report.empty.append(label)
+            if self.metrics:
+                self.metrics.digest(sub.platform, "empty")
             return
         sender = self.senders[sub.platform]
         messages = sender.render(digest)
@@ -174,6 +183,8 @@ class DigestScheduler:
                 return
         await update(status="sent", error=None)
         report.sent.append(label)
+        if self.metrics:
+            self.metrics.digest(sub.platform, "delivered")
         log.info("digest %s delivered in %d message(s)", label, len(messages))
 
     async def _failed(
@@ -195,6 +206,8 @@ class DigestScheduler:
                 await self.store.disable_digest(sub.id, reason)
             report.failed.append(label)
             report.errors[label] = reason
+            if self.metrics:
+                self.metrics.digest(sub.platform, "disabled")
             log.warning("digest %s disabled: %s", label, exc.message)
             with contextlib.suppress(DeliveryError):  # the channel may be gone: status shows the reason
                 await self.senders[sub.platform].notify(sub.channel_id, disabled_notice(exc.message))
@@ -203,6 +216,8 @@ class DigestScheduler:
         await update(status="retry", next_attempt=now + delay, error=exc.message)
         report.retrying.append(label)
         report.errors[label] = exc.message
+        if self.metrics:
+            self.metrics.digest(sub.platform, "failed")
         log.info("digest %s failed (%s); retrying in %ss", label, exc.message, int(delay.total_seconds()))
 
     async def due_without_sender(self, now: datetime | None = None) -> list[tuple[DigestSubscription, str]]:
