@@ -21,6 +21,7 @@ from briefings.facts import extract_facts
 from briefings.feed_actions import FeedActions
 from briefings.fetch import Fetcher
 from briefings.ingest import article_from_page, article_from_text, check_text
+from briefings.metrics import Metrics
 from briefings.models import (
     FACT_KINDS,
     Actor,
@@ -279,6 +280,8 @@ class BriefingService(StoryEdits, StoryRegrouping, FeedActions, DigestActions):
                 now, actor.label(), "add", target.slug, f"article {article_id}: {shorten(title, 200)}"
             )
         log.info("added article %s to story %s (%s)", article_id, target.slug, "new" if created else "existing")
+        if self.metrics:
+            self.metrics.article_added(actor.platform)
         story_ref = brief.story
         if not created and slug is None and near is None:  # matched automatically: two events in one story?
             split_off = await self._split_if_two_events(target, joined, seen)
@@ -341,11 +344,12 @@ async def open_service(
     fetch_allow_hosts: Iterable[str] = (),
     fetcher: Fetcher | None = None,
     create: bool = True,
+    metrics: Metrics | None = None,
 ) -> AsyncIterator[BriefingService]:
     """Open the store at ``db_path`` (creating it only if ``create``) and yield a service; close it afterwards."""
     store = await Store.open(db_path, create=create)
     try:
-        yield BriefingService(store, clock=clock, fetcher=fetcher or Fetcher(fetch_allow_hosts))
+        yield BriefingService(store, clock=clock, fetcher=fetcher or Fetcher(fetch_allow_hosts), metrics=metrics)
     finally:
         await store.close()
 

@@ -11,6 +11,7 @@ from briefings.clock import Clock, SystemClock
 from briefings.clustering import ArticleSignature, StoryProfile, index_terms, signature
 from briefings.errors import NotFound, PermissionDenied
 from briefings.fetch import Fetcher
+from briefings.metrics import Metrics
 from briefings.models import Actor, Article, Brief, KeyFacts, Source
 from briefings.slugs import close_matches, normalize_name
 from briefings.store import Store, StoredArticle, StoryRow
@@ -22,7 +23,15 @@ BRIEF_WINDOW = 8  # newest articles a brief's summary and card are built from (b
 class ServiceBase:
     """The store, the clock and the fetcher, with the helpers every group of service methods uses."""
 
-    def __init__(self, store: Store, *, clock: Clock | None = None, fetcher: Fetcher | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock | None = None,
+        fetcher: Fetcher | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.metrics = metrics
         self.store = store
         self.clock: Clock = clock or SystemClock()
         self.fetcher = fetcher or Fetcher()
