@@ -42,12 +42,23 @@ class Person:
         """Return the most telling role: strongest source, then the fullest wording."""
         if not self.roles:
             return None
-        best = max(self.roles, key=lambda r: (r.weight * 10 + min(len(r.text.split()), 6), -r.start))
+        best = max(self.roles, key=lambda r: (_strength(r), -r.start))
         for r in sorted(self.roles, key=lambda r: r.start):
             fuller = len(r.text) > len(best.text) and best.text.lower() in r.text.lower()
             if fuller and r.weight >= best.weight - 1:
                 best = r
         return best
+
+
+_PRONOUN_OWNERS = frozenset(("his", "her", "their", "its"))
+
+
+def _strength(role: Role) -> int:
+    """Return how telling a role is: its source's weight, then its length; a role owned by a pronoun
+    ("her boss") says less than one that stands alone ("a supervisor within the agency")."""
+    words_ = role.text.split()
+    owned = bool(words_) and words_[0].lower() in _PRONOUN_OWNERS
+    return role.weight * 10 + min(len(words_), 6) - (5 if owned else 0)
 
 
 def _name_key(name: str) -> list[str]:
@@ -183,13 +194,14 @@ def _role_as(doc: Doc, m: Mention, p: Person) -> None:
 def _described(doc: Doc, people: list[Person]) -> None:
     """Give a description not beside a name ("She's a high school freshman", "The Georgian chess
     grandmaster has been banned") to the person it refers to: the subject of the last two sentences
-    (else the person named last before it), or else the first one named in the next two sentences,
-    when they have no role yet."""
+    (else the person named last before it), or else the first one named in the next two sentences
+    not described yet, when they have no role yet."""
     order = sorted(
         ((m.first, m.sent.index, m.first == m.sent.first, p) for p in people for m in p.mentions),
         key=lambda x: x[0],
     )
     starts = [x[0] for x in order]
+    given: set[int] = set()  # people described in this pass
     for sent in doc.sents:
         if sent.is_heading:
             continue
@@ -204,8 +216,13 @@ def _described(doc: Doc, people: list[Person]) -> None:
             elif before:
                 target = before[-1][3]
             elif after:
-                target = after[0][3]
-            if target is not None and not target.roles:
+                # "He's a recruit. She's a freshman. Trey Moses and Ellie Meredith ...": descriptions
+                # ahead of the names take the people in the order they are then named.
+                target = next((x[3] for x in after if id(x[3]) not in given), None)
+            if target is None:
+                continue
+            given.add(id(target))
+            if not target.roles:
                 target.roles.append(Role(role, 1, doc.tokens[k].start, sent.text))
 
 

@@ -111,6 +111,14 @@ KINSHIP = {
 AGENT_ROLES = words(
     "attorney lawyer counsel solicitor barrister spokesman spokeswoman spokesperson agent representative"
 )
+# Prepositions that open a circumstance, never a role's complement ("a supervisor within the agency").
+CIRCUMSTANCE_PREPS = words(
+    "within among amongst amid amidst across throughout around inside outside through toward towards "
+    "despite without beyond upon via alongside during near since until"
+)
+# Titles whose short form news style accepts in all references ("chief executive officer" -> "CEO"); others,
+# such as "chief financial officer", stay spelled out.
+OFFICER_TITLES = {"chief executive officer": "CEO"}
 # Outlets whose reporters are named in the text ("CNN's Nic Robertson"): not people of the story.
 NEWS_OUTLETS = words("cnn hln bbc reuters ap afp nbc cbs abc msnbc fox pbs npr itv sky bloomberg")
 # Words that say a name is a character of a film or series, not a real person.
@@ -120,12 +128,14 @@ PLAYED_BY = words("played portrayed voiced")
 
 
 def is_role_word_text(low: str) -> bool:
-    """Tell whether a lower-case word is a role noun ("coach", "co-pilot")."""
+    """Tell whether a lower-case word is a role noun ("coach", "co-pilot", "center/forward")."""
     if low in ROLE_NOUNS:
         return True
     prefix, dash, rest = low.partition("-")
     if dash and prefix in ROLE_PREFIXES and rest in ROLE_NOUNS:
         return True  # "co-pilot", "ex-wife"
+    if "/" in low:
+        return all(part in ROLE_NOUNS for part in low.split("/"))  # "center/forward"
     parts = low.split("-")
     # "wrestler-turned-lawmaker": a role word joined to another
     return len(parts) > 2 and parts[-2] == "turned" and parts[-1] in ROLE_NOUNS

@@ -19,10 +19,12 @@ from .phrases import NOUN_TAGS, is_word, span_text
 from .role_lexicon import (
     AGENT_ROLES,
     APPOS_STOP,
+    CIRCUMSTANCE_PREPS,
     CLAUSE_WORDS,
     KINSHIP,
     LEADING_FUNCTION,
     NAME_HONORIFICS,
+    OFFICER_TITLES,
     REPORTING_VERBS,
     ROLE_NOUNS,
     WEAK_HEADS,
@@ -157,6 +159,9 @@ _POSSESSED = re.compile(
 )
 
 
+_OFFICER = re.compile(r"\b(?:" + "|".join(OFFICER_TITLES) + r")\b", re.IGNORECASE)
+
+
 def bridged_role(doc: Doc, sent: Sent, rank: str) -> str | None:
     """Return the fuller description of a bare rank in the sentence before: "A Saudi general said ...
     Gen. Ahmed Asiri added" -> "Saudi general"."""
@@ -172,8 +177,8 @@ def bridged_role(doc: Doc, sent: Sent, rank: str) -> str | None:
 
 def tidy_role(role: str) -> str:
     """Return a role in plain form: "another Bates' attorney" -> "attorney for Bates", "Ellie's mom" -> "mother of
-    Ellie", "the flight's co-pilot" -> "co-pilot of the flight"."""
-    role = " ".join(role.split())
+    Ellie", "the flight's co-pilot" -> "co-pilot of the flight", "chief executive officer" -> "CEO"."""
+    role = _OFFICER.sub(lambda m: OFFICER_TITLES[m.group(0).lower()], " ".join(role.split()))
     then = re.match(r"^then[- ](\S.*)$", role)
     if then:
         return f"{then.group(1)} (then)"  # "then-Secretary of State"
@@ -203,6 +208,17 @@ def _clause_end(doc: Doc, sent: Sent, i: int, limit: int = 14) -> int:
     while j < sent.last and toks[j].text not in APPOS_STOP and j - i < limit:
         j += 1
     return j
+
+
+def _modifiers_only(doc: Doc, first: int, last: int) -> bool:
+    """Tell whether ``[first, last)`` is an article and adjectives only ("a 31-year-old"), no head."""
+    toks = doc.tokens
+    if first < last and toks[first].text.lower() in ("a", "an"):
+        first += 1
+    return first < last and all(
+        (toks[i].pos in ("JJ", "CD") or toks[i].text.endswith("-old")) and not is_role_word(toks[i])
+        for i in range(first, last)
+    )
 
 
 def _role_ok(doc: Doc, first: int, last: int) -> bool:
@@ -304,6 +320,10 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     ):
         return (f"aged {age}", 0) if age else None
     end = _clause_end(doc, sent, i)
+    coordinate = None
+    if _modifiers_only(doc, i, end) and end + 1 < sent.last and toks[end].text == ",":
+        coordinate = end  # "a 31-year-old, 6-foot-11 center/forward": coordinate adjectives
+        end = _clause_end(doc, sent, end + 1)
     unended = end >= sent.last or toks[end].text not in APPOS_STOP
     if unended and _verb_after_head(doc, i, end) is None:
         return (f"aged {age}", 0) if age else None  # no end to the appositive, not even a verb
@@ -356,9 +376,50 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     if after < end and toks[after].text[:1].isupper() and toks[after].pos not in ("IN", "TO"):
         return (f"aged {age}", 0) if age else None  # "..., writer Chris Morgan and ...": a list
     role = short_role(doc, j, participle_end or end)
+    if coordinate is not None:
+        role = role.replace(", ", " ", 1)  # one noun phrase, without its inner comma
     if not role:
         return None
     return (f"{role}, aged {age}" if age else role), 2
+
+
+def _conjoined_title(doc: Doc, first: int, last: int) -> bool:
+    """Tell whether tokens from ``first`` open a second title that shares the first one's complement:
+    lower-case words up to a preposition or the end, the last of them a role noun."""
+    toks = doc.tokens
+    end = first
+    while end < last and toks[end].pos not in ("IN", "TO") and toks[end].text not in APPOS_STOP:
+        if (
+            not (toks[end].text.islower() or toks[end].text.isupper())
+            or toks[end].text.lower() in LEADING_FUNCTION  # "crime writer and his longtime confidante"
+            or toks[end].pos == "PRP$"
+            or end - first >= 4
+        ):
+            return False
+        end += 1
+    return end > first and is_role_word(toks[end - 1])
+
+
+_NAME_JOINERS = frozenset(("of", "for", "and", "&", "the", "de", "du"))
+
+
+def _word_counts(doc: Doc, first: int, last: int) -> list[int]:
+    """Return 1 for each token of ``[first, last)`` that counts as a word, 0 for the others: a proper
+    name ("the National Center for Missing & Exploited Children") counts as one word."""
+    toks = doc.tokens
+    out: list[int] = []
+    in_name = False
+    for i in range(first, last):
+        text = toks[i].text
+        if text[:1].isupper():
+            out.append(0 if in_name else 1)
+            in_name = True
+        elif in_name and text.lower() in _NAME_JOINERS and i + 1 < last and toks[i + 1].text[:1].isupper():
+            out.append(0)
+        else:
+            in_name = False
+            out.append(1 if is_word(toks[i]) else 0)
+    return out
 
 
 def short_role(doc: Doc, first: int, last: int, limit: int = 8) -> str:
@@ -368,22 +429,34 @@ def short_role(doc: Doc, first: int, last: int, limit: int = 8) -> str:
     heads = [i for i in range(first, last) if is_role_word(toks[i])]
     if heads:
         for i in range(heads[0] + 1, last):
-            if toks[i].pos == "CC" or toks[i].text in (",", ";"):
-                last = i
+            if toks[i].pos == "CC" and i == heads[0] + 1 and _conjoined_title(doc, i + 1, last):
+                continue  # "president and chief executive officer of the National Center"
+            if toks[i].pos == "CC" or toks[i].text in (",", ";") or toks[i].text.lower() in CIRCUMSTANCE_PREPS:
+                last = i  # "a supervisor within the agency": the role ends before the circumstance
                 break
-    if sum(1 for i in range(first, last) if is_word(toks[i])) <= limit:
+    counts = _word_counts(doc, first, last)
+    if sum(counts) <= limit:
         return span_text(doc, first, last)
     end = first
     count = 0
     cut = None
     for i in range(first, last):
-        if is_word(toks[i]):
-            count += 1
+        count += counts[i - first]
         if count > limit:
             break
-        if i > first + 1 and (toks[i].pos in ("IN", "TO", "VBG", "CC") or toks[i].text == ","):
+        inside_name = not counts[i - first] and is_word(toks[i])
+        if i > first + 1 and not inside_name and (toks[i].pos in ("IN", "TO", "VBG", "CC") or toks[i].text == ","):
             cut = i
         end = i + 1
+    if cut is None:
+        # No phrase boundary within the limit: end at the last noun that closes its noun phrase,
+        # not inside a compound ("a college baseball" of "a college baseball player").
+        closing = [
+            i
+            for i in range(first + 1, end)
+            if toks[i].pos in NOUN_TAGS and (i + 1 >= last or toks[i + 1].pos not in NOUN_TAGS)
+        ]
+        cut = closing[-1] + 1 if closing else None
     stop = cut if cut is not None else end
     return span_text(doc, first, stop)
 
@@ -466,6 +539,22 @@ def copula_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     return span_text(doc, j, end), 1
 
 
+def _relative_subject(doc: Doc, sent: Sent, k: int) -> str | None:
+    """Return the description of a subject with a relative clause at ``k`` ("the"): "The bored teenager
+    who gunned down a college baseball player in Oklahoma ... is now a convicted murderer"."""
+    toks = doc.tokens
+    for h in range(k + 1, min(k + 6, sent.last - 2)):
+        t = toks[h]
+        if t.pos in _VERB_TAGS or t.text in APPOS_STOP:
+            return None
+        if toks[h + 1].text == "who":
+            if not (is_role_word(t) and t.text.islower() and _role_ok(doc, k + 1, h + 1)):
+                return None
+            end = _clause_end(doc, sent, h + 2)
+            return short_role(doc, k + 1, end, 10) if end > h + 2 else None
+    return None
+
+
 _PRONOUNS = frozenset(("he", "she"))
 _OPENERS = frozenset(("(", ")", "cnn", "--", "—", "–", '"', "“", "”", ",", "but", "and"))
 
@@ -491,6 +580,10 @@ def described_roles(doc: Doc, sent: Sent) -> list[tuple[int, str]]:
             if found:
                 out.append((k, found[0]))
         elif low == "the" and (at_start or after_quote):
+            relative = _relative_subject(doc, sent, k) if at_start else None
+            if relative:
+                out.append((k, relative))
+                continue
             end = k + 1
             while end < sent.last and end - k <= 12 and toks[end].text not in APPOS_STOP:
                 t = toks[end]

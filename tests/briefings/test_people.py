@@ -171,3 +171,59 @@ def test_a_single_name_after_a_lower_case_title() -> None:
 def test_a_first_name_after_a_kinship_word_is_a_person() -> None:
     text = "She doesn't believe Dzhokhar Tsarnaev's brother Tamerlan, now dead, persuaded him to take part."
     assert _role(text, "Tamerlan") == "brother of Dzhokhar Tsarnaev"
+
+
+def test_descriptions_ahead_of_the_names_take_them_in_order() -> None:
+    text = (
+        "He's a blue chip college basketball recruit. She's a high school freshman with Down syndrome. "
+        "At first glance Trey Moses and Ellie Meredith couldn't be more different."
+    )
+    assert _role(text, "Trey Moses") == "blue chip college basketball recruit"
+    assert _role(text, "Ellie Meredith") == "high school freshman with Down syndrome"
+
+
+def test_an_opening_subject_with_a_relative_clause_describes_the_next_person_named() -> None:
+    text = (
+        "The bored teenager who gunned down a college baseball player in Oklahoma simply because he "
+        '"had nothing to do," is now a convicted murderer. '
+        "Chancey Allen Luna was found guilty of first-degree murder Friday."
+    )
+    assert _role(text, "Chancey Allen Luna") == "bored teenager who gunned down a college baseball player"
+
+
+def test_two_titles_share_one_complement_and_officer_titles_are_short() -> None:
+    text = (
+        '"It awakened America," said Ernie Allen, president and chief executive officer of the '
+        "National Center for Missing & Exploited Children."
+    )
+    assert _role(text, "Ernie Allen") == "president and CEO of the National Center for Missing & Exploited Children"
+
+
+def test_a_second_noun_phrase_after_and_is_not_a_shared_title() -> None:
+    text = "Susan Berman, a crime writer and his longtime confidante, was found dead in her home."
+    assert _role(text, "Susan Berman") == "crime writer"
+
+
+def test_coordinate_adjectives_and_a_slashed_position_make_one_appositive() -> None:
+    text = "Pero Antic, a 31-year-old, 6-foot-11 center/forward, missed the April 8 game against the Brooklyn Nets."
+    assert _role(text, "Pero Antic") == "31-year-old 6-foot-11 center/forward"
+
+
+def test_a_circumstance_ends_the_role_and_a_pronoun_owned_role_says_less() -> None:
+    text = (
+        "A female employee accused Xavier Morales, a supervisor within the agency, of assault. "
+        "The woman told police that Morales, her boss, told her during the party that he was in love with her."
+    )
+    assert _role(text, "Xavier Morales") == "supervisor"
+
+
+@pytest.mark.parametrize(
+    ("role", "plain"),
+    [
+        ("chief executive officer of Apple", "CEO of Apple"),
+        ("Chief Executive Officer", "CEO"),
+        ("chief financial officer", "chief financial officer"),
+    ],
+)
+def test_the_chief_executive_takes_the_short_form_news_uses(role: str, plain: str) -> None:
+    assert tidy_role(role) == plain
