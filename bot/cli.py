@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEMO_SLUG = "japan-us-talks"
-LONG_RUNNING = frozenset({"slack", "discord"})
+LONG_RUNNING = frozenset({"slack", "discord", "serve"})
 
 
 def _console():
@@ -509,9 +509,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
     """Return the functions that add the platform and digest subcommands."""
-    from bot import commands_digest, commands_feeds, commands_platforms, commands_stories
+    from bot import commands_digest, commands_feeds, commands_platforms, commands_stories, serve
 
-    return [commands_stories.register, commands_platforms.register, commands_digest.register, commands_feeds.register]
+    return [
+        commands_stories.register,
+        commands_platforms.register,
+        commands_digest.register,
+        commands_feeds.register,
+        serve.register,
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -520,11 +526,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         level = _log_level(args)
+        settings = _settings(args)
     except ValidationError as exc:
         _err(f"a setting is not valid: {_first_problem(exc)}")
         return 2
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(level)
+    from bot.logs import configure_logging, settings_secrets
+
+    configure_logging(level, fmt=settings.log_format, secrets=settings_secrets(settings))
     func: Callable[[argparse.Namespace], Coroutine[Any, Any, int]] = args.func
     try:
         return asyncio.run(func(args))

@@ -5,15 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from adapters.discord.client import build_client
 from adapters.discord.runner import endpoints, invite_url, run_client, sync_with_token
-from briefings.errors import InvalidInput
+from briefings.errors import BriefingError, InvalidInput
 
 if TYPE_CHECKING:
+    from briefings.metrics import Metrics
     from briefings.service import BriefingService
 
 log = logging.getLogger(__name__)
@@ -37,17 +40,59 @@ def _token(settings: Any) -> str:
     return token.removeprefix("Bot ").strip()
 
 
-async def run_discord(settings: Any, service: BriefingService) -> None:
-    """Run the Discord bot until it is stopped; a missing or rejected token is a clear error."""
+async def run_discord(
+    settings: Any,
+    service: BriefingService,
+    *,
+    metrics: Metrics | None = None,
+    on_client: Callable[[discord.Client], None] | None = None,
+) -> None:
+    """Run the Discord bot until it is stopped; a missing or rejected token is a clear error.
+
+    ``metrics`` counts its commands; ``on_client`` gets the client before it connects (to watch or close it).
+    """
     token = _token(settings)
     with endpoints(settings.discord_api_url, settings.discord_gateway_url):
         client = build_client(service, admins=settings.admins)
+        if metrics is not None:
+            meter_client(client, metrics)
+        if on_client is not None:
+            on_client(client)
         try:
             await run_client(client, token)
         except discord.LoginFailure as exc:
             raise InvalidInput(_REJECTED) from exc
         except discord.PrivilegedIntentsRequired as exc:  # we ask for none; kept for clarity
             raise InvalidInput(f"Discord refused the gateway intents: {exc}") from exc
+
+
+def meter_client(client: Any, metrics: Metrics) -> None:
+    """Count the client's slash commands by outcome (ok, refused, error) and time `/brief show`."""
+    started: dict[int, float] = {}
+    edge = client.tree.on_error
+
+    def settle(interaction: discord.Interaction, name: str, outcome: str) -> None:
+        metrics.command("discord", name, outcome)
+        start = started.pop(interaction.id, None)
+        if start is not None and name == "brief show":
+            metrics.brief_latency("discord", time.perf_counter() - start)
+
+    async def on_interaction(interaction: discord.Interaction) -> None:
+        if interaction.type is discord.InteractionType.application_command:
+            started[interaction.id] = time.perf_counter()
+
+    async def on_app_command_completion(interaction: discord.Interaction, command: Any) -> None:
+        settle(interaction, command.qualified_name, "ok")
+
+    async def on_error(interaction: discord.Interaction, error: BaseException) -> None:
+        cause = getattr(error, "original", None) or error
+        name = interaction.command.qualified_name if interaction.command is not None else "unknown"
+        settle(interaction, name, "refused" if isinstance(cause, BriefingError) else "error")
+        await edge(interaction, error)
+
+    client.on_interaction = on_interaction
+    client.on_app_command_completion = on_app_command_completion
+    client.tree.on_error = on_error
 
 
 async def sync_discord(settings: Any, service: BriefingService, guild_id: int | None) -> list[str]:

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from adapters.slack.app import build_app
 from adapters.slack.runner import serve_http, serve_socket_mode
 from briefings.clock import SystemClock
-from briefings.errors import InvalidInput
+from briefings.commands import parse_command
+from briefings.errors import BriefingError, InvalidInput
 
 if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+    from slack_bolt.request.async_request import AsyncBoltRequest
+    from slack_bolt.response import BoltResponse
+
+    from briefings.metrics import Metrics
     from briefings.service import BriefingService
 
 log = logging.getLogger(__name__)
@@ -27,8 +35,8 @@ def _secret(settings: Any, name: str) -> str:
     return (value or "").strip()
 
 
-async def run_slack(settings: Any, service: BriefingService, *, port: int) -> None:
-    """Run the Slack app until cancelled: Socket Mode with SLACK_APP_TOKEN, else HTTP on ``port``."""
+def slack_app(settings: Any, service: BriefingService, *, metrics: Metrics | None = None) -> AsyncApp:
+    """Build the Slack app from the settings (missing tokens are a clear error); count its commands into ``metrics``."""
     bot_token = _secret(settings, "slack_bot_token")
     signing_secret = _secret(settings, "slack_signing_secret")
     app_token = _secret(settings, "slack_app_token")
@@ -49,8 +57,58 @@ async def run_slack(settings: Any, service: BriefingService, *, port: int) -> No
         api_url=getattr(settings, "slack_api_url", None),
         clock=SystemClock(),
     )
+    if metrics is not None:
+        app.use(metered(metrics))
+    return app
+
+
+def socket_mode_token(settings: Any) -> str:
+    """Return SLACK_APP_TOKEN ('' when unset: the app then serves HTTP)."""
+    return _secret(settings, "slack_app_token")
+
+
+async def run_slack(settings: Any, service: BriefingService, *, port: int) -> None:
+    """Run the Slack app until cancelled: Socket Mode with SLACK_APP_TOKEN, else HTTP on ``port``."""
+    app = slack_app(settings, service)
+    app_token = socket_mode_token(settings)
     if app_token:
         log.info("SLACK_APP_TOKEN is set: starting in Socket Mode")
         await serve_socket_mode(app, app_token)
     else:
         await serve_http(app, port=port)
+
+
+def metered(metrics: Metrics) -> Callable[..., Awaitable[BoltResponse]]:
+    """Return a bolt middleware counting each slash command and interaction, and timing `/brief STORY`.
+
+    The outcome is the transport's: ``ok`` when Slack got its answer, ``error`` when the request failed. Polite
+    refusals happen inside the listeners' error edge, which answers 200, so they count as ``ok`` here.
+    """
+
+    async def middleware(req: AsyncBoltRequest, next_: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
+        name = _request_name(req.body)
+        if name is None:
+            return await next_()
+        start = time.perf_counter()
+        outcome = "error"
+        try:
+            response = await next_()
+            outcome = "ok" if response.status < 400 else "error"
+            return response
+        finally:
+            metrics.command("slack", name, outcome)
+            if name == "show":
+                metrics.brief_latency("slack", time.perf_counter() - start)
+
+    return middleware
+
+
+def _request_name(body: dict[str, Any]) -> str | None:
+    """Name a request for the metrics: the `/brief` subcommand, or the kind of interaction (None: not counted)."""
+    if body.get("command"):
+        try:
+            return parse_command(str(body.get("text") or "")).name
+        except BriefingError:
+            return "invalid"
+    kind = body.get("type")
+    return {"block_actions": "button", "message_action": "shortcut", "view_submission": "modal"}.get(str(kind))

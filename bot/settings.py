@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] | None = Field(
         None, validation_alias=AliasChoices("BRIEFBOT_LOG_LEVEL", "log_level")
     )
+    # json: one JSON object per line (time, level, logger, message, platform, story, digest id)
+    log_format: Literal["text", "json"] = Field(
+        "text", validation_alias=AliasChoices("BRIEFBOT_LOG_FORMAT", "log_format")
+    )
+    # `briefbot serve`: how long SIGTERM waits for in-flight deliveries and polls before cancelling them
+    drain_timeout: float = Field(
+        25.0, ge=0, validation_alias=AliasChoices("BRIEFBOT_DRAIN_TIMEOUT", "drain_timeout")
+    )
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "slack_bot_token"))
     slack_signing_secret: SecretStr | None = Field(
@@ -49,6 +57,11 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.strip().upper() or None if isinstance(value, str) else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.strip().lower() or "text" if isinstance(value, str) else value
 
     @field_validator("admins", mode="before")
     @classmethod
