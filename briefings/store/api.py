@@ -20,6 +20,7 @@ class Store(FeedStore):
     @classmethod
     async def open(cls, path: str | Path, *, create: bool = True, readers: int = READERS) -> Self:
         """Open and migrate the database at ``path`` (a file, or a PostgreSQL URL); raise StoreError if unusable."""
+        store: Store
         if is_postgres_url(path):
             from briefings.store.postgres import PostgresStore
 

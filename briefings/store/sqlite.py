@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import difflib
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -234,3 +235,7 @@ class SQLiteStore(Store):
                     for r in rows
                 ]
         return []
+
+    async def close_names(self, ref: str, limit: int = 5) -> list[str]:
+        """Return the slugs and aliases closest to ``ref`` by edit similarity, closest first."""
+        return difflib.get_close_matches(ref, await self.all_names(), n=limit, cutoff=0.6)

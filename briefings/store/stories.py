@@ -131,6 +131,10 @@ class StoryStore(StoreBase):
     async def search(self, words: str, limit: int, fallback: bool = True) -> list[SearchHit]:
         """Full-text search over stories and articles, best first (all words first, then any)."""
 
+    @abstractmethod
+    async def close_names(self, ref: str, limit: int = 5) -> list[str]:
+        """Return the slugs and aliases closest to ``ref`` (suggestions for a mistyped name), closest first."""
+
     async def candidates(self, terms: Sequence[tuple[str, float]], since: datetime, limit: int) -> list[StoryRow]:
         """Return stories seen since ``since`` whose indexed terms share the most weight with ``terms``.
 
@@ -148,7 +152,7 @@ class StoryStore(StoreBase):
         rows = await self._all(
             "WITH hits AS (SELECT story_id, sum(w) AS shared FROM ("
             + " UNION ALL ".join([one] * len(terms))
-            + ") GROUP BY story_id)"
+            + ") AS u GROUP BY story_id)"
             f" SELECT {self._STORY_COLS} FROM hits h JOIN stories s ON s.id = h.story_id"
             " ORDER BY h.shared DESC, s.last_seen DESC LIMIT ?",
             (*params, limit),

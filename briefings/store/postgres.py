@@ -1,0 +1,223 @@
+"""The PostgreSQL backend: a connection pool, writes serialised by an advisory lock, tsvector search."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from briefings.models import SearchHit
+from briefings.store.api import Store
+from briefings.store.base import Params, display_target
+from briefings.store.connect import APPLICATION_ID, READERS
+from briefings.store.pg_connect import DB_ERRORS, bind, db_error, migrate, rowcount
+from briefings.store.rows import _FTS_WORD, _at
+
+log = logging.getLogger(__name__)
+
+# ts_headline options: plain text (no markers), one fragment of about FTS5's 16 words
+_HEADLINE = 'StartSel="",StopSel="",MaxWords=16,MinWords=6,MaxFragments=1,FragmentDelimiter=" … "'
+_SEARCH = f"""
+WITH q AS (SELECT websearch_to_tsquery('english', $1) AS q),
+hits AS (
+    SELECT f.rowid AS story_id, ts_rank(f.doc, q.q) AS score, 0 AS kind, f.rowid AS ref
+    FROM story_fts f, q WHERE f.doc @@ q.q
+    UNION ALL
+    SELECT a.story_id, ts_rank(f.doc, q.q), 1, f.rowid
+    FROM article_fts f JOIN articles a ON a.id = f.rowid, q WHERE f.doc @@ q.q
+),
+top AS (
+    SELECT h.story_id, sum(h.score) AS total, max(s.updated_at) AS updated
+    FROM hits h JOIN stories s ON s.id = h.story_id
+    GROUP BY h.story_id ORDER BY total DESC, updated DESC LIMIT $2
+),
+pick AS (
+    SELECT DISTINCT ON (h.story_id) h.story_id, h.kind, h.ref FROM hits h JOIN top t ON t.story_id = h.story_id
+    ORDER BY h.story_id, (h.kind = 1) DESC, h.score DESC
+)
+SELECT s.slug, s.title,
+       ts_headline('english', coalesce(CASE WHEN p.kind = 0 THEN sf.summary ELSE af.text END, ''), q.q,
+                   '{_HEADLINE}'),
+       t.total, s.updated_at
+FROM top t JOIN stories s ON s.id = t.story_id JOIN pick p ON p.story_id = t.story_id
+     LEFT JOIN story_fts sf ON p.kind = 0 AND sf.rowid = p.ref
+     LEFT JOIN article_fts af ON p.kind = 1 AND af.rowid = p.ref, q
+ORDER BY t.total DESC, s.updated_at DESC
+"""
+
+
+class PostgresStore(Store):
+    """Async access to one Briefbot PostgreSQL database (the current schema of its search_path).
+
+    Reads take a pooled connection of their own, so they never see another coroutine's uncommitted write.
+    Writes run in ``transaction()`` on one connection, which first takes a transaction-level advisory lock:
+    write transactions are serialised across every process on the database, as SQLite's BEGIN IMMEDIATE
+    serialises them on one file, so the service's read-then-write steps behave the same on both.
+    """
+
+    dialect = "postgres"
+    _SKIP_LOCKED = " FOR UPDATE SKIP LOCKED"
+
+    def __init__(self, pool: asyncpg.Pool, path: str) -> None:
+        self._pool = pool
+        self.path = path
+        self.read_only = False
+        self._write_lock = asyncio.Lock()
+        self._tx: tuple[asyncio.Task | None, asyncpg.Connection] | None = None
+
+    @classmethod
+    async def connect(cls, url: str, *, create: bool = True, readers: int = READERS) -> PostgresStore:
+        """Open a pool on ``url`` and migrate its schema; raise StoreError if unusable.
+
+        Query parameters of the URL that asyncpg does not know are server settings (``?search_path=...``).
+        """
+        target = display_target(url)
+        try:
+            pool = await asyncpg.create_pool(url, min_size=1, max_size=max(1, readers) + 1)
+        except DB_ERRORS as exc:
+            raise db_error(target, exc) from exc
+        except ValueError as exc:  # a malformed URL
+            raise db_error(target, exc) from exc
+        try:
+            async with pool.acquire() as conn:
+                await migrate(conn, target, create=create)
+        except DB_ERRORS as exc:
+            await pool.close()
+            raise db_error(target, exc) from exc
+        except BaseException:
+            await pool.close()
+            raise
+        return cls(pool, target)
+
+    # ----- dialect pieces ------------------------------------------------------------------------
+
+    @staticmethod
+    def _json_text(column: str, key: str) -> str:
+        return f"({column}::jsonb ->> '{key}')"
+
+    @staticmethod
+    def _joined(column: str) -> str:
+        return f"string_agg({column}, ' ')"
+
+    @staticmethod
+    def _greater(a: str, b: str) -> str:
+        return f"greatest({a}, {b})"
+
+    # ----- connections ---------------------------------------------------------------------------
+
+    async def close(self) -> None:
+        """Close the pool."""
+        await self._pool.close()
+
+    async def schema_version(self) -> int:
+        """Return the schema version (the number of migrations applied)."""
+        row = await self._one("SELECT version FROM briefbot_schema")
+        assert row is not None
+        return int(row[0])
+
+    def pool_in_use(self) -> tuple[int, int]:
+        """Return (connections in use, pool size), for metrics."""
+        size = self._pool.get_size()
+        return size - self._pool.get_idle_size(), size
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+        """Run a block as one write transaction (COMMIT at its end, ROLLBACK on any error)."""
+        async with self._write_lock, self._pool.acquire() as conn:
+            tx = conn.transaction()
+            try:
+                await tx.start()
+                await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))", APPLICATION_ID)
+            except DB_ERRORS as exc:
+                if not conn.is_closed() and conn.is_in_transaction():
+                    await tx.rollback()
+                raise db_error(self.path, exc) from exc
+            self._tx = (asyncio.current_task(), conn)
+            try:
+                yield conn
+            except BaseException:
+                await tx.rollback()
+                raise
+            else:
+                try:
+                    await tx.commit()
+                except DB_ERRORS as exc:
+                    raise db_error(self.path, exc) from exc
+            finally:
+                self._tx = None
+
+    def _tx_conn(self) -> asyncpg.Connection | None:
+        if self._tx is not None and self._tx[0] is asyncio.current_task():
+            return self._tx[1]
+        return None
+
+    def _writer(self) -> asyncpg.Connection:
+        conn = self._tx_conn()
+        if conn is None:
+            raise RuntimeError("store writes must run inside Store.transaction()")
+        return conn
+
+    @asynccontextmanager
+    async def _reading(self) -> AsyncIterator[asyncpg.Connection]:
+        conn = self._tx_conn()
+        if conn is not None:
+            yield conn
+            return
+        async with self._pool.acquire() as pooled:
+            yield pooled
+
+    async def _one(self, sql: str, params: Params = ()) -> tuple | None:
+        text, args = bind(sql, params)
+        async with self._reading() as conn:
+            row = await conn.fetchrow(text, *args)
+        return tuple(row) if row is not None else None
+
+    async def _all(self, sql: str, params: Params = ()) -> list[tuple]:
+        text, args = bind(sql, params)
+        async with self._reading() as conn:
+            rows = await conn.fetch(text, *args)
+        return [tuple(r) for r in rows]
+
+    async def _exec(self, sql: str, params: Params = ()) -> int:
+        text, args = bind(sql, params)
+        return rowcount(await self._writer().execute(text, *args))
+
+    async def _exec_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        batch = [tuple(r) for r in rows]
+        conn = self._writer()
+        if batch:
+            text, _ = bind(sql, batch[0])
+            await conn.executemany(text, batch)
+
+    async def _write_rows(self, sql: str, params: Params = ()) -> list[tuple]:
+        text, args = bind(sql, params)
+        return [tuple(r) for r in await self._writer().fetch(text, *args)]
+
+    # ----- full-text search (tsvector) and close names (pg_trgm) -----------------------------------------
+
+    async def search(self, words: str, limit: int, fallback: bool = True) -> list[SearchHit]:
+        """Full-text search over stories and articles, ranked by ts_rank (all words first, then any)."""
+        tokens = [t for t in _FTS_WORD.findall(words.lower()) if t != "or"][:32]
+        if not tokens:
+            return []
+        for joiner in (" ", " or ") if fallback else (" ",):
+            rows = await self._all(_SEARCH, (joiner.join(tokens), limit))
+            if rows:
+                return [
+                    SearchHit(slug=r[0], title=r[1], snippet=r[2] or "", score=round(r[3], 4), updated_at=_at(r[4]))
+                    for r in rows
+                ]
+        return []
+
+    async def close_names(self, ref: str, limit: int = 5) -> list[str]:
+        """Return the slugs and aliases closest to ``ref`` by trigram similarity, closest first."""
+        rows = await self._all(
+            "SELECT name FROM (SELECT slug AS name FROM stories UNION SELECT alias FROM aliases) AS n"
+            " WHERE name % ? ORDER BY similarity(name, ?) DESC, name LIMIT ?",
+            (ref, ref, limit),
+        )
+        return [r[0] for r in rows]
