@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .doc import Doc, Sent, Tok
+from .doc import Doc, Entity, Sent, Tok
 from .lexicon import (
     AUXILIARIES,
     COMMON_WORDS,
@@ -18,6 +18,7 @@ from .lexicon import (
 )
 from .phrases import is_word, span_text
 from .role_lexicon import (
+    APPOS_STOP,
     DESCRIPTORS,
     KINSHIP,
     LEADING_FUNCTION,
@@ -26,6 +27,8 @@ from .role_lexicon import (
     NON_NAME_FIRST,
     NON_NAME_LAST,
     PARTICLES,
+    PLAYED_BY,
+    REPORTING_VERBS,
     ROLE_NOUNS,
     is_role_word,
     is_role_word_text,
@@ -90,7 +93,7 @@ def _clean_name(doc: Doc, first: int, last: int) -> tuple[int, int]:
     return first, last
 
 
-def _valid_name(doc: Doc, first: int, last: int) -> bool:
+def _valid_name(doc: Doc, first: int, last: int, tagged: bool = False) -> bool:
     """Tell whether tokens ``[first, last)`` can be a person's name."""
     toks = doc.tokens
     if last <= first or last - first > 5:
@@ -98,9 +101,11 @@ def _valid_name(doc: Doc, first: int, last: int) -> bool:
     ws = toks[first:last]
     if not ws[0].text[:1].isupper() or not _cap(ws[-1].text):
         return False
-    for t in ws:
+    # "Christian Benteke": a word that is never a name alone can open a tagged name as a given name.
+    given = tagged and len(ws) >= 2 and ws[0].text in GIVEN_NAMES
+    for k, t in enumerate(ws):
         low = t.text.lower()
-        if low in NOT_NAMES or any(c.isdigit() for c in t.text):
+        if (low in NOT_NAMES and not (given and k == 0)) or any(c.isdigit() for c in t.text):
             return False
         if not _cap(t.text) and low not in PARTICLES and t.text not in ("-",):
             return False
@@ -177,7 +182,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
         tagged_span = (first, last)
         first, last = _extend_name(doc, sent, first, last, other_tokens)
         first, last = _clean_name(doc, first, last)
-        if not _valid_name(doc, first, last):
+        if not _valid_name(doc, first, last, tagged=True):
             continue
         if last < sent.last and toks[last].text.lower() in NAME_SUFFIXES and toks[last].text[:1].isupper():
             last += 1  # "Martin Luther King Jr."
@@ -185,6 +190,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
         same = (first, last) == tagged_span
         out.append(Mention(name, toks[first].start, toks[last - 1].end, first, last, sent, same))
         covered.update(range(first, last))
+    out.extend(_mistagged(doc, others, covered))
     # Names right after a title that the tagger missed ("Defense Minister Gen Nakatani").
     other_spans = [(e.start, e.end) for e in others]
     for sent in doc.sents:
@@ -253,6 +259,50 @@ def find_mentions(doc: Doc) -> list[Mention]:
             i = max(j, i + 1)
     out.extend(_coordinated(doc, out, covered))
     out.sort(key=lambda m: m.start)
+    return out
+
+
+def _person_cue(doc: Doc, sent: Sent, first: int, last: int) -> bool:
+    """Tell whether the words around ``[first, last)`` say it names a person: "played by NAME", a
+    lower-case title before it ("actress NAME"), or a role set off next to it ("Another exile, NAME,",
+    "NAME, a survivor,")."""
+    toks = doc.tokens
+    before = toks[first - 1].text if first > sent.first else ""
+    after = toks[last].text if last < sent.last else ""
+    if before == "by" and first - 2 >= sent.first and toks[first - 2].text.lower() in PLAYED_BY:
+        return True
+    if before.islower() and is_role_word_text(before):
+        return True
+    if before == "," and after in (",", "."):
+        lead = range(max(sent.first, first - 4), first - 1)
+        if any(toks[i].text.islower() and is_role_word(toks[i]) for i in lead):
+            return True
+    if after == "," and last + 2 < sent.last and toks[last + 1].text.lower() in ("a", "an", "the"):
+        end = last + 2
+        while end < sent.last and end - last < 8 and toks[end].text not in APPOS_STOP:
+            if toks[end].pos in ("VBD", "VBZ", "VBP", "MD") or toks[end].text.lower() in REPORTING_VERBS:
+                return False  # "with Saudi Arabia, a second U.S. official said": a new clause
+            end += 1
+        return any(toks[i].text.islower() and is_role_word(toks[i]) for i in range(last + 2, end))
+    return False
+
+
+def _mistagged(doc: Doc, others: list[Entity], covered: set[int]) -> list[Mention]:
+    """Return the two- or three-word names tagged as a place or organisation that have a person cue
+    around them ("Another exile, Sofia Bocian, told ...", "played by Elisabeth Moss")."""
+    out: list[Mention] = []
+    for e in others:
+        if e.type not in ("place", "organization"):
+            continue
+        first, last = doc.token_at(e.start), doc.token_at(e.end)
+        sent = doc.sentence_of(e.start)
+        if sent is None or sent.is_heading or not 2 <= last - first <= 3:
+            continue
+        if any(i in covered for i in range(first, last)) or not _valid_name(doc, first, last):
+            continue
+        if _person_cue(doc, sent, first, last):
+            out.append(Mention(span_text(doc, first, last), e.start, e.end, first, last, sent, False))
+            covered.update(range(first, last))
     return out
 
 

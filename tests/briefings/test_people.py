@@ -227,3 +227,33 @@ def test_a_circumstance_ends_the_role_and_a_pronoun_owned_role_says_less() -> No
 )
 def test_the_chief_executive_takes_the_short_form_news_uses(role: str, plain: str) -> None:
     assert tidy_role(role) == plain
+
+
+def test_a_given_name_that_is_also_a_common_word_opens_a_tagged_name() -> None:
+    text = "Belgian international Christian Benteke scored the only goal of the game."
+    assert _role(text, "Christian Benteke") == "Belgian international"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            "Another exile, Sofia Bocian, told Lazar how her brother escaped their prison camp.",
+            "Sofia Bocian",
+            "exile",
+        ),
+        (
+            "Peggy Olson's star has continued to rise. "
+            "If Olson, played by Elisabeth Moss, bolts the firm, it will probably be to head her own agency.",
+            "Elisabeth Moss",
+            "actor playing Peggy Olson",
+        ),
+    ],
+)
+def test_a_name_tagged_as_a_place_or_organisation_with_a_person_cue(text: str, name: str, role: str) -> None:
+    assert _role(text, name) == role
+
+
+def test_a_place_before_a_reporting_clause_is_no_person() -> None:
+    text = "The Navy would share such intelligence with Saudi Arabia, a second U.S. official said."
+    assert "Saudi Arabia" not in _people(text)
