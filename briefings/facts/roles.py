@@ -1,4 +1,4 @@
-"""Roles of people: titles before a name, appositives, "who heads X", copulas."""
+"""Roles of people: titles before a name, appositives after it ("who heads X" too) and before it, plain forms."""
 
 from __future__ import annotations
 
@@ -15,24 +15,22 @@ from .lexicon import (
     TITLE_ABBREVIATIONS,
     WHO_VERBS,
 )
-from .phrases import NOUN_TAGS, is_word, span_text
+from .phrases import span_text
 from .role_lexicon import (
     AGENT_ROLES,
     APPOS_STOP,
-    CIRCUMSTANCE_PREPS,
     CLAUSE_WORDS,
     KINSHIP,
     LEADING_FUNCTION,
     NAME_HONORIFICS,
     OFFICER_TITLES,
     REPORTING_VERBS,
-    ROLE_NOUNS,
     WEAK_HEADS,
     is_role_word,
     is_role_word_text,
 )
+from .role_phrases import VERB_TAGS, clause_end, modifiers_only, role_ok, short_role, verb_after_head
 
-_VERB_TAGS = frozenset(("VBD", "VBZ", "VBP", "MD"))
 MAX_ROLE_WORDS = 9
 
 
@@ -201,67 +199,6 @@ def tidy_role(role: str) -> str:
     return role
 
 
-def _clause_end(doc: Doc, sent: Sent, i: int, limit: int = 14) -> int:
-    """Return the index of the token that ends the appositive starting at ``i``."""
-    toks = doc.tokens
-    j = i
-    while j < sent.last and toks[j].text not in APPOS_STOP and j - i < limit:
-        j += 1
-    return j
-
-
-def _modifiers_only(doc: Doc, first: int, last: int) -> bool:
-    """Tell whether ``[first, last)`` is an article and adjectives only ("a 31-year-old"), no head."""
-    toks = doc.tokens
-    if first < last and toks[first].text.lower() in ("a", "an"):
-        first += 1
-    return first < last and all(
-        (toks[i].pos in ("JJ", "CD") or toks[i].text.endswith("-old")) and not is_role_word(toks[i])
-        for i in range(first, last)
-    )
-
-
-def _role_ok(doc: Doc, first: int, last: int) -> bool:
-    """Tell whether tokens ``[first, last)`` read as a role ("Apple's chief executive")."""
-    toks = doc.tokens
-    seen_head = False
-    for i in range(first, last):
-        t = toks[i]
-        verb = t.pos in _VERB_TAGS or t.text.lower() in REPORTING_VERBS
-        # "hot mic picked up Kentucky guard ...": a past-tense verb before the head.
-        if (
-            not seen_head
-            and t.text.islower()
-            and t.text.endswith("ed")
-            and i + 1 < last
-            and not is_role_word(toks[i + 1])
-            and t.pos not in NOUN_TAGS
-            and i > first
-        ):
-            verb = True
-        if verb and t.text.lower() not in ("'s", "’s"):
-            return seen_head and toks[i - 1].text.lower() in ("who", "that")
-        if is_role_word(t) and (t.pos in NOUN_TAGS or t.text.lower() in ROLE_NOUNS or "-" in t.text):
-            if i - first > 6 and not seen_head:
-                return False
-            seen_head = True
-    return seen_head
-
-
-def _verb_after_head(doc: Doc, first: int, last: int) -> int | None:
-    """Return the first verb after the role head of ``[first, last)``, or None."""
-    toks = doc.tokens
-    heads = [i for i in range(first, min(last, first + 7)) if is_role_word(toks[i])]
-    if not heads:
-        return None
-    for i in range(heads[0] + 1, last):
-        t = toks[i]
-        low = t.text.lower()
-        if t.pos in _VERB_TAGS or t.pos == "VBN" or low in REPORTING_VERBS or (t.text.islower() and low.endswith("ed")):
-            return i
-    return None
-
-
 def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     """Return the role given after a name: appositive, "who heads X", or age."""
     toks = doc.tokens
@@ -285,7 +222,7 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     low = toks[i].text.lower()
     if low == "who" and i + 1 < sent.last:
         v = toks[i + 1].text.lower()
-        end = _clause_end(doc, sent, i + 2, 10)
+        end = clause_end(doc, sent, i + 2, 10)
         if v in WHO_VERBS and end > i + 2:
             obj = short_role(doc, i + 2, end, 7)
             return f"{WHO_VERBS[v]} {obj}", 2
@@ -293,7 +230,7 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
             j = i + 2
             if toks[j].text.lower() in ("a", "an", "the", "now", "also"):
                 j += 1
-            if _role_ok(doc, j, end):
+            if role_ok(doc, j, end):
                 return span_text(doc, j, end), 2
         return (f"aged {age}", 0) if age else None
     if (
@@ -319,17 +256,17 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
         )
     ):
         return (f"aged {age}", 0) if age else None
-    end = _clause_end(doc, sent, i)
+    end = clause_end(doc, sent, i)
     coordinate = None
-    if _modifiers_only(doc, i, end) and end + 1 < sent.last and toks[end].text == ",":
+    if modifiers_only(doc, i, end) and end + 1 < sent.last and toks[end].text == ",":
         coordinate = end  # "a 31-year-old, 6-foot-11 center/forward": coordinate adjectives
-        end = _clause_end(doc, sent, end + 1)
+        end = clause_end(doc, sent, end + 1)
     unended = end >= sent.last or toks[end].text not in APPOS_STOP
-    if unended and _verb_after_head(doc, i, end) is None:
+    if unended and verb_after_head(doc, i, end) is None:
         return (f"aged {age}", 0) if age else None  # no end to the appositive, not even a verb
     # "a spokesman for the company said": the role ends at the verb; but a participle with its
     # phrase stays ("a 26-year-old police officer shot to death in his car").
-    cut = _verb_after_head(doc, i, end)
+    cut = verb_after_head(doc, i, end)
     participle_end = None
     if cut is not None:
         low_cut = toks[cut].text.lower()
@@ -369,7 +306,7 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     if low == "from" and end > i + 1 and toks[i + 1].text.lower() not in ("whom", "which"):
         role = span_text(doc, i, end)
         return (f"{role}, aged {age}" if age else role), 1
-    if not _role_ok(doc, j, end):
+    if not role_ok(doc, j, end):
         return (f"aged {age}", 0) if age else None
     heads = [k for k in range(j, end) if is_role_word(toks[k])]
     after = heads[-1] + 1 if heads else end
@@ -381,84 +318,6 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     if not role:
         return None
     return (f"{role}, aged {age}" if age else role), 2
-
-
-def _conjoined_title(doc: Doc, first: int, last: int) -> bool:
-    """Tell whether tokens from ``first`` open a second title that shares the first one's complement:
-    lower-case words up to a preposition or the end, the last of them a role noun."""
-    toks = doc.tokens
-    end = first
-    while end < last and toks[end].pos not in ("IN", "TO") and toks[end].text not in APPOS_STOP:
-        if (
-            not (toks[end].text.islower() or toks[end].text.isupper())
-            or toks[end].text.lower() in LEADING_FUNCTION  # "crime writer and his longtime confidante"
-            or toks[end].pos == "PRP$"
-            or end - first >= 4
-        ):
-            return False
-        end += 1
-    return end > first and is_role_word(toks[end - 1])
-
-
-_NAME_JOINERS = frozenset(("of", "for", "and", "&", "the", "de", "du"))
-
-
-def _word_counts(doc: Doc, first: int, last: int) -> list[int]:
-    """Return 1 for each token of ``[first, last)`` that counts as a word, 0 for the others: a proper
-    name ("the National Center for Missing & Exploited Children") counts as one word."""
-    toks = doc.tokens
-    out: list[int] = []
-    in_name = False
-    for i in range(first, last):
-        text = toks[i].text
-        if text[:1].isupper():
-            out.append(0 if in_name else 1)
-            in_name = True
-        elif in_name and text.lower() in _NAME_JOINERS and i + 1 < last and toks[i + 1].text[:1].isupper():
-            out.append(0)
-        else:
-            in_name = False
-            out.append(1 if is_word(toks[i]) else 0)
-    return out
-
-
-def short_role(doc: Doc, first: int, last: int, limit: int = 8) -> str:
-    """Return a role phrase cut to ``limit`` words at a preposition or participle boundary."""
-    toks = doc.tokens
-    # "former captain of Pakistan and now a ...": stop at a conjunction after the head.
-    heads = [i for i in range(first, last) if is_role_word(toks[i])]
-    if heads:
-        for i in range(heads[0] + 1, last):
-            if toks[i].pos == "CC" and i == heads[0] + 1 and _conjoined_title(doc, i + 1, last):
-                continue  # "president and chief executive officer of the National Center"
-            if toks[i].pos == "CC" or toks[i].text in (",", ";") or toks[i].text.lower() in CIRCUMSTANCE_PREPS:
-                last = i  # "a supervisor within the agency": the role ends before the circumstance
-                break
-    counts = _word_counts(doc, first, last)
-    if sum(counts) <= limit:
-        return span_text(doc, first, last)
-    end = first
-    count = 0
-    cut = None
-    for i in range(first, last):
-        count += counts[i - first]
-        if count > limit:
-            break
-        inside_name = not counts[i - first] and is_word(toks[i])
-        if i > first + 1 and not inside_name and (toks[i].pos in ("IN", "TO", "VBG", "CC") or toks[i].text == ","):
-            cut = i
-        end = i + 1
-    if cut is None:
-        # No phrase boundary within the limit: end at the last noun that closes its noun phrase,
-        # not inside a compound ("a college baseball" of "a college baseball player").
-        closing = [
-            i
-            for i in range(first + 1, end)
-            if toks[i].pos in NOUN_TAGS and (i + 1 >= last or toks[i + 1].pos not in NOUN_TAGS)
-        ]
-        cut = closing[-1] + 1 if closing else None
-    stop = cut if cut is not None else end
-    return span_text(doc, first, stop)
 
 
 def before_role(doc: Doc, sent: Sent, first: int, last: int) -> tuple[str, int] | None:
@@ -486,11 +345,11 @@ def before_role(doc: Doc, sent: Sent, first: int, last: int) -> tuple[str, int] 
     if start >= end:
         return None
     heads = [i for i in range(start, end) if is_role_word(toks[i])]
-    if not heads or any(toks[i].pos in _VERB_TAGS for i in range(heads[-1], end)):
+    if not heads or any(toks[i].pos in VERB_TAGS for i in range(heads[-1], end)):
         return None
     head = heads[-1]
     # "Authorities say the flight's co-pilot, NAME": the role starts after the verb.
-    verbs = [i for i in range(start, head) if toks[i].pos in _VERB_TAGS or toks[i].text.lower() in REPORTING_VERBS]
+    verbs = [i for i in range(start, head) if toks[i].pos in VERB_TAGS or toks[i].text.lower() in REPORTING_VERBS]
     if verbs:
         start = verbs[-1] + 1
     after = head + 1
@@ -512,97 +371,3 @@ def before_role(doc: Doc, sent: Sent, first: int, last: int) -> tuple[str, int] 
     while start < head and toks[start].pos == "POS":
         start += 1
     return span_text(doc, start, end), 2
-
-
-def copula_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
-    """Return the role in "NAME is the chief executive of X"."""
-    toks = doc.tokens
-    if last + 2 >= sent.last or toks[last].text.lower() not in ("is", "was", "became", "'s", "’s"):
-        return None
-    j = last + 1
-    if toks[j].text.lower() not in ("a", "an", "the"):
-        return None
-    j += 1
-    end = _clause_end(doc, sent, j, 10)
-    for r in range(j + 1, end):
-        if toks[r].text.lower() in CLAUSE_WORDS:
-            end = r  # "a passenger when the rapper ...": the role ends at the clause
-            break
-    if end <= j or not _role_ok(doc, j, end) or not is_role_word(toks[j if end == j + 1 else end - 1]):
-        # accept "the chief executive of Apple" too
-        heads = [i for i in range(j, end) if is_role_word(toks[i])]
-        if not heads or heads[0] - j > 3:
-            return None
-        tail = heads[-1] + 1
-        if tail < end and toks[tail].pos not in ("IN", "TO"):
-            end = tail
-    return span_text(doc, j, end), 1
-
-
-def _relative_subject(doc: Doc, sent: Sent, k: int) -> str | None:
-    """Return the description of a subject with a relative clause at ``k`` ("the"): "The bored teenager
-    who gunned down a college baseball player in Oklahoma ... is now a convicted murderer"."""
-    toks = doc.tokens
-    for h in range(k + 1, min(k + 6, sent.last - 2)):
-        t = toks[h]
-        if t.pos in _VERB_TAGS or t.text in APPOS_STOP:
-            return None
-        if toks[h + 1].text == "who":
-            if not (is_role_word(t) and t.text.islower() and _role_ok(doc, k + 1, h + 1)):
-                return None
-            end = _clause_end(doc, sent, h + 2)
-            return short_role(doc, k + 1, end, 10) if end > h + 2 else None
-    return None
-
-
-_PRONOUNS = frozenset(("he", "she"))
-_OPENERS = frozenset(("(", ")", "cnn", "--", "—", "–", '"', "“", "”", ",", "but", "and"))
-
-
-def described_roles(doc: Doc, sent: Sent) -> list[tuple[int, str]]:
-    """Return roles said of someone not named in the clause: "She's a high school freshman",
-    "The Georgian chess grandmaster has been banned", "..., the former Governor of Maryland said".
-
-    Each is ``(token index, role)``; the caller decides whom it describes.
-    """
-    toks = doc.tokens
-    out: list[tuple[int, str]] = []
-    opening = True  # only openers ("(CNN) --", a quote mark) so far
-    for k in range(sent.first, sent.last - 2):
-        low = toks[k].text.lower()
-        at_start = opening
-        opening = opening and low in _OPENERS
-        if not (low in _PRONOUNS or low == "the"):
-            continue
-        after_quote = k > sent.first and toks[k - 1].text in (",", '"', "”") and k - 2 >= sent.first
-        if low in _PRONOUNS and at_start:
-            found = copula_role(doc, sent, k + 1)
-            if found:
-                out.append((k, found[0]))
-        elif low == "the" and (at_start or after_quote):
-            relative = _relative_subject(doc, sent, k) if at_start else None
-            if relative:
-                out.append((k, relative))
-                continue
-            end = k + 1
-            while end < sent.last and end - k <= 12 and toks[end].text not in APPOS_STOP:
-                t = toks[end]
-                if t.pos in _VERB_TAGS or t.text.lower() in REPORTING_VERBS:
-                    break
-                end += 1
-            if (
-                end >= sent.last
-                or end == k + 1
-                or not (toks[end].pos in _VERB_TAGS or toks[end].text.lower() in REPORTING_VERBS)
-            ):
-                continue
-            heads = [i for i in range(k + 1, end) if is_role_word(toks[i]) and toks[i].text.islower()]
-            if not heads or not _role_ok(doc, k + 1, end):
-                continue
-            last_head = heads[-1]
-            if last_head + 1 < end and toks[last_head + 1].pos not in ("IN", "TO", "CC"):
-                continue  # "the police officers' union": the head is not the end of the phrase
-            while end > last_head + 1 and toks[end - 1].pos == "RB":
-                end -= 1  # "... in the fight recently told CNN"
-            out.append((k, short_role(doc, k + 1, end)))
-    return out
