@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from adapters.slack.app import build_app
@@ -58,7 +57,7 @@ def slack_app(settings: Any, service: BriefingService, *, metrics: Metrics | Non
         clock=SystemClock(),
     )
     if metrics is not None:
-        app.use(metered(metrics))
+        meter_app(app, metrics)
     return app
 
 
@@ -78,29 +77,33 @@ async def run_slack(settings: Any, service: BriefingService, *, port: int) -> No
         await serve_http(app, port=port)
 
 
-def metered(metrics: Metrics) -> Callable[..., Awaitable[BoltResponse]]:
-    """Return a bolt middleware counting each slash command and interaction, and timing `/brief STORY`.
+def meter_app(app: AsyncApp, metrics: Metrics) -> None:
+    """Count each slash command and interaction ``app`` answers, and time `/brief STORY` until Slack has the card.
 
-    The outcome is the transport's: ``ok`` when Slack got its answer, ``error`` when the request failed. Polite
-    refusals happen inside the listeners' error edge, which answers 200, so they count as ``ok`` here.
+    Bolt middleware runs before the listeners, so the dispatch itself is wrapped (HTTP mode and Socket Mode both
+    go through it). The outcome is the transport's: ``ok`` when Slack got its answer, ``error`` when the request
+    failed; polite refusals are answered by the listeners' error edge with a 200, so they count as ``ok``.
+    Requests refused for a bad signature (401) are not Slack's and are not counted.
     """
+    dispatch = app.async_dispatch
 
-    async def middleware(req: AsyncBoltRequest, next_: Callable[[], Awaitable[BoltResponse]]) -> BoltResponse:
+    async def counted(req: AsyncBoltRequest) -> BoltResponse:
         name = _request_name(req.body)
         if name is None:
-            return await next_()
+            return await dispatch(req)
         start = time.perf_counter()
-        outcome = "error"
+        status = 500
         try:
-            response = await next_()
-            outcome = "ok" if response.status < 400 else "error"
+            response = await dispatch(req)
+            status = response.status
             return response
         finally:
-            metrics.command("slack", name, outcome)
-            if name == "show":
-                metrics.brief_latency("slack", time.perf_counter() - start)
+            if status != 401:
+                metrics.command("slack", name, "ok" if status < 400 else "error")
+                if name == "show" and status < 400:
+                    metrics.brief_latency("slack", time.perf_counter() - start)
 
-    return middleware
+    app.async_dispatch = counted  # type: ignore[method-assign]
 
 
 def _request_name(body: dict[str, Any]) -> str | None:

@@ -150,8 +150,18 @@ def configured(settings: Settings) -> list[str]:
     return found
 
 
-async def serve(settings: Settings, *, port: int, host: str = "0.0.0.0", stop: asyncio.Event | None = None) -> int:
-    """Serve until ``stop`` is set (by SIGTERM or SIGINT, or by the caller), drain, and return the exit code."""
+async def serve(
+    settings: Settings,
+    *,
+    port: int,
+    host: str = "0.0.0.0",
+    stop: asyncio.Event | None = None,
+    on_ready: Callable[[int], Any] | None = None,
+) -> int:
+    """Serve until ``stop`` is set (by SIGTERM or SIGINT, or by the caller), drain, and return the exit code.
+
+    ``on_ready`` gets the port listened on once every platform has connected.
+    """
     stop = stop or asyncio.Event()
     metrics = Metrics()
     drain = settings.drain_timeout
@@ -180,7 +190,7 @@ async def serve(settings: Settings, *, port: int, host: str = "0.0.0.0", stop: a
                 await site.start()
                 bound = _bound_port(site) or port
                 log.info("briefbot serve listening on %s:%s (/healthz, /readyz, /metrics)", host, bound)
-                announce = asyncio.create_task(_announce_ready(faces, bound), name="announce-ready")
+                announce = asyncio.create_task(_announce_ready(faces, bound, on_ready), name="announce-ready")
                 try:
                     async with (
                         running_scheduler(settings, service, metrics=metrics, stop=stop, drain=drain),
@@ -220,10 +230,12 @@ async def _until_stopped(stop: asyncio.Event, faces: Faces) -> asyncio.Task[Any]
     return ended[0] if ended and not stop.is_set() else None
 
 
-async def _announce_ready(faces: Faces, port: int) -> None:
+async def _announce_ready(faces: Faces, port: int, on_ready: Callable[[int], Any] | None) -> None:
     """Log once when every platform has connected (operators and tests wait for this line)."""
     await asyncio.gather(*(event.wait() for event in faces.ready.values()))
     log.info("briefbot serve ready on port %s: %s", port, ", ".join(faces.connected) or "no platforms")
+    if on_ready is not None:
+        on_ready(port)
 
 
 def _bound_port(site: web.TCPSite) -> int | None:

@@ -1,0 +1,175 @@
+"""`briefbot serve` in this process: /healthz, /readyz and /metrics over HTTP on 127.0.0.1, with Slack and Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
+
+from adapters.slack.runner import EVENTS_PATH
+from adapters.testing.discord_gateway import FakeDiscord
+from adapters.testing.slack_api import FakeSlackAPI
+from adapters.testing.slack_requests import SlackSender
+from bot.health import Health
+from bot.serve import serve
+from bot.settings import Settings
+from briefings.clock import ManualClock
+from briefings.metrics import Metrics
+from briefings.service import BriefingService, open_service
+from briefings.testing import ADMIN, SEED_SLUG, seed_text
+
+SECRET = "serve-test-signing-secret"
+
+
+def counter(text: str, name: str, **labels: str) -> float:
+    """Return one sample of Prometheus text (0 when absent)."""
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()):
+                return float(s.value)
+    return 0.0
+
+
+@contextlib.asynccontextmanager
+async def http(app: web.Application) -> AsyncIterator[str]:
+    """Serve ``app`` on a free port of 127.0.0.1; yield its base URL."""
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    finally:
+        await runner.cleanup()
+
+
+async def get(session: aiohttp.ClientSession, url: str) -> tuple[int, Any]:
+    async with session.get(url) as resp:
+        body = await resp.json() if resp.content_type == "application/json" else await resp.text()
+        return resp.status, body
+
+
+async def test_readyz_is_503_with_the_reason_when_the_database_does_not_answer(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    metrics = Metrics()
+    async with open_service(tmp_path / "gone.db", clock=clock) as service:
+        health = Health(metrics, db_check=service.store.schema_version)
+        app = web.Application()
+        health.add_routes(app)
+        async with http(app) as base, aiohttp.ClientSession() as session:
+            assert await get(session, f"{base}/readyz") == (200, {"ready": True, "database": "ok", "platforms": {}})
+            await service.store.close()  # the database stops answering
+            status, body = await get(session, f"{base}/readyz")
+            assert status == 503 and body["ready"] is False
+            assert body["database"] != "ok" and body["reasons"][0].startswith("database: ")
+            assert (await get(session, f"{base}/healthz"))[0] == 200  # alive all the same
+            _, text = await get(session, f"{base}/metrics")
+            assert counter(text, "briefbot_ready") == 0
+
+
+async def test_readyz_is_503_while_a_platform_is_down_or_the_process_drains(service: BriefingService) -> None:
+    metrics = Metrics()
+    health = Health(metrics, db_check=service.store.schema_version)
+    up = {"discord": False}
+    health.watch("discord", lambda: up["discord"])
+    app = web.Application()
+    health.add_routes(app)
+    async with http(app) as base, aiohttp.ClientSession() as session:
+        status, body = await get(session, f"{base}/readyz")
+        assert status == 503 and body["platforms"] == {"discord": "not connected"}
+        assert body["reasons"] == ["discord: not connected"]
+        up["discord"] = True
+        assert (await get(session, f"{base}/readyz"))[0] == 200
+        _, text = await get(session, f"{base}/metrics")
+        assert counter(text, "briefbot_platform_connected", platform="discord") == 1
+        health.drain()
+        status, body = await get(session, f"{base}/readyz")
+        assert status == 503 and body["reasons"][0].startswith("shutting down")
+
+
+async def test_a_database_that_hangs_is_not_ready(service: BriefingService) -> None:
+    never = asyncio.Event()
+
+    async def hangs() -> None:
+        await never.wait()
+
+    health = Health(Metrics(), db_check=hangs, db_timeout=0.01)
+    ready, body = await health.readiness()
+    assert not ready and body["database"].startswith("no answer within")
+
+
+async def test_database_errors_in_readyz_never_show_a_password(service: BriefingService) -> None:
+    async def refuses() -> None:
+        raise OSError("could not connect to postgresql://bot:s3cret-pass@db:5432/briefbot")
+
+    _, body = await Health(Metrics(), db_check=refuses).readiness()
+    assert "s3cret-pass" not in str(body) and "postgresql://bot:***@db" in body["database"]
+
+
+@pytest.fixture
+async def fakes() -> AsyncIterator[tuple[FakeSlackAPI, FakeDiscord]]:
+    async with FakeSlackAPI() as slack, FakeDiscord() as discord:
+        yield slack, discord
+
+
+async def test_serve_runs_slack_and_discord_with_health_and_metrics(
+    tmp_path: Path, clock: ManualClock, fakes: tuple[FakeSlackAPI, FakeDiscord]
+) -> None:
+    slack, discord = fakes
+    db = tmp_path / "serve.db"
+    async with open_service(db, clock=clock) as seeding:
+        await seeding.add_text(seed_text(), actor=ADMIN, story=SEED_SLUG)
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        db=str(db),
+        slack_bot_token=SecretStr("xoxb-serve-test"),
+        slack_signing_secret=SecretStr(SECRET),
+        slack_api_url=slack.base_url,
+        discord_token=SecretStr(discord.token),
+        discord_api_url=discord.api_base,
+        discord_gateway_url=discord.gateway_url,
+    )
+    stop = asyncio.Event()
+    ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(serve(settings, port=0, host="127.0.0.1", stop=stop, on_ready=ready.set_result))
+    try:
+        async with asyncio.timeout(15):
+            port = await asyncio.shield(ready)
+        base = f"http://127.0.0.1:{port}"
+        async with aiohttp.ClientSession() as session:
+            assert (await get(session, f"{base}/healthz"))[0] == 200
+            assert await get(session, f"{base}/readyz") == (
+                200,
+                {"ready": True, "database": "ok", "platforms": {"slack": "connected", "discord": "connected"}},
+            )
+            await discord.interact(discord.slash("brief", "show", {"story": "no-such-story-here"}))
+            await discord.interact(discord.slash("brief", "show", {"story": SEED_SLUG}))
+            sender = SlackSender(session, f"{base}{EVENTS_PATH}", SECRET)
+            reply = await sender.command(SEED_SLUG, response_url=slack.response_url())
+            assert reply.status == 200 and reply.json()["blocks"]
+            for _ in range(50):  # the completion event follows the callback by a few loop turns: scrape again
+                _, text = await get(session, f"{base}/metrics")
+                if counter(text, "briefbot_commands_total", platform="discord", outcome="ok"):
+                    break
+        assert counter(text, "briefbot_commands_total", platform="slack", command="show", outcome="ok") == 1
+        assert counter(text, "briefbot_commands_total", platform="discord", command="brief show", outcome="ok") == 1
+        assert counter(text, "briefbot_commands_total", platform="discord", outcome="refused") == 1
+        assert counter(text, "briefbot_brief_seconds_count", platform="slack") == 1
+        assert counter(text, "briefbot_brief_seconds_count", platform="discord") == 2
+        assert counter(text, "briefbot_platform_connected", platform="discord") == 1
+        assert counter(text, "briefbot_ready") == 1
+    finally:
+        stop.set()
+        async with asyncio.timeout(15):
+            code = await task
+    assert code == 0
+    assert discord.identifies  # one gateway session was opened, and closed on the way out
