@@ -103,6 +103,13 @@ async def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         yield url
 
 
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A store URL on a fresh PostgreSQL schema (the test is skipped, saying why, without a server)."""
+    async with postgres_schema() as url:
+        yield url
+
+
 async def _default_target(tmp_path: Path) -> AsyncIterator[str]:
     if os.environ.get("BRIEFBOT_TEST_BACKEND", "sqlite") == "postgres":
         async with postgres_schema() as url:

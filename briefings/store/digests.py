@@ -83,8 +83,8 @@ class DigestStore(StoryStore):
     ) -> list[DigestSubscription]:
         """Return digest subscriptions, optionally of one platform or channel."""
         rows = await self._all(
-            f"SELECT {self._DIGEST_COLS} FROM digests WHERE (:p IS NULL OR platform = :p)"
-            " AND (:c IS NULL OR channel_id = :c) AND (:e = 0 OR enabled = 1) ORDER BY id",
+            f"SELECT {self._DIGEST_COLS} FROM digests WHERE (CAST(:p AS TEXT) IS NULL OR platform = :p)"
+            " AND (CAST(:c AS TEXT) IS NULL OR channel_id = :c) AND (:e = 0 OR enabled = 1) ORDER BY id",
             {"p": platform, "c": channel_id, "e": int(enabled_only)},
         )
         return [self._digest(r) for r in rows]
@@ -103,11 +103,12 @@ class DigestStore(StoryStore):
         """Claim a digest slot for ``owner`` (new, lease expired, or retry due); return the delivery or None."""
         async with self.transaction():
             claimed = await self._exec(
-                "INSERT INTO digest_deliveries (digest_id, slot, due_at, status, owner, lease_until, attempts,"
+                "INSERT INTO digest_deliveries AS d (digest_id, slot, due_at, status, owner, lease_until, attempts,"
                 " updated_at) VALUES (:d, :s, :due, 'claimed', :o, :lease, 1, :now)"
                 " ON CONFLICT (digest_id, slot) DO UPDATE SET status = 'claimed', owner = :o,"
-                " lease_until = :lease, attempts = attempts + 1, updated_at = :now"
-                " WHERE (status = 'claimed' AND lease_until < :now) OR (status = 'retry' AND next_attempt <= :now)",
+                " lease_until = :lease, attempts = d.attempts + 1, updated_at = :now"
+                " WHERE (d.status = 'claimed' AND d.lease_until < :now)"
+                " OR (d.status = 'retry' AND d.next_attempt <= :now)",
                 {
                     "d": digest_id,
                     "s": slot,
@@ -178,7 +179,7 @@ class DigestStore(StoryStore):
                 "INSERT INTO digest_deliveries (digest_id, slot, due_at, status, error, updated_at)"
                 " VALUES (?, ?, ?, 'skipped', ?, ?) ON CONFLICT (digest_id, slot) DO UPDATE"
                 " SET status = 'skipped', error = excluded.error, updated_at = excluded.updated_at"
-                " WHERE status IN ('retry')",
+                " WHERE digest_deliveries.status IN ('retry')",
                 (digest_id, slot, due_at.isoformat(), reason, now.isoformat()),
             )
 

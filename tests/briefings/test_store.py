@@ -1,4 +1,4 @@
-"""Store: migrations, foreign keys, transactions, FTS search, foreign and newer databases."""
+"""Store: migrations, foreign keys, transactions, FTS search, foreign and newer databases (some on both backends)."""
 
 from __future__ import annotations
 
@@ -61,8 +61,8 @@ async def test_newer_schema_is_refused(tmp_path: Path) -> None:
         await Store.open(path)
 
 
-async def test_transaction_rolls_back_everything(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "t.db")
+async def test_transaction_rolls_back_everything(store_target: str) -> None:
+    store = await Store.open(store_target)
     with pytest.raises(RuntimeError):
         async with store.transaction():
             story_id = await store.insert_story("half-written", "Half", NOW)
@@ -75,8 +75,8 @@ async def test_transaction_rolls_back_everything(tmp_path: Path) -> None:
     await store.close()
 
 
-async def test_foreign_keys_cascade(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "fk.db")
+async def test_foreign_keys_cascade(store_target: str) -> None:
+    store = await Store.open(store_target)
     async with store.transaction():
         sid = await store.insert_story("s", "S", NOW)
         aid = await store.insert_article(

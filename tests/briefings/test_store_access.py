@@ -58,8 +58,8 @@ def test_eight_processes_opening_a_new_file_never_fail(tmp_path: Path) -> None:
     assert failures == []
 
 
-async def test_readers_never_see_a_write_that_is_rolled_back(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "dirty.db")
+async def test_readers_never_see_a_write_that_is_rolled_back(store_target: str) -> None:
+    store = await Store.open(store_target)
     inside = asyncio.Event()
     release = asyncio.Event()
     seen: list[object] = []
@@ -87,8 +87,8 @@ async def test_readers_never_see_a_write_that_is_rolled_back(tmp_path: Path) -> 
     await store.close()
 
 
-async def test_reads_continue_while_a_write_holds_the_lock(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "busy.db")
+async def test_reads_continue_while_a_write_holds_the_lock(store_target: str) -> None:
+    store = await Store.open(store_target)
     async with store.transaction():
         await store.insert_story("first", "First", NOW)
     async with store.transaction():
@@ -104,8 +104,8 @@ async def _slugs(store: Store) -> list[str]:
     return [s.slug for s in await store.list_stories(10)]
 
 
-async def test_writes_outside_a_transaction_are_refused(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "w.db")
+async def test_writes_outside_a_transaction_are_refused(store_target: str) -> None:
+    store = await Store.open(store_target)
     with pytest.raises(RuntimeError, match="inside Store.transaction"):
         await store.insert_story("loose", "Loose", NOW)
     await store.close()
@@ -203,8 +203,15 @@ def test_a_user_without_write_permission_gets_one_clear_line(tmp_path: Path) -> 
     root = Path(__file__).resolve().parents[2]
     try:
         done = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, user=65534, group=65534,
-            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(root)}, timeout=60, check=False,
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            user=65534,
+            group=65534,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(root)},
+            timeout=60,
+            check=False,
         )
     except PermissionError:
         pytest.skip("cannot switch to an unprivileged user here")

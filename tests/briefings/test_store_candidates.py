@@ -20,8 +20,8 @@ async def _story(store: Store, slug: str, terms: list[str], seen: datetime) -> i
     return story_id
 
 
-async def test_candidates_share_the_most_weight_and_are_recent(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "c.db")
+async def test_candidates_share_the_most_weight_and_are_recent(store_target: str) -> None:
+    store = await Store.open(store_target)
     try:
         quake = await _story(store, "qeshm-quake", ["qeshm", "quake", "l:tonban", "n:6.1"], NOW)
         other = await _story(store, "papua-quake", ["papua", "quake", "n:7.0"], NOW)
