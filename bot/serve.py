@@ -119,7 +119,11 @@ def start_discord(settings: Settings, service: BriefingService, metrics: Metrics
     clients: list[Any] = []
 
     def connected() -> bool:
-        return bool(clients) and clients[0].is_ready() and not clients[0].is_closed()
+        """Ready once, not closed, and its gateway socket open now (it is reconnecting otherwise)."""
+        if not clients or not clients[0].is_ready() or clients[0].is_closed():
+            return False
+        ws = clients[0].ws
+        return ws is not None and bool(ws.open)
 
     def on_client(client: Any) -> None:
         clients.append(client)

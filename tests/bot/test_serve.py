@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +174,48 @@ async def test_serve_runs_slack_and_discord_with_health_and_metrics(
             code = await task
     assert code == 0
     assert discord.identifies  # one gateway session was opened, and closed on the way out
+
+
+class HoldingSlack(FakeSlackAPI):
+    """The fake Slack Web API, holding every chat.postMessage until ``release`` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.post_arrived = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def _on_api(self, request: web.Request) -> web.Response:
+        if request.match_info["method"] == "chat.postMessage":
+            self.post_arrived.set()
+            await self.release.wait()
+        return await super()._on_api(request)
+
+
+async def test_a_delivery_that_outlasts_the_drain_limit_is_cancelled_and_serve_still_exits_0(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    now = datetime.now(UTC)  # the scheduler in serve() reads the system clock
+    db = tmp_path / "drain.db"
+    async with open_service(db, clock=ManualClock(now - timedelta(hours=2))) as service:
+        due = (now - timedelta(minutes=1)).strftime("%H:%M")
+        await service.digest_on(platform="slack", channel_id="C1", at=due, tz="UTC", actor=ADMIN, post_when_empty=True)
+    async with HoldingSlack() as slack:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            db=str(db),
+            drain_timeout=0.05,
+            slack_bot_token=SecretStr("xoxb-drain-test"),
+            slack_signing_secret=SecretStr(SECRET),
+            slack_api_url=slack.base_url,
+        )
+        stop = asyncio.Event()
+        task = asyncio.create_task(serve(settings, port=0, host="127.0.0.1", stop=stop))
+        try:
+            await asyncio.wait_for(slack.post_arrived.wait(), 15)
+            stop.set()  # what SIGTERM does; the post is never answered
+            assert await asyncio.wait_for(asyncio.shield(task), 15) == 0
+        finally:
+            slack.release.set()
+            stop.set()
+            await task
+    assert "digest-scheduler did not finish within 0.05s: cancelling it" in caplog.text
