@@ -3,6 +3,8 @@ that make a capitalised phrase a place or an organisation, and the like."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .doc import Tok
 from .lexicon import CONJUNCTIONS, DETERMINERS, PREPOSITIONS, ROLE_HEADS, TITLE_ABBREVIATIONS, words
 
@@ -131,6 +133,14 @@ def is_role_word_text(low: str) -> bool:
     """Tell whether a lower-case word is a role noun ("coach", "co-pilot", "center/forward")."""
     if low in ROLE_NOUNS:
         return True
+    if "-" not in low and "/" not in low:
+        return False
+    return _joined_role_word(low)
+
+
+@lru_cache(maxsize=4096)
+def _joined_role_word(low: str) -> bool:
+    """Tell whether a word with a hyphen or slash is a role noun ("co-pilot", "center/forward")."""
     prefix, dash, rest = low.partition("-")
     if dash and prefix in ROLE_PREFIXES and rest in ROLE_NOUNS:
         return True  # "co-pilot", "ex-wife"
@@ -143,7 +153,14 @@ def is_role_word_text(low: str) -> bool:
 
 def is_role_word(tok: Tok) -> bool:
     """Tell whether a token is a role head ("Minister", "coach", "Sen.", "co-pilot")."""
-    low = tok.text.lower()
-    if tok.text[:1].isupper() and low in LOWER_ONLY_HEADS:
+    return _role_word(tok.text)
+
+
+@lru_cache(maxsize=16384)
+def _role_word(text: str) -> bool:
+    """Tell whether a word as written is a role head (a pure function of the text, cached: it runs on
+    nearly every token)."""
+    low = text.lower()
+    if text[:1].isupper() and low in LOWER_ONLY_HEADS:
         return False  # "Star Wars", "Fan Expo", "Model T"
     return low in TITLE_ABBREVIATIONS or is_role_word_text(low)
