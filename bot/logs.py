@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from pydantic import SecretStr
+
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MASK = "***"
 # Fields a log call may carry with ``extra=`` that the JSON lines keep (e.g. extra={"story": slug}).
@@ -127,8 +129,9 @@ def settings_secrets(settings: Any) -> list[str]:
     """Return the secret values in ``settings`` (tokens, signing secret, the database URL's password)."""
     found: list[str] = []
     for name in ("slack_bot_token", "slack_signing_secret", "slack_app_token", "discord_token"):
-        value = getattr(settings, name, None)
-        value = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+        value: Any = getattr(settings, name, None)
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
         if value:
             found.append(str(value))
     match = _URL_PASSWORD.search(str(getattr(settings, "db", "") or ""))
