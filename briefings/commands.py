@@ -16,7 +16,7 @@ from briefings.errors import InvalidInput
 
 CommandName = Literal[
     "show", "list", "search", "help", "add", "remove", "rename", "alias", "merge", "move", "digest", "sources",
-    "facts", "changes",
+    "facts", "changes", "feed",
 ]
 
 # Every action a user can take, named without any face's syntax.
@@ -40,9 +40,15 @@ HelpAction = Literal[
     "digest_off",
     "digest_status",
     "digest_preview",
+    "feed_add",
+    "feed_list",
+    "feed_remove",
+    "feed_pause",
+    "feed_resume",
 ]
 HELP_ACTIONS: tuple[HelpAction, ...] = get_args(HelpAction)
 DIGEST_ACTIONS: tuple[HelpAction, ...] = ("digest_on", "digest_off", "digest_status", "digest_preview")
+FEED_ACTIONS: tuple[HelpAction, ...] = ("feed_add", "feed_list", "feed_remove", "feed_pause", "feed_resume")
 
 
 class Command(BaseModel):
@@ -80,6 +86,7 @@ class UsageError(InvalidInput):
 
 _STORY = HelpArg(name="story", example="japan-us-talks")
 _ARTICLE = HelpArg(name="article", example="12")
+_FEED = HelpArg(name="id", example="3")
 _HELP: tuple[HelpEntry, ...] = (
     HelpEntry(action="show", args=[_STORY], description="Show a story's brief (a slug, an alias or words to search)."),
     HelpEntry(action="list", description="List the latest stories."),
@@ -162,6 +169,35 @@ _HELP: tuple[HelpEntry, ...] = (
         args=[HelpArg(name="id", required=False)],
         description="Show what the digest would post now, to you only.",
     ),
+    HelpEntry(
+        action="feed_add",
+        args=[
+            HelpArg(name="url", example="https://example.com/news/feed.xml"),
+            HelpArg(name="story", required=False),
+            HelpArg(name="every", required=False, example="30m"),
+            HelpArg(name="name", required=False),
+        ],
+        description="Follow a news feed (RSS, Atom, JSON Feed), or the feed a web page links to.",
+        admin=True,
+    ),
+    HelpEntry(
+        action="feed_list",
+        description="List the feeds: interval, last success, items, errors, next poll.",
+        admin=True,
+    ),
+    HelpEntry(
+        action="feed_remove",
+        args=[_FEED],
+        description="Stop following a feed (its articles stay).",
+        admin=True,
+    ),
+    HelpEntry(action="feed_pause", args=[_FEED], description="Stop polling a feed for now.", admin=True),
+    HelpEntry(
+        action="feed_resume",
+        args=[_FEED],
+        description="Poll a paused feed again (its errors are cleared).",
+        admin=True,
+    ),
 )
 
 # name -> (min positional args, max positional args, the usages to show when the count is wrong)
@@ -202,8 +238,8 @@ def parse_command(text: str) -> Command:
         if not rest:
             raise UsageError("Tell me what to search for.", ("search",))
         return Command(name="search", args=rest.split(), rest=rest)
-    if name == "digest":
-        return Command(name="digest", args=_split(rest), rest=rest)
+    if name in ("digest", "feed"):
+        return Command(name=name, args=_split(rest), rest=rest)  # type: ignore[arg-type]
     if name in _ARITY:
         low, high, usages = _ARITY[name]
         args = _split(rest)
@@ -305,3 +341,74 @@ def parse_move(args: list[str]) -> MoveRequest:
     if len(args) == 3:
         raise UsageError("Move to one story: an existing one, or a new one.", ("move", "move_new"))
     return MoveRequest(article_id=article_id, to=args[1])
+
+
+# ----- `/brief feed ...` ------------------------------------------------------------------------
+
+_FEED_OPTIONS = ("story", "every", "name")
+_DASHES = ("--", "\u2014", "\u2013")  # Slack and phones turn "--" into an em or en dash
+
+
+class FeedRequest(BaseModel):
+    """A parsed `/brief feed ...` command."""
+
+    action: Literal["add", "list", "remove", "pause", "resume", "help"]
+    url: str | None = None
+    story: str | None = None
+    every: str | None = None
+    name: str | None = None
+    feed_id: int | None = None
+
+
+def parse_feed_id(text: str) -> int:
+    """Return the feed id in ``text`` ('3' or '#3'); raise UsageError when it is not one."""
+    cleaned = text.strip().lstrip("#")
+    if not cleaned.isdigit() or int(cleaned) < 1:
+        raise UsageError(
+            f"'{text.strip()[:40]}' is not a feed id (a number, as the feed list shows).",
+            ("feed_remove", "feed_pause", "feed_resume"),
+        )
+    return int(cleaned)
+
+
+def _option(word: str) -> str | None:
+    """The option a word names ('--story', '—every=30m' -> 'story', 'every'), or None for a plain word."""
+    for dash in _DASHES:
+        if word.startswith(dash) and len(word) > len(dash):
+            return word[len(dash) :].split("=", 1)[0].lower()
+    return None
+
+
+def parse_feed(args: list[str]) -> FeedRequest:
+    """Parse the words after `feed`: add URL [--story S] [--every 15m] [--name N], list, remove|pause|resume ID."""
+    if not args:
+        return FeedRequest(action="list")
+    action, rest = args[0].lower(), list(args[1:])
+    if action in ("list", "help") and not rest:
+        return FeedRequest(action=action)  # type: ignore[arg-type]
+    if action in ("remove", "pause", "resume"):
+        if len(rest) != 1:
+            raise UsageError(f"Wrong number of words for 'feed {action}'.", (f"feed_{action}",))  # type: ignore[arg-type]
+        return FeedRequest(action=action, feed_id=parse_feed_id(rest[0]))  # type: ignore[arg-type]
+    if action != "add":
+        raise UsageError("That is not a feed command.", FEED_ACTIONS)
+    url: str | None = None
+    options: dict[str, str] = {}
+    while rest:
+        word = rest.pop(0)
+        option = _option(word)
+        if option is None:
+            if url is not None:
+                raise UsageError("Add one feed at a time: the URL, then options such as --every 30m.", ("feed_add",))
+            url = word
+            continue
+        if option not in _FEED_OPTIONS:
+            raise UsageError(f"'{word[:40]}' is not an option of 'feed add'.", ("feed_add",))
+        value = word.split("=", 1)[1] if "=" in word else (rest.pop(0) if rest else "")
+        if not value.strip() or _option(value) is not None:
+            raise UsageError(f"Give a value after '{word[:40]}'.", ("feed_add",))
+        options[option] = value.strip()
+    if not url:
+        raise UsageError("Give the feed's URL (or a web page that links to its feed).", ("feed_add",))
+    return FeedRequest(action="add", url=url, story=options.get("story"), every=options.get("every"),
+                       name=options.get("name"))

@@ -82,10 +82,11 @@ class FeedActions(ServiceBase):
         if not links:
             raise FeedError(f"{shorten(url, 200)} is neither a feed nor a page that links to one.")
         if len(links) > 1:
+            shown = [f"• {link.url}" + (f" ({shorten(link.title, 80)})" if link.title else "") for link in links[:10]]
+            more = [f"… and {len(links) - 10} more"] if len(links) > 10 else []
             raise FeedError(
-                f"{shorten(url, 200)} links to {len(links)} feeds; add the one you want: "
-                + ", ".join(link.url for link in links[:10])
-                + ("." if len(links) <= 10 else ", …")
+                f"{shorten(url, 200)} links to {len(links)} feeds; add the one you want by its URL:\n"
+                + "\n".join(shown + more)
             )
         return await self._checked(await self.fetcher.get(links[0].url, accept=FEED_ACCEPT))
 
@@ -208,6 +209,15 @@ class FeedActions(ServiceBase):
             await self._rebuild(row, now)
             await self.store.log_action(now, actor.label(), "update", row.slug, f"article {article_id}: edited")
         return True
+
+
+def interval_label(every: timedelta) -> str:
+    """Return a polling interval the way users type it: '15m', '2h', '1d' (seconds when nothing else fits)."""
+    seconds = int(every.total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
 def _interval(every: str | timedelta | None) -> timedelta:

@@ -52,6 +52,11 @@ USAGE: dict[HelpAction, str] = {
     "digest_off": "briefbot digest off ID",
     "digest_status": "briefbot digest list",
     "digest_preview": "briefbot digest preview ID",
+    "feed_add": "briefbot feed add URL [--story SLUG] [--every 15m] [--name NAME]",
+    "feed_list": "briefbot feed list",
+    "feed_remove": "briefbot feed remove FEED_ID",
+    "feed_pause": "briefbot feed pause FEED_ID",
+    "feed_resume": "briefbot feed resume FEED_ID",
 }
 
 

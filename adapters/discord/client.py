@@ -17,6 +17,7 @@ from discord import app_commands
 
 from adapters.discord import words
 from adapters.discord.buttons import BriefButton
+from adapters.discord.feeds import FeedHandlers
 from adapters.discord.handlers import Handlers
 from adapters.discord.words import HelpLine
 from briefings.clock import Clock
@@ -108,7 +109,7 @@ class BriefGroup(app_commands.Group):
 
 
 class BriefAdminGroup(app_commands.Group):
-    """`/brief-admin`: add, remove, rename, alias, merge and move (Manage Server by default)."""
+    """`/brief-admin`: add, remove, rename, alias, merge, move, digests and feeds (Manage Server by default)."""
 
     def __init__(self, handlers: Handlers) -> None:
         super().__init__(
@@ -119,6 +120,7 @@ class BriefAdminGroup(app_commands.Group):
             allowed_installs=_INSTALLS,
         )
         self.handlers = handlers
+        self.feeds = FeedHandlers(handlers)
 
     @app_commands.command(name="add", description="Add an article by URL, or open a form to paste one")
     @app_commands.describe(
@@ -204,6 +206,50 @@ class BriefAdminGroup(app_commands.Group):
         """Stop digests."""
         await self.handlers.on_digest_off(interaction, id)
 
+    # News feeds that bring articles in by themselves; notices about a feed go to the channel it was added in.
+    feed = app_commands.Group(name="feed", description="Follow news feeds (RSS, Atom, JSON Feed)")
+
+    @feed.command(name="add", description="Follow a news feed, or the feed a web page links to")
+    @app_commands.describe(
+        url="The feed's address, or a web page that links to its feed",
+        story="Send every item to this story (default: each joins the story of its event)",
+        every="How often to poll, e.g. 15m, 1h (5m to 7d; default 15m)",
+        name="A short name for lists and digests (default: the feed's title)",
+    )
+    async def feed_add(
+        self,
+        interaction: discord.Interaction,
+        url: app_commands.Range[str, 1, 2000],
+        story: app_commands.Range[str, 1, 64] | None = None,
+        every: app_commands.Range[str, 1, 10] | None = None,
+        name: app_commands.Range[str, 1, 80] | None = None,
+    ) -> None:
+        """Follow a feed."""
+        await self.feeds.on_add(interaction, url, story=story, every=every, name=name)
+
+    @feed.command(name="list", description="The feeds: interval, last success, items, errors, next poll")
+    async def feed_list(self, interaction: discord.Interaction) -> None:
+        """List the feeds."""
+        await self.feeds.on_list(interaction)
+
+    @feed.command(name="remove", description="Stop following a feed (its articles stay)")
+    @app_commands.describe(id="The feed's id (see /brief-admin feed list)")
+    async def feed_remove(self, interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:  # noqa: A002
+        """Stop following a feed."""
+        await self.feeds.on_remove(interaction, id)
+
+    @feed.command(name="pause", description="Stop polling a feed for now")
+    @app_commands.describe(id="The feed's id (see /brief-admin feed list)")
+    async def feed_pause(self, interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:  # noqa: A002
+        """Pause a feed."""
+        await self.feeds.on_pause(interaction, id, paused=True)
+
+    @feed.command(name="resume", description="Poll a paused feed again (its errors are cleared)")
+    @app_commands.describe(id="The feed's id (see /brief-admin feed list)")
+    async def feed_resume(self, interaction: discord.Interaction, id: app_commands.Range[int, 1]) -> None:  # noqa: A002
+        """Resume a feed."""
+        await self.feeds.on_pause(interaction, id, paused=False)
+
     @digest_on.autocomplete("zone")
     async def _zone(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await self.handlers.complete_zone(current)
@@ -215,6 +261,7 @@ class BriefAdminGroup(app_commands.Group):
     @merge.autocomplete("story")
     @merge.autocomplete("into")
     @move.autocomplete("story")
+    @feed_add.autocomplete("story")
     async def _story(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await self.handlers.complete_story(current)
 

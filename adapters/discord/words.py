@@ -56,6 +56,11 @@ COMMANDS: dict[HelpAction, str] = {
     "digest_off": "brief-admin digest off",
     "digest_status": "brief digest status",
     "digest_preview": "brief digest preview",
+    "feed_add": "brief-admin feed add",
+    "feed_list": "brief-admin feed list",
+    "feed_remove": "brief-admin feed remove",
+    "feed_pause": "brief-admin feed pause",
+    "feed_resume": "brief-admin feed resume",
 }
 
 
@@ -82,6 +87,11 @@ def try_line(hints: Iterable[Hint]) -> str:
 def show(slug: str) -> str:
     """Return the command that opens a story's brief."""
     return f"/brief show story:{slug}"
+
+
+def feed_command(action: str, feed_id: int) -> str:
+    """Return the command that removes, pauses or resumes one feed, e.g. '/brief-admin feed resume id:3'."""
+    return f"/brief-admin feed {action} id:{feed_id}"
 
 
 def usage_of(entry: HelpEntry) -> str:

@@ -27,6 +27,7 @@ from adapters.slack.digest import (
     render_digest_preview,
     render_digest_status,
 )
+from adapters.slack.feed_commands import FeedCommands
 from adapters.slack.render import (
     CHANGES,
     FACTS,
@@ -134,6 +135,7 @@ class BriefHandlers:
         self.client = client
         self.admin = admin
         self.clock = clock
+        self.feeds = FeedCommands(service, self._admin)
         # Every `/brief` subcommand, by the name parse_command gives it.
         self.commands: Mapping[CommandName, Subcommand] = {
             "show": self.cmd_show,
@@ -150,6 +152,7 @@ class BriefHandlers:
             "merge": self.cmd_merge,
             "move": self.cmd_move,
             "digest": self.cmd_digest,
+            "feed": self.cmd_feed,
         }
 
     def register(self, app: AsyncApp) -> None:
@@ -321,6 +324,10 @@ class BriefHandlers:
                                                        digest_id=req.digest_id)
             for message in render_digest_preview(digest):
                 await ctx.reply.send(message, replace_original=False)
+
+    async def cmd_feed(self, ctx: Ctx, cmd: Command) -> None:
+        """`/brief feed add URL [--story SLUG] [--every 15m] [--name NAME]`, `list`, `remove|pause|resume ID`."""
+        await self.feeds.run(ctx, cmd)
 
     # ----- buttons -----------------------------------------------------------------------------
 

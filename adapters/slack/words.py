@@ -54,11 +54,17 @@ USAGE: dict[HelpAction, str] = {
     "digest_off": "/brief digest off [ID]",
     "digest_status": "/brief digest status",
     "digest_preview": "/brief digest preview [ID]",
+    "feed_add": "/brief feed add URL [--story SLUG] [--every 15m] [--name NAME]",
+    "feed_list": "/brief feed list",
+    "feed_remove": "/brief feed remove ID",
+    "feed_pause": "/brief feed pause ID",
+    "feed_resume": "/brief feed resume ID",
 }
 
 # Where an action's words do not simply precede its arguments: its example as a template of the arguments.
 _EXAMPLE_FORMS: dict[HelpAction, str] = {
     "move_new": "/brief move {article} new {new_story}",
+    "feed_add": "/brief feed add {url} --every {every}",
 }
 
 # The words between /brief and the arguments, for examples.
@@ -82,6 +88,11 @@ _WORDS: dict[HelpAction, str] = {
     "digest_off": "digest off",
     "digest_status": "digest status",
     "digest_preview": "digest preview",
+    "feed_add": "feed add",
+    "feed_list": "feed list",
+    "feed_remove": "feed remove",
+    "feed_pause": "feed pause",
+    "feed_resume": "feed resume",
 }
 
 
@@ -98,6 +109,11 @@ def try_line(hints: Iterable[Hint]) -> str:
 def show(slug: str) -> str:
     """Return the command that opens a story's brief."""
     return f"{COMMAND} {slug}"
+
+
+def feed_command(action: str, feed_id: int) -> str:
+    """Return the command that removes, pauses or resumes one feed, e.g. '/brief feed resume 3'."""
+    return f"{COMMAND} feed {action} {feed_id}"
 
 
 def usage(action: HelpAction) -> str:

@@ -20,6 +20,7 @@ import os
 import re
 import socket
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -42,6 +43,18 @@ MAX_WAIT = timedelta(days=1)  # the longest a server may ask us to wait (max-age
 TICK = timedelta(seconds=30)
 _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*(\d+)", re.IGNORECASE)
 
+# Called once when the failure budget pauses a feed (with the feed as stored then: paused, with its reason);
+# `briefbot slack|discord` posts a notice in the channel the feed was added from. Failures are logged only.
+PausedHook = Callable[[Feed], Awaitable[None]]
+
+
+def paused_notice(feed: Feed) -> str:
+    """Return the sentence that tells a channel its feed was paused (faces add how to resume it)."""
+    label = feed.name or feed.url
+    where = f" ({feed.url})" if feed.name else ""
+    reason = feed.pause_reason or "it kept failing"
+    return f"Briefbot paused the feed {shorten(label, 120)}{where}: {reason.rstrip('.')}."
+
 
 class FeedPoller:
     """Polls due feeds into stories; ``poll`` is one pass (cron, tests), ``run`` loops until stopped."""
@@ -54,8 +67,10 @@ class FeedPoller:
         owner: str | None = None,
         concurrency: int = 4,
         batch: int = 200,
+        on_paused: PausedHook | None = None,
     ) -> None:
         self.service = service
+        self.on_paused = on_paused
         self.clock = clock or service.clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.batch = batch
@@ -224,7 +239,20 @@ class FeedPoller:
                     now, "briefbot", "feed-paused", feed.url, f"feed {feed.id}: {state['pause_reason']}"
                 )
         log.warning("feed %s (%s) failed: %s%s", feed.id, feed.url, message, " (paused)" if pause else "")
+        if pause:
+            await self._tell_paused(feed.id)
         return result
+
+    async def _tell_paused(self, feed_id: int) -> None:
+        """Run the ``on_paused`` hook once for a feed this poller just paused (its failures are only logged)."""
+        if self.on_paused is None:
+            return
+        try:
+            paused = await self.service.store.feed(feed_id)
+            if paused is not None:
+                await self.on_paused(paused)
+        except Exception:  # a notice that cannot be posted must not stop polling
+            log.exception("feed %s: the pause notice failed", feed_id)
 
 
 class _Throttled(FetchError):

@@ -503,7 +503,7 @@ async def test_tree_sync_payloads(bot: Bot) -> None:
     assert str(admin["default_member_permissions"]) == "32"  # Manage Server
     assert admin["contexts"] == [0]
     admin_subs = {o["name"]: o for o in admin["options"]}
-    assert set(admin_subs) == {"add", "remove", "rename", "alias", "merge", "move", "digest"}
+    assert set(admin_subs) == {"add", "remove", "rename", "alias", "merge", "move", "digest", "feed"}
     merge = {o["name"]: o for o in admin_subs["merge"]["options"]}
     assert [(n, o["type"], o["required"], o.get("autocomplete")) for n, o in merge.items()] == [
         ("story", 3, True, True), ("into", 3, True, True)
@@ -515,6 +515,12 @@ async def test_tree_sync_payloads(bot: Bot) -> None:
     assert move["article"]["min_value"] == 1 and move["new_story"]["max_length"] == 64
     assert {o["name"] for o in admin_subs["digest"]["options"]} == {"on", "off"}
     assert {o["name"] for o in subs["digest"]["options"]} == {"status", "preview"}
+    feed = {o["name"]: o for o in admin_subs["feed"]["options"]}
+    assert set(feed) == {"add", "list", "remove", "pause", "resume"}
+    assert [(o["name"], o["required"]) for o in feed["add"]["options"]] == [
+        ("url", True), ("story", False), ("every", False), ("name", False)
+    ]
+    assert [(o["name"], o["type"], o["min_value"]) for o in feed["remove"]["options"]] == [("id", 4, 1)]
     assert [o["required"] for o in admin_subs["add"]["options"]] == [False, False]
 
     menu = commands["Add to briefings"]

@@ -32,7 +32,7 @@ from tests.adapters.discord.test_client import ADMIN
 from tests.adapters.discord.test_digest import group_slash
 
 READ = r"(?:show|list|search|sources|facts|changes|help|digest (?:status|preview))\b"
-WRITE = r"(?:add|remove|rename|alias|merge|move|digest (?:on|off))\b"
+WRITE = r"(?:add|remove|rename|alias|merge|move|digest (?:on|off)|feed (?:add|list|remove|pause|resume))\b"
 # Slack's forms (`/brief STORY`, `/brief add`, `/brief digest on`), unknown admin forms, the CLI's program.
 FOREIGN = re.compile(rf"/brief (?!{READ})\S*|/brief-admin (?!{WRITE})\S*|briefbot (?!discord sync`)\S*")
 
