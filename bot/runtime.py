@@ -6,14 +6,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.settings import Settings
 from briefings.scheduler import DigestScheduler, DigestSender
 from briefings.service import BriefingService
 
 if TYPE_CHECKING:
+    from briefings.feeds.models import Feed
+    from briefings.feeds.poll import PausedHook
     from briefings.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,55 @@ async def running_scheduler(
         await close_senders(senders)
 
 
+class FeedNotices(Protocol):
+    """A platform's way to tell a channel about its feed (``adapters.slack.feeds``, ``adapters.discord.feeds``)."""
+
+    async def feed_paused(self, feed: Feed) -> None:
+        """Tell the channel the feed was added from that the failure budget paused it."""
+        ...
+
+
+def feed_paused_hook(notices: Mapping[str, FeedNotices]) -> PausedHook:
+    """Route a paused feed's notice to the platform it was added from (feeds added elsewhere get none)."""
+
+    async def on_paused(feed: Feed) -> None:
+        target = notices.get(feed.platform or "")
+        if target is None or not feed.channel_id:
+            return
+        await target.feed_paused(feed)
+
+    return on_paused
+
+
+@contextlib.asynccontextmanager
+async def feed_notices(settings: Settings | None) -> AsyncIterator[PausedHook | None]:
+    """Yield the poller's ``on_paused`` hook, posting with each configured platform's client (None: no notices)."""
+    if settings is None:
+        yield None
+        return
+    from adapters.discord.digest import DiscordDigestSender
+    from adapters.discord.feeds import DiscordFeedNotices
+    from adapters.slack.digest import SlackDigestSender
+    from adapters.slack.feeds import SlackFeedNotices
+
+    try:
+        senders = await build_senders(settings)
+    except Exception:  # a platform that refuses its token must not stop polling
+        log.exception("feed pause notices are off: a platform client could not be made")
+        yield None
+        return
+    notices: dict[str, FeedNotices] = {}
+    for platform, sender in senders.items():
+        if isinstance(sender, SlackDigestSender):
+            notices[platform] = SlackFeedNotices(sender.client)
+        elif isinstance(sender, DiscordDigestSender):
+            notices[platform] = DiscordFeedNotices(sender.http)
+    try:
+        yield feed_paused_hook(notices) if notices else None
+    finally:
+        await close_senders(senders)
+
+
 @contextlib.asynccontextmanager
 async def running_feed_poller(
     service: BriefingService,
@@ -95,15 +146,33 @@ async def running_feed_poller(
     metrics: Metrics | None = None,
     stop: asyncio.Event | None = None,
     drain: float | None = None,
+    settings: Settings | None = None,
 ) -> AsyncIterator[None]:
     """Poll the feeds in the background for as long as the block runs (processes sharing a database share it).
 
-    On the way out the pass in flight finishes, for at most ``drain`` seconds if given.
+    On the way out the pass in flight finishes, for at most ``drain`` seconds if given. With ``settings``, a feed
+    added from Slack or Discord that the failure budget pauses gets a notice in its channel.
     """
+    async with (
+        feed_notices(settings) as on_paused,
+        _polling(service, metrics=metrics, stop=stop, drain=drain, on_paused=on_paused),
+    ):
+        yield
+
+
+@contextlib.asynccontextmanager
+async def _polling(
+    service: BriefingService,
+    *,
+    metrics: Metrics | None,
+    stop: asyncio.Event | None,
+    drain: float | None,
+    on_paused: PausedHook | None,
+) -> AsyncIterator[None]:
     from briefings.feeds.poll import FeedPoller
 
     stop = stop or asyncio.Event()
-    poller = FeedPoller(service)
+    poller = FeedPoller(service, on_paused=on_paused)
     if metrics is not None:
         count_polls(poller, metrics)
     task = asyncio.create_task(poller.run(stop), name="feed-poller")
