@@ -219,3 +219,35 @@ async def test_a_delivery_that_outlasts_the_drain_limit_is_cancelled_and_serve_s
             stop.set()
             await task
     assert "digest-scheduler did not finish within 0.05s: cancelling it" in caplog.text
+
+
+async def test_serve_in_socket_mode_is_ready_once_connected_and_counts_commands(tmp_path: Path) -> None:
+    from adapters.testing.slack_requests import slash_command_fields
+
+    async with FakeSlackAPI() as slack:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            db=str(tmp_path / "socket.db"),
+            slack_bot_token=SecretStr("xoxb-socket-test"),
+            slack_app_token=SecretStr("xapp-1-socket-test"),
+            slack_api_url=slack.base_url,
+        )
+        stop = asyncio.Event()
+        ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(serve(settings, port=0, host="127.0.0.1", stop=stop, on_ready=ready.set_result))
+        try:
+            port = await asyncio.wait_for(asyncio.shield(ready), 15)
+            ack = await slack.send_envelope("slash_commands", slash_command_fields("help", response_url="x"))
+            assert ack["payload"]["blocks"]
+            async with aiohttp.ClientSession() as session:
+                status, body = await get(session, f"http://127.0.0.1:{port}/readyz")
+                assert status == 200 and body["platforms"] == {"slack": "connected"}
+                _, text = await get(session, f"http://127.0.0.1:{port}/metrics")
+                # no Slack events route in Socket Mode: the port carries the operator's endpoints only
+                async with session.post(f"http://127.0.0.1:{port}{EVENTS_PATH}", data="x") as resp:
+                    assert resp.status in (404, 405)
+        finally:
+            stop.set()
+            code = await asyncio.wait_for(task, 15)
+    assert code == 0
+    assert counter(text, "briefbot_commands_total", platform="slack", command="help", outcome="ok") == 1
