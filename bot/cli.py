@@ -509,7 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
     """Return the functions that add the platform and digest subcommands."""
-    from bot import commands_digest, commands_feeds, commands_platforms, commands_stories, serve
+    from bot import commands_db, commands_digest, commands_feeds, commands_platforms, commands_stories, serve
 
     return [
         commands_stories.register,
@@ -517,6 +517,7 @@ def _extensions() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
         commands_digest.register,
         commands_feeds.register,
         serve.register,
+        commands_db.register,
     ]
 
 

@@ -77,6 +77,10 @@ class StoreBase(ABC):
     async def _write_rows(self, sql: str, params: Params = ()) -> list[tuple]:
         """Run one write with ``RETURNING`` inside ``transaction()``; return the rows it returned."""
 
+    async def _after_copy(self, tables: Sequence[str]) -> None:
+        """Bring id generators past the ids a copy wrote into ``tables`` (nothing to do on SQLite)."""
+        return None
+
     async def _insert(self, sql: str, params: Params = ()) -> int:
         """Run an ``INSERT ... RETURNING id``; return the new row's id."""
         rows = await self._write_rows(sql, params)

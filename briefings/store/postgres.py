@@ -197,6 +197,15 @@ class PostgresStore(Store):
         text, args = bind(sql, params)
         return [tuple(r) for r in await self._writer().fetch(text, *args)]
 
+    async def _after_copy(self, tables: Sequence[str]) -> None:
+        """Move each table's identity sequence past the largest id a copy wrote."""
+        async with self.transaction():
+            for table in tables:
+                await self._one(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 0) + 1, false)"
+                    f" FROM {table}"
+                )
+
     # ----- full-text search (tsvector) and close names (pg_trgm) -----------------------------------------
 
     async def search(self, words: str, limit: int, fallback: bool = True) -> list[SearchHit]:
