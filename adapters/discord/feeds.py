@@ -78,7 +78,7 @@ def render_feed_list(feeds: Sequence[Feed]) -> discord.Embed:
 
 def render_feed_added(feed: Feed) -> discord.Embed:
     """Render a new subscription: what it follows, how often, where items go, and how to undo it."""
-    embed = discord.Embed(title=limits.clip(f"Following: {feed.label()}", limits.TITLE), colour=COLOR)
+    embed = discord.Embed(title=limits.clip(f"Following: {_name(feed)}", limits.TITLE), colour=COLOR)
     embed.description = (
         f"{_url(feed)}\nPolled every {interval_label(feed.every)}; {_target(feed)}. Its current items are stored "
         "as backlog: briefed, but not news for digests."
