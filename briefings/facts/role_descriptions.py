@@ -51,6 +51,7 @@ def _relative_subject(doc: Doc, sent: Sent, k: int) -> str | None:
 
 
 _PRONOUNS = frozenset(("he", "she"))
+_QUOTES = frozenset(('"', "“", "”"))
 _OPENERS = frozenset(("(", ")", "cnn", "--", "—", "–", '"', "“", "”", ",", "but", "and"))
 
 
@@ -63,12 +64,15 @@ def described_roles(doc: Doc, sent: Sent) -> list[tuple[int, str]]:
     toks = doc.tokens
     out: list[tuple[int, str]] = []
     opening = True  # only openers ("(CNN) --", a quote mark) so far
+    quotes = 0
     for k in range(sent.first, sent.last - 2):
         low = toks[k].text.lower()
         at_start = opening
         opening = opening and low in _OPENERS
-        if not (low in _PRONOUNS or low == "the"):
-            continue
+        if low in _QUOTES:
+            quotes += 1
+        if not (low in _PRONOUNS or low == "the") or quotes % 2:
+            continue  # '"The woman kept talking," Tasiu said': a quotation speaks of someone else
         after_quote = k > sent.first and toks[k - 1].text in (",", '"', "”") and k - 2 >= sent.first
         if low in _PRONOUNS and at_start:
             found = copula_role(doc, sent, k + 1)

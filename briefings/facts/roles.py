@@ -20,6 +20,7 @@ from .role_lexicon import (
     AGENT_ROLES,
     APPOS_STOP,
     CLAUSE_WORDS,
+    GENERIC_HEADS,
     KINSHIP,
     LEADING_FUNCTION,
     NAME_HONORIFICS,
@@ -128,6 +129,15 @@ def prefix_role(doc: Doc, sent: Sent, first: int) -> tuple[str, int] | None:
         len(run) > 1 and toks[run[-1]].text.lower() in NAME_HONORIFICS and any(is_role_word(toks[i]) for i in run[:-1])
     ):
         run.pop()
+    # "police spokesman Capt. Paul Starks": a rank after a lower-case role belongs to the name, like an honorific.
+    while (
+        len(run) > 1
+        and toks[run[-1]].text[:1].isupper()
+        and is_role_word(toks[run[-1]])
+        and toks[run[-2]].text.islower()
+        and is_role_word(toks[run[-2]])
+    ):
+        run.pop()
     # "Survivor Karen Brassard said": a lower-case role capitalised only as the sentence's first word.
     opening = bool(run) and run[0] == sent.first and is_role_word_text(toks[run[0]].text.lower())
     heads = [i for i in run if is_role_word(toks[i]) or (opening and i == run[0])]
@@ -151,8 +161,9 @@ def prefix_role(doc: Doc, sent: Sent, first: int) -> tuple[str, int] | None:
     return text, run[0]
 
 
+_PRONOUN_OWNERS = frozenset(("his", "her", "their", "its"))
 _POSSESSED = re.compile(
-    r"^(?:(?P<det>another|an?|the|one)\s+)?(?P<owner>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*|[a-z]+)(?:['’]s|['’])\s+"
+    r"^(?:(?P<det>another|an?|the|one|his|her|their|its)\s+)?(?P<owner>(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*|[a-z]+)(?:['’]s|['’])\s+"
     r"(?P<head>(?:[\w-]+\s+){0,2}[\w-]+)$"
 )
 
@@ -185,10 +196,11 @@ def tidy_role(role: str) -> str:
         return role
     owner, head = m.group("owner"), m.group("head")
     last = head.split()[-1].lower()
-    if owner.islower():  # "the flight's co-pilot"
-        if not is_role_word_text(last) or owner in ("his", "her", "their", "its"):
+    if owner.islower():  # "the flight's co-pilot", "her son's killer"
+        if not is_role_word_text(last) or owner in _PRONOUN_OWNERS:
             return role
-        return f"{head} of the {owner}"
+        det = m.group("det") if m.group("det") in _PRONOUN_OWNERS else "the"
+        return f"{head} of {det} {owner}"
     if last in KINSHIP:
         words_ = head.split()
         return " ".join([*words_[:-1], KINSHIP[last]]) + f" of {owner}"
@@ -197,6 +209,43 @@ def tidy_role(role: str) -> str:
     if m.group("det"):
         return role[len(m.group("det")) + 1 :]  # "another Apple's engineer"
     return role
+
+
+_OBJECT_OPENERS = frozenset(("the", "a", "an", "his", "her", "their", "its"))
+
+
+def _verb_before_object(doc: Doc, sent: Sent, i: int) -> bool:
+    """Tell whether token ``i`` is a verb the tagger took for a noun: an inflected word right before a
+    determiner ("Scott, shows the five-year police veteran shooting")."""
+    toks = doc.tokens
+    t = toks[i]
+    return (
+        i + 1 < sent.last
+        and t.text.islower()
+        and t.text.endswith(("s", "ed"))
+        and t.pos not in ("RB", "IN", "TO", "CD")
+        and not is_role_word(t)
+        and toks[i + 1].text.lower() in _OBJECT_OPENERS
+    )
+
+
+def _generic_with_clause(doc: Doc, sent: Sent, j: int) -> str | None:
+    """Return "man who started it" for "..., the man who started it": a generic head ("man", "woman")
+    says little alone, so its relative clause is part of the role."""
+    toks = doc.tokens
+    k = j
+    while k < sent.last and k - j < 3 and toks[k].text.lower() not in GENERIC_HEADS:
+        if toks[k].text in APPOS_STOP or toks[k].pos in VERB_TAGS:
+            return None
+        k += 1
+    if (
+        k + 2 >= sent.last
+        or toks[k].text.lower() not in GENERIC_HEADS
+        or toks[k + 1].text.lower() not in ("who", "that")
+    ):
+        return None
+    end = clause_end(doc, sent, k + 2)
+    return short_role(doc, j, end, 10) if end > k + 2 else None
 
 
 def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
@@ -230,8 +279,10 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
             j = i + 2
             if toks[j].text.lower() in ("a", "an", "the", "now", "also"):
                 j += 1
-            if role_ok(doc, j, end):
-                return span_text(doc, j, end), 2
+            # "who was on a trip with her husband": a place or circumstance, not a role.
+            stop = next((r for r in range(j + 1, end) if toks[r].text.lower() in CLAUSE_WORDS), end)
+            if j < stop and toks[j].pos not in ("IN", "TO") and role_ok(doc, j, stop):
+                return short_role(doc, j, stop), 2
         return (f"aged {age}", 0) if age else None
     if (
         toks[i].pos.startswith("VB")
@@ -254,7 +305,7 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
             "though",
             "too",
         )
-    ):
+    ) or _verb_before_object(doc, sent, i):
         return (f"aged {age}", 0) if age else None
     end = clause_end(doc, sent, i)
     coordinate = None
@@ -308,6 +359,13 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
         return (f"{role}, aged {age}" if age else role), 1
     if not role_ok(doc, j, end):
         return (f"aged {age}", 0) if age else None
+    # "Harris, Shannon Clark of the Sheriff's Office says": a name heads the phrase, the role only follows.
+    opening_np = next((r for r in range(j, end) if toks[r].pos in ("IN", "TO")), end)
+    if toks[j].text[:1].isupper() and not any(is_role_word(toks[r]) for r in range(j, opening_np)):
+        return (f"aged {age}", 0) if age else None
+    relative = _generic_with_clause(doc, sent, j)
+    if relative:
+        return (f"{relative}, aged {age}" if age else relative), 2
     heads = [k for k in range(j, end) if is_role_word(toks[k])]
     after = heads[-1] + 1 if heads else end
     if after < end and toks[after].text[:1].isupper() and toks[after].pos not in ("IN", "TO"):
@@ -370,4 +428,10 @@ def before_role(doc: Doc, sent: Sent, first: int, last: int) -> tuple[str, int] 
     start = max(start, k + 1)
     while start < head and toks[start].pos == "POS":
         start += 1
+    if (
+        start - 1 > j
+        and toks[start - 1].text.lower() in _PRONOUN_OWNERS
+        and any(toks[i].pos == "POS" for i in range(start, head))
+    ):
+        start -= 1  # "her son's killer": the pronoun belongs to the owner
     return span_text(doc, start, end), 2

@@ -257,3 +257,47 @@ def test_a_name_tagged_as_a_place_or_organisation_with_a_person_cue(text: str, n
 def test_a_place_before_a_reporting_clause_is_no_person() -> None:
     text = "The Navy would share such intelligence with Saudi Arabia, a second U.S. official said."
     assert "Saudi Arabia" not in _people(text)
+
+
+def test_a_rank_after_a_lower_case_role_belongs_to_the_name() -> None:
+    text = "Montgomery County police spokesman Capt. Paul Starks said he could not divulge why."
+    assert _role(text, "Paul Starks") == "Montgomery County police spokesman"
+
+
+def test_who_was_with_a_place_or_circumstance_is_no_role() -> None:
+    text = 'Alyssa Milano, who was on a trip with her husband that she described as a "romantic getaway," was furious.'
+    assert _role(text, "Alyssa Milano") is None
+
+
+def test_a_verb_the_tagger_took_for_a_noun_is_no_appositive() -> None:
+    text = (
+        "A bystander's video, which began after a struggle between Michael Slager and Walter Scott, "
+        "shows the five-year police veteran shooting at Scott eight times."
+    )
+    assert _role(text, "Walter Scott") is None
+
+
+def test_another_person_named_after_the_comma_is_no_role() -> None:
+    text = (
+        "When asked if another gun was found on Eric Harris, Shannon Clark of the Tulsa County Sheriff's Office "
+        'says "The suspect was placed in the ambulance."'
+    )
+    assert _role(text, "Eric Harris") is None
+
+
+def test_a_generic_head_keeps_its_relative_clause() -> None:
+    text = "The campaign was started by a pastor, according to Lawrence Billy Jones II, the man who started it."
+    assert _role(text, "Lawrence Billy Jones II") == "man who started it"
+
+
+def test_a_pronoun_owner_stays_with_the_possessed_role() -> None:
+    text = "Her pain ended Wednesday when her son's killer, Aaron Hernandez, was convicted of first degree murder."
+    assert _role(text, "Aaron Hernandez") == "killer of her son"
+
+
+def test_a_description_inside_a_quotation_is_not_the_speaker() -> None:
+    text = (
+        "Falalu Tasiu works at the bus station. "
+        '"The woman kept talking on the phone and dropped her bag beside the bus," Tasiu said.'
+    )
+    assert _role(text, "Falalu Tasiu") is None
