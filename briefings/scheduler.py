@@ -164,7 +164,7 @@ class DigestScheduler:
             try:
                 posted = await sender.find_posted(sub.channel_id, post_key)
             except DeliveryError as exc:
-                log.warning("could not check digest %s for earlier posts: %s", label, exc.message)
+                log.warning("could not check digest %s for earlier posts: %s", label, exc.message, extra=_ctx(sub))
                 posted = {}
             while start in posted:
                 ids.append(posted[start])
@@ -179,13 +179,13 @@ class DigestScheduler:
                 return
             ids.append(message_id)
             if not await update(parts_sent=part + 1, message_ids=ids, lease_until=max(now, self.clock.now()) + LEASE):
-                log.warning("digest %s was taken over by another process; stopping", label)
+                log.warning("digest %s was taken over by another process; stopping", label, extra=_ctx(sub))
                 return
         await update(status="sent", error=None)
         report.sent.append(label)
         if self.metrics:
             self.metrics.digest(sub.platform, "delivered")
-        log.info("digest %s delivered in %d message(s)", label, len(messages))
+        log.info("digest %s delivered in %d message(s)", label, len(messages), extra=_ctx(sub))
 
     async def _failed(
         self,
@@ -208,7 +208,7 @@ class DigestScheduler:
             report.errors[label] = reason
             if self.metrics:
                 self.metrics.digest(sub.platform, "disabled")
-            log.warning("digest %s disabled: %s", label, exc.message)
+            log.warning("digest %s disabled: %s", label, exc.message, extra=_ctx(sub))
             with contextlib.suppress(DeliveryError):  # the channel may be gone: status shows the reason
                 await self.senders[sub.platform].notify(sub.channel_id, disabled_notice(exc.message))
             return
@@ -218,7 +218,9 @@ class DigestScheduler:
         report.errors[label] = exc.message
         if self.metrics:
             self.metrics.digest(sub.platform, "failed")
-        log.info("digest %s failed (%s); retrying in %ss", label, exc.message, int(delay.total_seconds()))
+        log.info(
+            "digest %s failed (%s); retrying in %ss", label, exc.message, int(delay.total_seconds()), extra=_ctx(sub)
+        )
 
     async def due_without_sender(self, now: datetime | None = None) -> list[tuple[DigestSubscription, str]]:
         """Return the (digest, slot) pairs due now that no sender here can deliver (their platform is missing)."""
@@ -300,6 +302,11 @@ async def compose_from_store(
             allowed |= await store.story_ids_matching(topic)
     digest = compose_digest(sub, changes, since=since, now=now, local_day=local_day, allowed=allowed)
     return await add_whats_new(store, digest, since=since, now=now, cache=news)
+
+
+def _ctx(sub: DigestSubscription) -> dict[str, object]:
+    """The context a digest's log lines carry (JSON logs show it as fields)."""
+    return {"digest_id": sub.id, "platform": sub.platform, "channel": sub.channel_id}
 
 
 def _parse(value: str | None) -> datetime | None:

@@ -148,7 +148,8 @@ async def test_sigterm_drains_the_delivery_in_flight_and_exits_0(tmp_path: Path)
                 await proc.wait()
     assert code == 0, "\n".join(lines.raw[-30:])
     assert len(slack.ok_calls_to("chat.postMessage")) == 1
-    assert any(message_has("delivered in 1 message")(r) for r in lines.records)
+    (delivered,) = [r for r in lines.records if message_has("delivered in 1 message")(r)]
+    assert delivered["platform"] == "slack" and delivered["channel"] == CHANNEL and delivered["digest_id"] >= 1
     assert lines.records[-1]["message"] == "briefbot serve stopped cleanly"
     async with open_service(db, create=False) as service:
         (status,) = await service.digest_status(platform="slack", channel_id=CHANNEL)
