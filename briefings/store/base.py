@@ -54,6 +54,10 @@ class StoreBase(ABC):
         """Return the schema version (the number of migrations applied)."""
 
     @abstractmethod
+    def pool_in_use(self) -> tuple[int, int]:
+        """Return (connections in use, connections open), for metrics."""
+
+    @abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Any]:
         """Run a block as one write transaction (committed at its end, rolled back on any error)."""
 

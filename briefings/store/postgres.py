@@ -120,7 +120,7 @@ class PostgresStore(Store):
         return int(row[0])
 
     def pool_in_use(self) -> tuple[int, int]:
-        """Return (connections in use, pool size), for metrics."""
+        """Return (connections in use, connections open), for metrics."""
         size = self._pool.get_size()
         return size - self._pool.get_idle_size(), size
 

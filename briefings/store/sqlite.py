@@ -128,6 +128,11 @@ class SQLiteStore(Store):
         assert row is not None
         return int(row[0])
 
+    def pool_in_use(self) -> tuple[int, int]:
+        """Return (connections in use, connections open): the writer while a transaction runs, busy readers."""
+        total = len(self._all_readers) + (self._writer is not None)
+        return int(self._write_lock.locked()) + len(self._all_readers) - self._readers.qsize(), total
+
     def _writable(self) -> aiosqlite.Connection:
         if self._writer is None:
             raise ReadOnlyStore(f"{self.path} is read-only; Briefbot can read it but not change it.")

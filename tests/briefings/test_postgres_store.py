@@ -232,3 +232,15 @@ async def test_search_and_close_names_have_the_same_shape_on_both(store_target: 
         assert [s.slug for s in await store.complete("quak", 5)] == ["papua-quake"]
     finally:
         await store.close()
+
+
+async def test_connections_in_use_are_counted_on_both(store_target: str) -> None:
+    store = await Store.open(store_target)
+    try:
+        in_use, total = store.pool_in_use()
+        assert in_use == 0 and total >= 1
+        async with store.transaction():
+            assert store.pool_in_use()[0] == 1
+        assert store.pool_in_use()[0] == 0
+    finally:
+        await store.close()
