@@ -117,7 +117,11 @@ class DiscordFeedNotices:
         if feed.platform != "discord" or not feed.channel_id or not feed.channel_id.isdigit():
             return
         params = handle_message_parameters(content=render_feed_pause_notice(feed), allowed_mentions=NONE)
-        await self.http.send_message(int(feed.channel_id), params=params)
+        try:
+            await self.http.send_message(int(feed.channel_id), params=params)
+        except discord.HTTPException as exc:  # no access to the channel any more: the admin log still has it
+            log.warning("could not tell discord channel %s that feed %s was paused: %s", feed.channel_id, feed.id, exc)
+            return
         log.info("told discord channel %s that feed %s was paused", feed.channel_id, feed.id)
 
 

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -144,6 +145,11 @@ class SlackFeedNotices:
         if feed.platform != "slack" or not feed.channel_id:
             return
         message = render_feed_pause_notice(feed)
-        await self.client.chat_postMessage(channel=feed.channel_id, text=message.text, blocks=message.block_dicts(),
-                                           unfurl_links=False, unfurl_media=False)
+        try:
+            await self.client.chat_postMessage(channel=feed.channel_id, text=message.text,
+                                               blocks=message.block_dicts(), unfurl_links=False, unfurl_media=False)
+        except SlackApiError as exc:  # not in the channel any more, archived...: the admin log still has it
+            log.warning("could not tell slack channel %s that feed %s was paused: %s", feed.channel_id, feed.id,
+                        exc.response.get("error"))
+            return
         log.info("told slack channel %s that feed %s was paused", feed.channel_id, feed.id)

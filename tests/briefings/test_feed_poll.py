@@ -11,7 +11,8 @@ import pytest
 
 from briefings.clock import ManualClock
 from briefings.errors import FeedError, PermissionDenied
-from briefings.feeds.poll import FeedPoller
+from briefings.feeds.models import Feed
+from briefings.feeds.poll import FeedPoller, paused_notice
 from briefings.feeds.testing import FeedServer, Response
 from briefings.models import Actor
 from briefings.service import BriefingService, open_service
@@ -209,3 +210,35 @@ async def test_a_feed_added_for_a_story_sends_every_item_there(
     await seeded_service.add_feed(server.url("/feed.xml"), actor=ADMIN, story="japan-us-talks")
     await FeedPoller(seeded_service).poll()
     assert (await seeded_service.brief("japan-us-talks")).article_count == 3
+
+
+async def test_the_pause_hook_runs_once_with_the_paused_feed_and_its_failure_stops_nothing(
+    service: BriefingService, server: FeedServer, clock: ManualClock
+) -> None:
+    server.add("/a.xml", rss(["bridge"]), content_type="application/rss+xml")
+    server.add("/b.xml", rss(["vote"]), content_type="application/rss+xml")
+    slack = Actor(platform="slack", user_id="U1", name="ana", is_admin=True)
+    first = await service.add_feed(server.url("/a.xml"), actor=slack, channel_id="C1")
+    second = await service.add_feed(server.url("/b.xml"), actor=ADMIN)
+    assert (first.platform, first.channel_id) == ("slack", "C1")
+    assert (second.platform, second.channel_id) == (None, None)  # added from the console
+    for path in ("/a.xml", "/b.xml"):
+        server.add(path, "<html>down</html>", content_type="text/html", status=503)
+    told: list[tuple[int, bool, str | None]] = []
+
+    async def on_paused(feed: Feed) -> None:
+        told.append((feed.id, feed.paused, feed.pause_reason))
+        raise RuntimeError("the chat platform is down")  # logged; polling goes on
+
+    poller = FeedPoller(service, on_paused=on_paused)
+    for _ in range(40):
+        due = min(f.next_poll for f in await service.list_feeds() if not f.paused)
+        clock.set(max(clock.now(), due))
+        await poller.poll()
+        if all(f.paused for f in await service.list_feeds()):
+            break
+    assert sorted(t[0] for t in told) == [first.id, second.id]  # once each; routing by platform is the runtime's
+    assert all(paused and "failing for 24 hours" in (reason or "") for _, paused, reason in told)
+    clock.advance(timedelta(days=2))
+    assert (await poller.poll()).results == [] and len(told) == 2
+    assert paused_notice(await service.feed(first.id)).startswith("Briefbot paused the feed Coast Gazette (http://")

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from adapters.slack.feeds import render_feed_list
+from adapters.slack.feeds import SlackFeedNotices, render_feed_list
+from adapters.slack.send import make_client
 from adapters.testing.slack_api import RESPONSE_URL
 from adapters.testing.slack_requests import CHANNEL_ID
 from bot.runtime import feed_notices
@@ -170,3 +171,19 @@ async def test_the_pause_notice_reaches_the_channel_once(
     assert "`/brief feed resume 1`" in text
     (post,) = slack.api.ok_calls_to("chat.postMessage")
     assert post.token == BOT_TOKEN and post.params["unfurl_links"] is False
+
+
+async def test_a_notice_the_channel_refuses_is_logged_not_raised(
+    slack: SlackHarness, clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    now = clock.now()
+    gone = Feed(id=7, url="https://example.com/feed.xml", every=timedelta(minutes=15), added_by="slack:U1",
+                added_at=now, next_poll=now, paused=True, pause_reason="failing for 24 hours: HTTP 500",
+                platform="slack", channel_id="C0GONE")
+    slack.api.missing_channels.add("C0GONE")
+    await SlackFeedNotices(make_client(BOT_TOKEN, slack.api.base_url)).feed_paused(gone)
+    assert "channel_not_found" in caplog.text and slack.api.history("C0GONE") == []
+    await SlackFeedNotices(make_client(BOT_TOKEN, slack.api.base_url)).feed_paused(
+        gone.model_copy(update={"platform": "discord"})
+    )
+    assert len(slack.api.calls_to("chat.postMessage")) == 1  # another platform's feed is not Slack's to tell
