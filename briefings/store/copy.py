@@ -26,106 +26,45 @@ class Table:
     search: bool = False  # a search index (FTS5 on SQLite): replaced row by row, never upserted
 
 
+def _table(name: str, key: str, columns: str, *, search: bool = False) -> Table:
+    return Table(name, tuple(key.split()), tuple(columns.split()), search)
+
+
 # parents before children, so every foreign key finds its row
 TABLES = (
-    Table("stories", ("id",), ("id", "slug", "title", "created_at", "updated_at", "brief", "last_seen", "profile")),
-    Table("aliases", ("alias",), ("alias", "story_id")),
-    Table(
+    _table("stories", "id", "id slug title created_at updated_at brief last_seen profile"),
+    _table("aliases", "alias", "alias story_id"),
+    _table(
         "articles",
-        ("id",),
-        (
-            "id",
-            "story_id",
-            "title",
-            "text",
-            "url",
-            "canonical_url",
-            "outlet",
-            "published",
-            "added_at",
-            "content_hash",
-            "facts",
-            "manual",
-            "fingerprint",
-            "duplicate_of",
-            "signature",
-            "backfill",
-        ),
-    ),  # fmt: skip
-    Table("admin_log", ("id",), ("id", "at", "actor", "action", "target", "detail")),
-    Table("story_fts", ("rowid",), ("rowid", "slug", "title", "aliases", "summary"), search=True),
-    Table("article_fts", ("rowid",), ("rowid", "title", "text"), search=True),
-    Table(
+        "id",
+        "id story_id title text url canonical_url outlet published added_at content_hash facts manual fingerprint"
+        " duplicate_of signature backfill",
+    ),
+    _table("admin_log", "id", "id at actor action target detail"),
+    _table("story_fts", "rowid", "rowid slug title aliases summary", search=True),
+    _table("article_fts", "rowid", "rowid title text", search=True),
+    _table(
         "digests",
-        ("id",),
-        (
-            "id",
-            "platform",
-            "channel_id",
-            "at",
-            "tz",
-            "weekdays_only",
-            "topics",
-            "post_when_empty",
-            "enabled",
-            "disabled_reason",
-            "created_by",
-            "created_at",
-        ),
-    ),  # fmt: skip
-    Table(
+        "id",
+        "id platform channel_id at tz weekdays_only topics post_when_empty enabled disabled_reason created_by"
+        " created_at",
+    ),
+    _table(
         "digest_deliveries",
-        ("id",),
-        (
-            "id",
-            "digest_id",
-            "slot",
-            "due_at",
-            "status",
-            "owner",
-            "lease_until",
-            "next_attempt",
-            "attempts",
-            "since",
-            "composed_at",
-            "parts_sent",
-            "message_ids",
-            "error",
-            "updated_at",
-        ),
-    ),  # fmt: skip
-    Table("article_bands", ("band", "article_id"), ("band", "article_id")),
-    Table("brief_versions", ("story_id", "version"), ("story_id", "version", "at", "brief")),
-    Table("story_terms", ("term", "story_id"), ("term", "story_id", "seen")),
-    Table(
+        "id",
+        "id digest_id slot due_at status owner lease_until next_attempt attempts since composed_at parts_sent"
+        " message_ids error updated_at",
+    ),
+    _table("article_bands", "band article_id", "band article_id"),
+    _table("brief_versions", "story_id version", "story_id version at brief"),
+    _table("story_terms", "term story_id", "term story_id seen"),
+    _table(
         "feeds",
-        ("id",),
-        (
-            "id",
-            "url",
-            "name",
-            "story_id",
-            "every_seconds",
-            "paused",
-            "pause_reason",
-            "added_by",
-            "added_at",
-            "platform",
-            "channel_id",
-            "etag",
-            "last_modified",
-            "next_poll",
-            "lease_owner",
-            "lease_until",
-            "polls",
-            "items",
-            "last_success",
-            "last_error",
-            "failing_since",
-            "failures",
-        ),
-    ),  # fmt: skip
-    Table("feed_items", ("feed_id", "guid"), ("feed_id", "guid", "link", "text_hash", "article_id", "seen_at")),
+        "id",
+        "id url name story_id every_seconds paused pause_reason added_by added_at platform channel_id etag"
+        " last_modified next_poll lease_owner lease_until polls items last_success last_error failing_since failures",
+    ),
+    _table("feed_items", "feed_id guid", "feed_id guid link text_hash article_id seen_at"),
 )
 
 
