@@ -33,6 +33,11 @@ def unwrap_url(text: str) -> str:
     return html.unescape(text)
 
 
+def _plain(text: str | None) -> str | None:
+    """Undo Slack's escaping of '&', '<' and '>' in slash command text."""
+    return html.unescape(text) if text is not None else None
+
+
 class FeedCommands:
     """The `/brief feed ...` subcommands; ``admin`` is the app's admin check (it raises for non-admins)."""
 
@@ -56,7 +61,8 @@ class FeedCommands:
             looking = f":hourglass_flowing_sand: Looking for a feed at {clip(url, 500)} …"
             await ctx.reply.ack(render_notice_safe(looking))
             feed = await self.service.add_feed(
-                url, actor=actor, story=req.story, every=req.every, name=req.name, channel_id=ctx.channel_id
+                url, actor=actor, story=_plain(req.story), every=_plain(req.every), name=_plain(req.name),
+                channel_id=ctx.channel_id,
             )
             await ctx.reply.send(render_feed_added(feed), replace_original=False)
             return

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from adapters.slack.feed_commands import unwrap_url
 from adapters.slack.feeds import SlackFeedNotices, render_feed_list
 from adapters.slack.send import make_client
 from adapters.testing.slack_api import RESPONSE_URL
@@ -65,13 +66,14 @@ async def add(slack: SlackHarness, text: str, user: str = ADMIN) -> tuple[dict[s
 
 
 async def test_admin_adds_a_page_and_its_one_feed_is_followed(slack: SlackHarness, feeds: FeedServer) -> None:
-    first, then = await add(slack, f"<{feeds.url('/index.html')}> --every 30m —name \"Coast <b>&\"")
+    # Slack sends links wrapped and '&', '<', '>' escaped in the command text
+    first, then = await add(slack, f"<{feeds.url('/index.html')}> --every 30m —name \"Coast &lt;b&gt;&amp;\"")
     assert "Looking for a feed" in dump(first) and first["response_type"] == "ephemeral"
     assert then["response_type"] == "ephemeral" and ":white_check_mark: Following" in dump(then)
     assert "Coast &lt;b&gt;&amp;" in dump(then) and "<b>" not in dump(then)  # the name is escaped
     assert "`/brief feed remove 1`" in dump(then)
     (feed,) = await slack.service.list_feeds()
-    assert feed.url == feeds.url("/feed.xml") and feed.every == timedelta(minutes=30)
+    assert feed.url == feeds.url("/feed.xml") and feed.every == timedelta(minutes=30) and feed.name == "Coast <b>&"
     assert (feed.platform, feed.channel_id) == ("slack", CHANNEL_ID)  # where it was added from, for notices
     (entry, *_) = await slack.service.admin_log()
     assert entry.action == "feed-add" and entry.actor == f"slack:{ADMIN} (ana)"
@@ -187,3 +189,15 @@ async def test_a_notice_the_channel_refuses_is_logged_not_raised(
         gone.model_copy(update={"platform": "discord"})
     )
     assert len(slack.api.calls_to("chat.postMessage")) == 1  # another platform's feed is not Slack's to tell
+
+
+@pytest.mark.parametrize(
+    "sent,url",
+    [
+        ("<https://x.test/a?b=1&amp;c=2|x.test/a>", "https://x.test/a?b=1&c=2"),
+        ("<https://x.test/feed>", "https://x.test/feed"),
+        ("https://x.test/?a=1&amp;b=2", "https://x.test/?a=1&b=2"),
+    ],
+)
+def test_slack_links_are_unwrapped(sent: str, url: str) -> None:
+    assert unwrap_url(sent) == url
