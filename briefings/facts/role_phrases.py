@@ -97,7 +97,7 @@ def conjoined_title(doc: Doc, first: int, last: int) -> bool:
 _NAME_JOINERS = frozenset(("of", "for", "and", "&", "the", "de", "du"))
 
 
-def _word_counts(doc: Doc, first: int, last: int) -> list[int]:
+def word_counts(doc: Doc, first: int, last: int) -> list[int]:
     """Return 1 for each token of ``[first, last)`` that counts as a word, 0 for the others: a proper
     name ("the National Center for Missing & Exploited Children") counts as one word."""
     toks = doc.tokens
@@ -128,7 +128,7 @@ def short_role(doc: Doc, first: int, last: int, limit: int = 8) -> str:
             if toks[i].pos == "CC" or toks[i].text in (",", ";") or toks[i].text.lower() in CIRCUMSTANCE_PREPS:
                 last = i  # "a supervisor within the agency": the role ends before the circumstance
                 break
-    counts = _word_counts(doc, first, last)
+    counts = word_counts(doc, first, last)
     if sum(counts) <= limit:
         return span_text(doc, first, last)
     end = first

@@ -30,7 +30,7 @@ from .role_lexicon import (
     is_role_word,
     is_role_word_text,
 )
-from .role_phrases import VERB_TAGS, clause_end, modifiers_only, role_ok, short_role, verb_after_head
+from .role_phrases import VERB_TAGS, clause_end, modifiers_only, role_ok, short_role, verb_after_head, word_counts
 
 MAX_ROLE_WORDS = 9
 
@@ -65,6 +65,25 @@ def _demonym_title(run: str) -> str:
     return run
 
 
+_CLOSING_QUOTES = frozenset(('"', "”"))
+_OPENING_QUOTES = frozenset(('"', "“"))
+
+
+def _quote_opener(doc: Doc, sent: Sent, close: int) -> int | None:
+    """Return the opening quote of a short quoted title that ends at ``close`` ("Mad Men"), or None."""
+    toks = doc.tokens
+    k = close - 1
+    while k >= sent.first and close - k <= 8:
+        t = toks[k]
+        if t.text in _OPENING_QUOTES:
+            inner = range(k + 1, close)
+            return k if inner and toks[k + 1].text[:1].isupper() else None
+        if not (t.text[:1].isupper() or t.text[:1].isdigit() or t.text.lower() in ("of", "the", "and", "a", "in")):
+            return None
+        k -= 1
+    return None
+
+
 def prefix_role(doc: Doc, sent: Sent, first: int) -> tuple[str, int] | None:
     """Return the title written before a name ("Defense Secretary") and its first token."""
     toks = doc.tokens
@@ -77,6 +96,17 @@ def prefix_role(doc: Doc, sent: Sent, first: int) -> tuple[str, int] | None:
         if low in HONORIFICS and not run:
             k -= 1
             continue
+        if low == "and" and k > sent.first and is_role_word(toks[k - 1]) and any(is_role_word(toks[i]) for i in run):
+            run.append(k)  # "co-star and close friend Vin Diesel": two titles joined
+            k -= 1
+            free = 0
+            continue
+        if t.text in _CLOSING_QUOTES and run:
+            opener = _quote_opener(doc, sent, k)
+            if opener is not None:  # '"Real Housewives of Beverly Hills" star Kim Richards': a work's title
+                run.extend(range(k, opener - 1, -1))
+                k = opener - 1
+                continue
         role_like = is_role_word(t) or low in ROLE_MODIFIERS or low in DEMONYMS
         possessive = t.pos == "POS" and k > sent.first and toks[k - 1].text[:1].isupper()
         inner = low in ("of", "the") and bool(run) and (toks[k + 1].text[:1].isupper() or is_role_word(toks[k + 1]))
@@ -152,7 +182,7 @@ def prefix_role(doc: Doc, sent: Sent, first: int) -> tuple[str, int] | None:
     # A single sentence-initial capitalised word is not a title ("Reports", "Police").
     if len(run) == 1 and run[0] == sent.first and toks[run[0]].text.lower() in WEAK_HEADS:
         return None
-    if len(run) > MAX_ROLE_WORDS:
+    if sum(word_counts(doc, run[0], run[-1] + 1)) > MAX_ROLE_WORDS:  # a proper name counts as one word
         run = run[-MAX_ROLE_WORDS:]
     text = span_text(doc, run[0], run[-1] + 1)
     text = _demonym_title(_expand_title(text))
@@ -168,6 +198,7 @@ _POSSESSED = re.compile(
 )
 
 
+_TITLED = re.compile(r"^(?P<title>[\"“][^\"“”]+[\"”])\s+(?P<head>[\w-]+)$")
 _OFFICER = re.compile(r"\b(?:" + "|".join(OFFICER_TITLES) + r")\b", re.IGNORECASE)
 
 
@@ -188,6 +219,9 @@ def tidy_role(role: str) -> str:
     """Return a role in plain form: "another Bates' attorney" -> "attorney for Bates", "Ellie's mom" -> "mother of
     Ellie", "the flight's co-pilot" -> "co-pilot of the flight", "chief executive officer" -> "CEO"."""
     role = _OFFICER.sub(lambda m: OFFICER_TITLES[m.group(0).lower()], " ".join(role.split()))
+    titled = _TITLED.match(role)
+    if titled and is_role_word_text(titled.group("head").lower()):
+        return f"{titled.group('head')} of {titled.group('title')}"  # '"Mad Men" creator' -> 'creator of "Mad Men"'
     then = re.match(r"^then[- ](\S.*)$", role)
     if then:
         return f"{then.group(1)} (then)"  # "then-Secretary of State"

@@ -301,3 +301,28 @@ def test_a_description_inside_a_quotation_is_not_the_speaker() -> None:
         '"The woman kept talking on the phone and dropped her bag beside the bus," Tasiu said.'
     )
     assert _role(text, "Falalu Tasiu") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            '"Real Housewives of Beverly Hills" star and former child actress Kim Richards is accused of kicking '
+            "a police officer.",
+            "Kim Richards",
+            '"Real Housewives of Beverly Hills" star and former child actress',
+        ),
+        (
+            "At the premiere, Walker's co-star and close friend Vin Diesel gave a tearful speech.",
+            "Vin Diesel",
+            "Walker's co-star and close friend",
+        ),
+        ('"Mad Men" creator Matthew Weiner has said little about the end.', "Matthew Weiner", 'creator of "Mad Men"'),
+    ],
+)
+def test_titles_before_a_name_joined_by_and_or_naming_a_work(text: str, name: str, role: str) -> None:
+    assert _role(text, name) == role
+
+
+def test_joined_nouns_before_a_name_that_are_no_titles() -> None:
+    assert _role("Police and firefighters rescued John Smith from the river.", "John Smith") is None
