@@ -6,6 +6,7 @@ matches are settled by :func:`find_timexes`: the longest wins, then the earlier 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -115,6 +116,61 @@ RULES: tuple[tuple[str, str], ...] = (
 _COMPILED = tuple((kind, re.compile(rx)) for kind, rx in RULES)
 DAY_PART_AFTER = re.compile(rf"\s+{DAY_PARTS}\b")
 
+# Where each rule may match. A match holds only word characters, spaces and , . ' ’ - – / (and
+# lookaheads after it test % and +), so it never crosses any other character: the text splits into
+# stretches of those characters, and each rule runs only on the stretches holding its cues.
+_STRETCH = re.compile(r"[\w\s,.'’\-–/%+]+")
+# Cues: literal pieces every match of a rule holds. Each rule lists groups; a match holds a string
+# of every group. Lower-case groups are looked up in the lower-cased text (the rule's words are
+# case-insensitive there), the others in the text as written.
+_MONTH_CUES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAY_CUES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_SEASON_CUES = ("spring", "summer", "fall", "autumn", "winter")
+_YEAR_CUES = ("16", "17", "18", "19", "20")
+_SHIFT_CUES = ("this", "current", "present", "last", "past", "previous", "prior", "next", "coming", "following")
+_HOLIDAY_CUES = (
+    "Christmas", "New", "Independence", "Fourth", "Valentine", "Halloween", "Veterans", "Boxing", "Thanksgiving",
+)  # fmt: skip
+_CASED, _LOWER = False, True
+CueGroup = tuple[bool, tuple[str, ...]]
+CUES: dict[str, tuple[CueGroup, ...]] = {
+    "iso": ((_CASED, ("-0", "-1")),),
+    "mdy": ((_CASED, _MONTH_CUES),),
+    "dmy": ((_CASED, _MONTH_CUES),),
+    "month_year": ((_CASED, _MONTH_CUES), (_CASED, _YEAR_CUES)),
+    "month": ((_CASED, _MONTH_CUES),),
+    "weekday": ((_CASED, _WEEKDAY_CUES),),
+    "relday": ((_LOWER, ("today", "yesterday", "tomorrow", "tonight")),),
+    "unit": (
+        (_LOWER, ("year", "month", "week", "quarter", "decade", "century", *_SEASON_CUES)),
+        (_LOWER, _SHIFT_CUES),
+    ),
+    "the_year": ((_LOWER, ("year",)),),
+    "weekend": ((_LOWER, ("weekend",)),),
+    "phase_year": ((_LOWER, ("earl", "late")), (_LOWER, ("year", "month", "week"))),
+    "ago": ((_LOWER, ("ago", "earlier")),),
+    "year_ago": ((_LOWER, ("ago", "earlier")), (_LOWER, ("year",))),
+    "quarter": ((_LOWER, ("quarter",)),),
+    "the_quarter": ((_LOWER, ("quarter", "period")),),
+    "year_end": ((_LOWER, ("end",)), (_LOWER, ("year",))),
+    "the_season": ((_LOWER, _SEASON_CUES),),
+    "half": ((_LOWER, ("half",)),),
+    "fiscal": ((_LOWER, ("fiscal",)),),
+    "decade": ((_LOWER, ("0s", "0'", "0’")),),
+    "decade2": ((_LOWER, ("0s",)),),
+    "century": ((_LOWER, ("century",)),),
+    "year_range": ((_CASED, ("-", "–")), (_CASED, _YEAR_CUES)),
+    "year": ((_CASED, _YEAR_CUES),),
+    "season": ((_LOWER, _SEASON_CUES), (_CASED, _YEAR_CUES)),
+    "holiday": ((_CASED, _HOLIDAY_CUES),),
+    "present_ref": ((_LOWER, ("now", "current", "present", "these", "moment")),),
+    "past_ref": ((_LOWER, ("recent", "past", "ago")),),
+    "future_ref": ((_LOWER, ("future", "coming", "term", "date")),),
+}
+# Characters a case-insensitive regex takes for an ASCII letter that ``str.lower`` does not turn
+# into one (dotted and dotless i, long s): texts holding them are searched whole by every rule.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f")
+
 
 @dataclass(slots=True)
 class RawTimex:
@@ -127,13 +183,52 @@ class RawTimex:
     priority: int
 
 
+def _stretches_with(
+    group: CueGroup, cased: str, lower: str, bounds: list[tuple[int, int]], starts: list[int]
+) -> set[int]:
+    """Return the indices of the stretches (``bounds``, offsets into ``cased``) holding a cue of ``group``."""
+    hay = lower if group[0] else cased
+    hit: set[int] = set()
+    for cue in group[1]:
+        i = hay.find(cue)
+        while i >= 0:
+            k = bisect.bisect_right(starts, i) - 1
+            hit.add(k)
+            i = hay.find(cue, bounds[k][1])  # one hit per stretch is enough
+    return hit
+
+
+def _search_ranges(text: str, start: int, end: int) -> list[list[tuple[int, int]]]:
+    """Return, for each rule, the character ranges of ``text[start:end]`` that may hold its matches."""
+    cased = text[start:end]
+    if any(c in cased for c in _FOLDS_TO_ASCII):
+        return [[(start, end)] for _ in _COMPILED]
+    lower = cased.lower()
+    bounds = [m.span() for m in _STRETCH.finditer(cased)]
+    starts = [a for a, _ in bounds]
+    out: list[list[tuple[int, int]]] = []
+    for kind, _rx in _COMPILED:
+        groups = CUES.get(kind)
+        if not groups:
+            out.append([(start, end)])
+            continue
+        hit = _stretches_with(groups[0], cased, lower, bounds, starts)
+        for group in groups[1:]:
+            if hit:
+                hit &= _stretches_with(group, cased, lower, bounds, starts)
+        out.append([(bounds[k][0] + start, bounds[k][1] + start) for k in sorted(hit)])
+    return out
+
+
 def find_timexes(text: str, start: int, end: int) -> list[RawTimex]:
     """Return the non-overlapping date expressions of ``text[start:end]``, in text order."""
     found: list[RawTimex] = []
+    ranges = _search_ranges(text, start, end)
     for priority, (kind, rx) in enumerate(_COMPILED):
-        for m in rx.finditer(text, start, end):
-            if m.end() > m.start():
-                found.append(RawTimex(kind, m.start(), m.end(), {**m.groupdict(), "_text": m.group(0)}, priority))
+        for a, b in ranges[priority]:
+            for m in rx.finditer(text, a, b):
+                if m.end() > m.start():
+                    found.append(RawTimex(kind, m.start(), m.end(), {**m.groupdict(), "_text": m.group(0)}, priority))
     found.sort(key=lambda t: (-(t.end - t.start), t.priority, t.start))
     chosen: list[RawTimex] = []
     for t in found:

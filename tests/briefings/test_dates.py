@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from datetime import datetime
 
 from briefings.facts import extract_facts
@@ -165,3 +167,39 @@ def test_deadlines_and_modals_point_the_tense() -> None:
     assert values("The minister could not be reached Wednesday.", thursday)["Wednesday"] == "2000-01-05"
     assert values("The group might arrive as soon as Tuesday.", monday)["Tuesday"] == "2000-04-04"
     assert values("The bank must repay the loan by Jan. 14.", thursday)["Jan. 14"] == "2000-01-14"
+
+
+def _every_rule_on_the_whole_text(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Return each rule's matches found the plain way: every rule over all of ``text[start:end]``."""
+    from briefings.facts.timex_patterns import RULES  # noqa: PLC0415
+
+    found: set[tuple[str, int, int, int]] = set()
+    for priority, (kind, rx) in enumerate(RULES):
+        found.update((kind, m.start(), m.end(), priority) for m in re.compile(rx).finditer(text, start, end))
+    ordered = sorted(found, key=lambda t: (-(t[2] - t[1]), t[3], t[1]))
+    chosen: list[tuple[str, int, int, int]] = []
+    for t in ordered:
+        if all(t[2] <= c[1] or c[2] <= t[1] for c in chosen):
+            chosen.append(t)
+    return [(k, a, b) for k, a, b, _ in sorted(chosen, key=lambda t: t[1])]
+
+
+def test_rules_run_only_where_their_cues_are_find_the_same_dates_as_every_rule_everywhere() -> None:
+    from briefings.facts.timex_patterns import find_timexes  # noqa: PLC0415
+
+    pieces = [
+        "March", "Mar.", "May", "5", "2015", "1990s", "'90s", "’80s", "last", "this", "past", "year", "week",
+        "weekend", "ago", "earlier", "the", "fiscal", "quarter", "first", "half", "of", "Monday", ",", ".", "-",
+        "–", "/", "%", "+", "$", '"', "“", "(", ")", ";", "—", "\n\n", "now", "current", "accounts", "tonight",
+        "Christmas", "Eve", "New", "Year's", "end", "mid-", "summer", "early", "21st", "century", "the future",
+        "İ", "ſ", "bn", "1957-58", "2015-03-04", "coming", "results", "recent", "a few", "Sept.", "12th",
+        "3 years ago", "two weeks earlier", "March 5", "May 1", "in 2015", "2015%", "1999+", "fiscal 2014/15", "1990/",
+    ]  # fmt: skip
+    rnd = random.Random(11)
+    for _ in range(3000):
+        text = "".join(rnd.choice(pieces) + rnd.choice(("", " ", " ", "\n")) for _ in range(rnd.randrange(1, 12)))
+        start = rnd.randrange(len(text))
+        end = rnd.randrange(start, len(text) + 1)
+        for a, b in ((0, len(text)), (start, end)):
+            got = [(t.kind, t.start, t.end) for t in find_timexes(text, a, b)]
+            assert got == _every_rule_on_the_whole_text(text, a, b), (text, a, b)
