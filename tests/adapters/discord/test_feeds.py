@@ -34,6 +34,8 @@ def feeds() -> Iterator[FeedServer]:
         server.add("/feed.xml", rss(["bridge", "vote"]), content_type="application/rss+xml")
         server.add("/index.html", PAGE, content_type="text/html")
         server.add("/plain.html", "<html><body>No feed here</body></html>", content_type="text/html")
+        two = PAGE.replace("</head>", "<link rel='alternate' type='application/atom+xml' href='/atom_1.xml'></head>")
+        server.add("/two.html", two, content_type="text/html")
         yield server
 
 
@@ -124,6 +126,11 @@ async def test_not_a_feed_and_bad_intervals_are_clear_errors(
     assert "neither a feed nor a page that links to one" in plain["content"]
     often = await deferred(fake, feed_cmd(fake, "add", {"url": feeds.url("/feed.xml"), "every": "1m"}, **ADMIN))
     assert "every 5 minutes at the most often" in often["content"]
+    two = await deferred(fake, feed_cmd(fake, "add", {"url": feeds.url("/two.html")}, **ADMIN))
+    assert "links to 2 feeds; add the one you want by its URL:" in two["content"]
+    assert f"• {feeds.url('/feed.xml')} (News)" in two["content"] and feeds.url("/atom_1.xml") in two["content"]
+    story = await deferred(fake, feed_cmd(fake, "add", {"url": feeds.url("/feed.xml"), "story": "zzqx"}, **ADMIN))
+    assert "zzqx" in story["content"] and "/brief list" in story["content"]
     assert await service.list_feeds() == []
 
 
