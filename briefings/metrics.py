@@ -38,34 +38,47 @@ class Metrics:
         self.registry = registry if registry is not None else CollectorRegistry(auto_describe=True)
         r = self.registry
         self.commands = Counter(
-            "briefbot_commands", "Commands served, by platform, command and outcome (ok, refused, error).",
-            ["platform", "command", "outcome"], registry=r,
+            "briefbot_commands",
+            "Commands served, by platform, command and outcome (ok, refused, error).",
+            ["platform", "command", "outcome"],
+            registry=r,
         )
         self.brief_seconds = Histogram(
-            "briefbot_brief_seconds", "Time to answer a request for a brief, by platform.",
-            ["platform"], buckets=BRIEF_BUCKETS, registry=r,
+            "briefbot_brief_seconds",
+            "Time to answer a request for a brief, by platform.",
+            ["platform"],
+            buckets=BRIEF_BUCKETS,
+            registry=r,
         )
         self.digests = Counter(
-            "briefbot_digests", "Digest slots settled, by platform and outcome "
-            f"({', '.join(DIGEST_OUTCOMES)}).", ["platform", "outcome"], registry=r,
+            "briefbot_digests",
+            f"Digest slots settled, by platform and outcome ({', '.join(DIGEST_OUTCOMES)}).",
+            ["platform", "outcome"],
+            registry=r,
         )
         self.feed_polls = Counter(
             "briefbot_feed_polls", "Feed polls, by outcome (new, unchanged, failed, paused).", ["status"], registry=r
         )
         self.feed_items = Counter(
-            "briefbot_feed_items", "Feed items seen, by what became of them (added, updated, skipped).",
-            ["result"], registry=r,
+            "briefbot_feed_items",
+            "Feed items seen, by what became of them (added, updated, skipped).",
+            ["result"],
+            registry=r,
         )
         self.articles_added = Counter(
-            "briefbot_articles_added", "Articles stored (duplicates not counted), by where they came from.",
-            ["source"], registry=r,
+            "briefbot_articles_added",
+            "Articles stored (duplicates not counted), by where they came from.",
+            ["source"],
+            registry=r,
         )
         self.db_connections = Gauge(
             "briefbot_db_connections_in_use", "Database connections in use, read at scrape time.", registry=r
         )
         self.ready = Gauge("briefbot_ready", "1 while the process is ready for work, else 0.", registry=r)
         self.platform_connected = Gauge(
-            "briefbot_platform_connected", "1 while a configured platform is connected, else 0.", ["platform"],
+            "briefbot_platform_connected",
+            "1 while a configured platform is connected, else 0.",
+            ["platform"],
             registry=r,
         )
 
