@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .doc import Doc, Sent
 from .phrases import span_text
-from .role_lexicon import APPOS_STOP, CLAUSE_WORDS, REPORTING_VERBS, is_role_word
+from .role_lexicon import APPOS_STOP, CLAUSE_WORDS, REPORTING_VERBS, is_role_word, is_role_word_text
 from .role_phrases import VERB_TAGS, clause_end, role_ok, short_role
 
 
@@ -48,6 +48,11 @@ def _relative_subject(doc: Doc, sent: Sent, k: int) -> str | None:
             end = clause_end(doc, sent, h + 2)
             return short_role(doc, k + 1, end, 10) if end > h + 2 else None
     return None
+
+
+def _plural(word: str, pos: str) -> bool:
+    """Tell whether a role noun is plural ("parents", "officers")."""
+    return pos == "NNS" or (word.endswith("s") and is_role_word_text(word[:-1]))
 
 
 _PRONOUNS = frozenset(("he", "she"))
@@ -98,6 +103,10 @@ def described_roles(doc: Doc, sent: Sent) -> list[tuple[int, str]]:
             heads = [i for i in range(k + 1, end) if is_role_word(toks[i]) and toks[i].text.islower()]
             if not heads or not role_ok(doc, k + 1, end):
                 continue
+            prep = next((i for i in range(k + 1, end) if toks[i].pos in ("IN", "TO")), end)
+            main = [i for i in heads if i < prep]
+            if main and _plural(toks[main[-1]].text, toks[main[-1]].pos):
+                continue  # "The parents of the youngest victim": not the one person named
             last_head = heads[-1]
             if last_head + 1 < end and toks[last_head + 1].pos not in ("IN", "TO", "CC"):
                 continue  # "the police officers' union": the head is not the end of the phrase

@@ -48,7 +48,7 @@ NON_NAME_FIRST = words(
     "camp fort lake mount mt port university hotel club team operation project radio "
     "planet star mini new north south east west upper lower greater"
 )
-APPOS_STOP = frozenset((",", ".", ";", ":", ")", "(", "--", "—", "–", "!", "?", "“", "”", '"'))
+APPOS_STOP = frozenset((",", ".", ";", ":", ")", "(", "--", "-", "—", "–", "!", "?", "“", "”", '"'))
 
 
 # Role nouns besides lexicon.ROLE_HEADS: jobs, ranks and descriptions news gives people.

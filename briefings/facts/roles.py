@@ -263,21 +263,24 @@ def _verb_before_object(doc: Doc, sent: Sent, i: int) -> bool:
     )
 
 
+_IRREGULAR_VBN = frozenset(("shot", "held", "found", "killed", "hit", "struck", "taken", "known", "seen", "left"))
+
+
 def _generic_with_clause(doc: Doc, sent: Sent, j: int) -> str | None:
     """Return "man who started it" for "..., the man who started it": a generic head ("man", "woman")
-    says little alone, so its relative clause is part of the role."""
+    says little alone, so its relative clause or participle phrase is part of the role."""
     toks = doc.tokens
     k = j
     while k < sent.last and k - j < 3 and toks[k].text.lower() not in GENERIC_HEADS:
         if toks[k].text in APPOS_STOP or toks[k].pos in VERB_TAGS:
             return None
         k += 1
-    if (
-        k + 2 >= sent.last
-        or toks[k].text.lower() not in GENERIC_HEADS
-        or toks[k + 1].text.lower() not in ("who", "that")
-    ):
+    if k + 2 >= sent.last or toks[k].text.lower() not in GENERIC_HEADS:
         return None
+    nxt = toks[k + 1]
+    participle = nxt.text.islower() and (nxt.pos == "VBN" or nxt.text.endswith("ed") or nxt.text in _IRREGULAR_VBN)
+    if nxt.text.lower() not in ("who", "that") and not participle:
+        return None  # "a man shot dead by police last month" keeps its participle phrase too
     end = clause_end(doc, sent, k + 2)
     return short_role(doc, j, end, 10) if end > k + 2 else None
 

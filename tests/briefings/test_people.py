@@ -326,3 +326,21 @@ def test_titles_before_a_name_joined_by_and_or_naming_a_work(text: str, name: st
 
 def test_joined_nouns_before_a_name_that_are_no_titles() -> None:
     assert _role("Police and firefighters rescued John Smith from the river.", "John Smith") is None
+
+
+def test_a_spaced_hyphen_ends_an_appositive() -> None:
+    text = "Mark Hargreaves, the CEO of Crown Talent & Media Group - who manage Ella - has commented."
+    assert _role(text, "Mark Hargreaves") == "CEO of Crown Talent & Media Group"
+
+
+def test_a_plural_description_is_not_the_person_named_before() -> None:
+    text = (
+        "Dzhokhar Tsarnaev was convicted this month. "
+        "The parents of the youngest victim of the Boston Marathon bombings are making a plea."
+    )
+    assert _role(text, "Dzhokhar Tsarnaev") is None
+
+
+def test_a_generic_head_keeps_its_participle_phrase() -> None:
+    text = "Family and friends of Aaron Siler, a man shot dead by police last month, are in shock."
+    assert _role(text, "Aaron Siler") == "man shot dead by police last month"
