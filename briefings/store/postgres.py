@@ -18,6 +18,7 @@ from briefings.store.pg_connect import DB_ERRORS, bind, db_error, migrate, rowco
 from briefings.store.rows import _FTS_WORD, _at
 
 log = logging.getLogger(__name__)
+CONNECT_TIMEOUT_S = 10  # an unreachable server fails the start in seconds, not asyncpg's default minute
 
 # ts_headline options: plain text (no markers), one fragment of about FTS5's 16 words
 _HEADLINE = 'StartSel="",StopSel="",MaxWords=16,MinWords=6,MaxFragments=1,FragmentDelimiter=" … "'
@@ -77,10 +78,8 @@ class PostgresStore(Store):
         """
         target = display_target(url)
         try:
-            pool = await asyncpg.create_pool(url, min_size=1, max_size=max(1, readers) + 1)
-        except DB_ERRORS as exc:
-            raise db_error(target, exc) from exc
-        except ValueError as exc:  # a malformed URL
+            pool = await asyncpg.create_pool(url, min_size=1, max_size=max(1, readers) + 1, timeout=CONNECT_TIMEOUT_S)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, ValueError) as exc:  # ValueError: a bad URL
             raise db_error(target, exc) from exc
         try:
             async with pool.acquire() as conn:
