@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -63,10 +64,24 @@ def _strength(role: Role) -> int:
 
 
 def _name_key(name: str) -> list[str]:
-    """Return the name's words without dots of initials, lower-cased."""
+    """Return the name's words without dots of initials or accents, lower-cased ("Nicolás" = "Nicolas")."""
+    if not name.isascii():
+        name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     return [
         w.lower().rstrip(".") for w in name.split() if w.lower() not in PARTICLES and w.lower() not in NAME_SUFFIXES
     ]
+
+
+def _part_of(key: list[str], suffix: str, longer: list[tuple[list[str], str, Person]]) -> Person | None:
+    """Return the one person whose longer name begins or ends with ``key`` ("Mary Kay", "Letourneau Fualaau"
+    of "Mary Kay Letourneau Fualaau"; "Sanders Jr." of "Deion Sanders Jr."), or None."""
+    n = len(key)
+    hits = {
+        id(p): p
+        for other, other_suffix, p in longer
+        if len(other) > n and other_suffix == suffix and (other[:n] == key or other[-n:] == key)
+    }
+    return next(iter(hits.values())) if len(hits) == 1 else None
 
 
 def _suffix(name: str) -> str:
@@ -83,6 +98,7 @@ def cluster(mentions: list[Mention]) -> list[Person]:
     by_ends: dict[tuple[str, str, str], Person] = {}
     by_last: dict[str, list[Person]] = {}
     by_first: dict[str, list[Person]] = {}
+    longer: list[tuple[list[str], str, Person]] = []  # the names seen so far, longest first
     for name in full:
         key = _name_key(name)
         if not key:
@@ -90,10 +106,15 @@ def cluster(mentions: list[Mention]) -> list[Person]:
         ends = (key[0], key[-1], _suffix(name))
         target = by_ends.get(ends)  # "Donald J. Trump" == "Donald Trump"
         if target is None:
+            target = _part_of(key, ends[2], longer)
+            if target is not None:
+                by_ends[ends] = target
+        if target is None:
             target = by_ends[ends] = Person(name)
             people.append(target)
             by_last.setdefault(key[-1], []).append(target)
             by_first.setdefault(key[0], []).append(target)
+        longer.append((key, ends[2], target))
         by_name[name] = target
     first_use: dict[str, int] = {}
     for m in mentions:

@@ -344,3 +344,30 @@ def test_a_plural_description_is_not_the_person_named_before() -> None:
 def test_a_generic_head_keeps_its_participle_phrase() -> None:
     text = "Family and friends of Aaron Siler, a man shot dead by police last month, are in shock."
     assert _role(text, "Aaron Siler") == "man shot dead by police last month"
+
+
+@pytest.mark.parametrize(
+    ("text", "full", "part"),  # each text names one person
+    [
+        (
+            "Mary Kay Letourneau Fualaau wants the world to know that she is happy. "
+            "Mary Kay said so on television. Letourneau Fualaau laughed.",
+            "Mary Kay Letourneau Fualaau",
+            "Mary Kay",
+        ),
+        (
+            "Deion Sanders Jr. tweeted on Sunday. Sanders Jr. later deleted the tweet.",
+            "Deion Sanders Jr.",
+            "Sanders Jr.",
+        ),
+        (
+            "President Nicolás Maduro spoke in Panama. Nicolas Maduro then left.",
+            "Nicolás Maduro",
+            "Nicolas Maduro",
+        ),
+    ],
+)
+def test_part_of_a_longer_name_or_the_same_name_without_accents_is_one_person(text: str, full: str, part: str) -> None:
+    people = _people(text)
+    assert len(people) == 1 and {full, part} & set(people), sorted(people)
+    assert len(next(iter(people.values())).mentions) >= 2
