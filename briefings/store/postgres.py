@@ -23,7 +23,7 @@ CONNECT_TIMEOUT_S = 10  # an unreachable server fails the start in seconds, not 
 # ts_headline options: plain text (no markers), one fragment of about FTS5's 16 words
 _HEADLINE = 'StartSel="",StopSel="",MaxWords=16,MinWords=6,MaxFragments=1,FragmentDelimiter=" … "'
 _SEARCH = f"""
-WITH q AS (SELECT websearch_to_tsquery('english', $1) AS q),
+WITH q AS (SELECT websearch_to_tsquery('briefbot', $1) AS q),
 hits AS (
     SELECT f.rowid AS story_id, ts_rank(f.doc, q.q) AS score, 0 AS kind, f.rowid AS ref
     FROM story_fts f, q WHERE f.doc @@ q.q
@@ -41,7 +41,7 @@ pick AS (
     ORDER BY h.story_id, (h.kind = 1) DESC, h.score DESC
 )
 SELECT s.slug, s.title,
-       ts_headline('english', coalesce(CASE WHEN p.kind = 0 THEN sf.summary ELSE af.text END, ''), q.q,
+       ts_headline('briefbot', coalesce(CASE WHEN p.kind = 0 THEN sf.summary ELSE af.text END, ''), q.q,
                    '{_HEADLINE}'),
        t.total, s.updated_at
 FROM top t JOIN stories s ON s.id = t.story_id JOIN pick p ON p.story_id = t.story_id
@@ -209,7 +209,7 @@ class PostgresStore(Store):
 
     async def search(self, words: str, limit: int, fallback: bool = True) -> list[SearchHit]:
         """Full-text search over stories and articles, ranked by ts_rank (all words first, then any)."""
-        tokens = [t for t in _FTS_WORD.findall(words.lower()) if t != "or"][:32]
+        tokens = [f'"{t}"' for t in _FTS_WORD.findall(words.lower())][:32]  # quoted: "or" is a word, not OR
         if not tokens:
             return []
         for joiner in (" ", " or ") if fallback else (" ",):

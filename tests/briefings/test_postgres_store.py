@@ -227,6 +227,10 @@ async def test_search_and_close_names_have_the_same_shape_on_both(store_target: 
         either = await store.search("tariffs earthquake", 5)  # no story has both words: any word, each once
         assert sorted(h.slug for h in either) == ["japan-trade-talks", "papua-quake"]
         assert await store.search("tariffs earthquake", 5, fallback=False) == []
+        # every word counts, stop words too, and words match by their stems (negotiator: Negotiators)
+        both = await store.search("the united states negotiator", 5, fallback=False)
+        assert [h.slug for h in both] == ["japan-trade-talks"]
+        assert await store.search("the united states or", 5, fallback=False) == []  # "or" is a word here
         assert await store.search("  ---  ", 5) == []
         assert (await store.close_names("japan-trade-talk"))[0] == "japan-trade-talks"
         assert [s.slug for s in await store.complete("quak", 5)] == ["papua-quake"]

@@ -40,6 +40,11 @@ CREATE TABLE admin_log (
     detail  TEXT NOT NULL DEFAULT ''
 );
 
+-- Search words as FTS5's 'porter unicode61' makes them on SQLite: stemmed, and no word left out as a stop word.
+CREATE TEXT SEARCH DICTIONARY briefbot_stem (TEMPLATE = snowball, Language = english);
+CREATE TEXT SEARCH CONFIGURATION briefbot (COPY = english);
+ALTER TEXT SEARCH CONFIGURATION briefbot ALTER MAPPING REPLACE english_stem WITH briefbot_stem;
+
 -- The search rows, kept in step by the store in the same transaction as each write. The key column is
 -- named rowid, as FTS5's, so the statements that keep them are the same on both databases; the weighted
 -- tsvector is computed by PostgreSQL (title A, aliases B, slug and summary C; article title B, text D).
@@ -50,8 +55,8 @@ CREATE TABLE story_fts (
     aliases  TEXT NOT NULL DEFAULT '',
     summary  TEXT NOT NULL DEFAULT '',
     doc      tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('english', title), 'A') || setweight(to_tsvector('english', aliases), 'B')
-        || setweight(to_tsvector('english', slug), 'C') || setweight(to_tsvector('english', summary), 'C')
+        setweight(to_tsvector('briefbot', title), 'A') || setweight(to_tsvector('briefbot', aliases), 'B')
+        || setweight(to_tsvector('briefbot', slug), 'C') || setweight(to_tsvector('briefbot', summary), 'C')
     ) STORED
 );
 CREATE INDEX story_fts_doc ON story_fts USING gin (doc);
@@ -61,7 +66,7 @@ CREATE TABLE article_fts (
     title    TEXT NOT NULL DEFAULT '',
     text     TEXT NOT NULL DEFAULT '',
     doc      tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('english', title), 'B') || setweight(to_tsvector('english', text), 'D')
+        setweight(to_tsvector('briefbot', title), 'B') || setweight(to_tsvector('briefbot', text), 'D')
     ) STORED
 );
 CREATE INDEX article_fts_doc ON article_fts USING gin (doc);
