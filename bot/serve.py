@@ -172,8 +172,7 @@ async def serve(
     failed: asyncio.Task[Any] | None = None
     async with open_service(settings.db, fetch_allow_hosts=settings.fetch_allow_hosts, metrics=metrics) as service:
         store = service.store
-        if callable(getattr(store, "connections_in_use", None)):
-            metrics.watch_connections(store.connections_in_use)  # type: ignore[attr-defined]
+        metrics.watch_connections(store.pool_in_use)
         health = Health(metrics, db_check=store.schema_version, redact=Redactor(settings_secrets(settings)))
         faces = Faces()
         platforms = configured(settings)

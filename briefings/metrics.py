@@ -74,6 +74,11 @@ class Metrics:
         self.db_connections = Gauge(
             "briefbot_db_connections_in_use", "Database connections in use, read at scrape time.", registry=r
         )
+        self.db_connections_open = Gauge(
+            "briefbot_db_connections_open",
+            "Database connections open (the pool's size), read at scrape time.",
+            registry=r,
+        )
         self.ready = Gauge("briefbot_ready", "1 while the process is ready for work, else 0.", registry=r)
         self.platform_connected = Gauge(
             "briefbot_platform_connected",
@@ -108,17 +113,21 @@ class Metrics:
         """Count one article stored (``source``: the actor's platform, e.g. feed, slack, console)."""
         self.articles_added.labels(source=source).inc()
 
-    def watch_connections(self, read: Callable[[], float]) -> None:
-        """Read the database connections in use from ``read`` at every scrape."""
+    def watch_connections(self, read: Callable[[], tuple[int, int]]) -> None:
+        """Read the database connections (in use, open) from ``read`` (``Store.pool_in_use``) at every scrape."""
 
-        def safe() -> float:
-            try:
-                return float(read())
-            except Exception:  # a scrape must never fail on a closing store
-                log.debug("could not read the connections in use", exc_info=True)
-                return 0.0
+        def part(index: int) -> Callable[[], float]:
+            def safe() -> float:
+                try:
+                    return float(read()[index])
+                except Exception:  # a scrape must never fail on a closing store
+                    log.debug("could not read the database connections", exc_info=True)
+                    return 0.0
 
-        self.db_connections.set_function(safe)
+            return safe
+
+        self.db_connections.set_function(part(0))
+        self.db_connections_open.set_function(part(1))
 
     # ----- exposition ------------------------------------------------------------------------------
 

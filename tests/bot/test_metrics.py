@@ -57,12 +57,17 @@ def test_each_metrics_object_has_its_own_registry() -> None:
 
 def test_connections_gauge_is_read_at_scrape_time_and_never_breaks_a_scrape() -> None:
     metrics = Metrics()
-    in_use = [2]
-    metrics.watch_connections(lambda: in_use[0])
+    pool = [(2, 4)]
+    metrics.watch_connections(lambda: pool[0])
     assert value(metrics, "briefbot_db_connections_in_use") == 2
-    in_use[0] = 5
+    assert value(metrics, "briefbot_db_connections_open") == 4
+    pool[0] = (5, 5)
     assert value(metrics, "briefbot_db_connections_in_use") == 5
-    metrics.watch_connections(lambda: 1 / 0)
+
+    def closing() -> tuple[int, int]:
+        raise RuntimeError("the store is closing")
+
+    metrics.watch_connections(closing)
     assert value(metrics, "briefbot_db_connections_in_use") == 0
 
 

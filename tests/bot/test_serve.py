@@ -168,6 +168,7 @@ async def test_serve_runs_slack_and_discord_with_health_and_metrics(
         assert counter(text, "briefbot_brief_seconds_count", platform="discord") == 2
         assert counter(text, "briefbot_platform_connected", platform="discord") == 1
         assert counter(text, "briefbot_ready") == 1
+        assert counter(text, "briefbot_db_connections_open") >= 1  # the store's pool, read at scrape time
     finally:
         stop.set()
         async with asyncio.timeout(15):
