@@ -168,51 +168,79 @@ async def serve(
     """
     stop = stop or asyncio.Event()
     metrics = Metrics()
-    drain = settings.drain_timeout
-    failed: asyncio.Task[Any] | None = None
-    async with open_service(settings.db, fetch_allow_hosts=settings.fetch_allow_hosts, metrics=metrics) as service:
-        store = service.store
-        metrics.watch_connections(store.pool_in_use)
-        health = Health(metrics, db_check=store.schema_version, redact=Redactor(settings_secrets(settings)))
-        faces = Faces()
-        platforms = configured(settings)
-        web_app = start_slack(settings, service, metrics, faces) if "slack" in platforms else None
-        web_app = web_app or web.Application()
-        health.add_routes(web_app)
-        if "discord" in platforms:
-            start_discord(settings, service, metrics, faces)
-        for name, connected in faces.connected.items():
-            health.watch(name, connected)
-        if not platforms:
-            log.warning("no platform token set: serving digests' store, feeds and the endpoints only")
-        with _signals(lambda: _drain(health, stop)):
-            runner = web.AppRunner(web_app, handle_signals=False, access_log=None, shutdown_timeout=drain)
-            await runner.setup()
-            try:
-                site = web.TCPSite(runner, host, port)
-                await site.start()
-                bound = _bound_port(site) or port
-                log.info("briefbot serve listening on %s:%s (/healthz, /readyz, /metrics)", host, bound)
-                announce = asyncio.create_task(_announce_ready(faces, bound, on_ready), name="announce-ready")
-                try:
-                    async with (
-                        running_scheduler(settings, service, metrics=metrics, stop=stop, drain=drain),
-                        running_feed_poller(service, metrics=metrics, stop=stop, drain=drain),
-                    ):
-                        failed = await _until_stopped(stop, faces)
-                        _drain(health, stop)
-                        log.info("draining: no new digests or feed polls; finishing what is in flight")
-                finally:
-                    announce.cancel()
-                    await faces.stop(drain)
-            finally:
-                await runner.cleanup()
+    started: list[Health] = []
+
+    def on_signal() -> None:
+        if started:
+            _drain(started[0], stop)
+        else:  # still opening the database (migrations): stop before anything else starts
+            log.info("shutting down before start-up finished")
+            stop.set()
+
+    with _signals(on_signal):
+        async with open_service(settings.db, fetch_allow_hosts=settings.fetch_allow_hosts, metrics=metrics) as service:
+            if stop.is_set():
+                return 0
+            metrics.watch_connections(service.store.pool_in_use)
+            redact = Redactor(settings_secrets(settings))
+            started.append(Health(metrics, db_check=service.store.schema_version, redact=redact))
+            failed = await _run(settings, service, started[0], host=host, port=port, stop=stop, on_ready=on_ready)
     if failed is not None:
         failed.result()  # a platform that stopped on its own: its error (e.g. a rejected token) is the exit code
         log.error("%s stopped unexpectedly", failed.get_name())
         return 1
     log.info("briefbot serve stopped cleanly")
     return 0
+
+
+async def _run(
+    settings: Settings,
+    service: BriefingService,
+    health: Health,
+    *,
+    host: str,
+    port: int,
+    stop: asyncio.Event,
+    on_ready: Callable[[int], Any] | None,
+) -> asyncio.Task[Any] | None:
+    """Start the platforms, the endpoints, the scheduler and the poller; drain them once ``stop`` is set.
+
+    Return the platform task that ended on its own (so stopped the process), if one did.
+    """
+    metrics, drain = health.metrics, settings.drain_timeout
+    faces = Faces()
+    platforms = configured(settings)
+    web_app = start_slack(settings, service, metrics, faces) if "slack" in platforms else None
+    web_app = web_app or web.Application()
+    health.add_routes(web_app)
+    if "discord" in platforms:
+        start_discord(settings, service, metrics, faces)
+    for name, connected in faces.connected.items():
+        health.watch(name, connected)
+    if not platforms:
+        log.warning("no platform token set: serving digests' store, feeds and the endpoints only")
+    runner = web.AppRunner(web_app, handle_signals=False, access_log=None, shutdown_timeout=drain)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        bound = _bound_port(site) or port
+        log.info("briefbot serve listening on %s:%s (/healthz, /readyz, /metrics)", host, bound)
+        announce = asyncio.create_task(_announce_ready(faces, bound, on_ready), name="announce-ready")
+        try:
+            async with (
+                running_scheduler(settings, service, metrics=metrics, stop=stop, drain=drain),
+                running_feed_poller(service, metrics=metrics, stop=stop, drain=drain),
+            ):
+                failed = await _until_stopped(stop, faces)
+                _drain(health, stop)
+                log.info("draining: no new digests or feed polls; finishing what is in flight")
+        finally:
+            announce.cancel()
+            await faces.stop(drain)
+    finally:
+        await runner.cleanup()
+    return failed
 
 
 def _drain(health: Health, stop: asyncio.Event) -> None:

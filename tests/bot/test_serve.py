@@ -252,3 +252,18 @@ async def test_serve_in_socket_mode_is_ready_once_connected_and_counts_commands(
             code = await asyncio.wait_for(task, 15)
     assert code == 0
     assert counter(text, "briefbot_commands_total", platform="slack", command="help", outcome="ok") == 1
+
+
+async def test_a_stop_during_start_up_starts_nothing_and_exits_0(tmp_path: Path) -> None:
+    async with FakeDiscord() as discord:
+        settings = Settings(  # type: ignore[call-arg]
+            _env_file=None,
+            db=str(tmp_path / "early.db"),
+            discord_token=SecretStr(discord.token),
+            discord_api_url=discord.api_base,
+            discord_gateway_url=discord.gateway_url,
+        )
+        stop = asyncio.Event()
+        stop.set()  # SIGTERM while the database was being opened (migrations)
+        assert await serve(settings, port=0, host="127.0.0.1", stop=stop) == 0
+    assert not discord.identifies and not discord.requests
