@@ -230,7 +230,7 @@ async def _run(
         try:
             async with (
                 running_scheduler(settings, service, metrics=metrics, stop=stop, drain=drain),
-                running_feed_poller(service, metrics=metrics, stop=stop, drain=drain),
+                running_feed_poller(service, metrics=metrics, stop=stop, drain=drain, settings=settings),
             ):
                 failed = await _until_stopped(stop, faces)
                 _drain(health, stop)
