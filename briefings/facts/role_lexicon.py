@@ -63,6 +63,7 @@ EXTRA_ROLE_HEADS = words(
     confidante confidant companion roommate classmate acquaintance ex-wife ex-husband
     grandson granddaughter great-grandmother great-grandfather sibling twin relative
     mom dad samaritan rescuer parents brothers sisters sons daughters
+    successor predecessor opponent rival
     """
 )
 ROLE_NOUNS = ROLE_HEADS | EXTRA_ROLE_HEADS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .doc import Doc, Sent
+from .doc import Doc, Sent, Tok
 from .lexicon import (
     DEMONYMS,
     HONORIFICS,
@@ -19,6 +19,7 @@ from .phrases import span_text
 from .role_lexicon import (
     AGENT_ROLES,
     APPOS_STOP,
+    CIRCUMSTANCE_PREPS,
     CLAUSE_WORDS,
     GENERIC_HEADS,
     KINSHIP,
@@ -30,7 +31,16 @@ from .role_lexicon import (
     is_role_word,
     is_role_word_text,
 )
-from .role_phrases import VERB_TAGS, clause_end, modifiers_only, role_ok, short_role, verb_after_head, word_counts
+from .role_phrases import (
+    VERB_TAGS,
+    clause_end,
+    conjoined_title,
+    modifiers_only,
+    role_ok,
+    short_role,
+    verb_after_head,
+    word_counts,
+)
 
 MAX_ROLE_WORDS = 9
 
@@ -245,6 +255,11 @@ def tidy_role(role: str) -> str:
     return role
 
 
+def _plural(tok: Tok) -> bool:
+    """Tell whether a role noun is plural ("sons", "officers")."""
+    return tok.pos == "NNS" or (tok.text.endswith("s") and is_role_word_text(tok.text[:-1].lower()))
+
+
 _OBJECT_OPENERS = frozenset(("the", "a", "an", "his", "her", "their", "its"))
 
 
@@ -355,11 +370,13 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     # "a spokesman for the company said": the role ends at the verb; but a participle with its
     # phrase stays ("a 26-year-old police officer shot to death in his car").
     cut = verb_after_head(doc, i, end)
+    verb_cut = cut is not None and toks[cut].pos in VERB_TAGS
     participle_end = None
     if cut is not None:
         low_cut = toks[cut].text.lower()
         if (
             cut + 1 < end
+            and not any(toks[r].text.lower() in CLAUSE_WORDS for r in range(i, cut))  # "who presided over"
             and toks[cut].text.islower()
             and low_cut not in REPORTING_VERBS
             and toks[cut + 1].pos in ("IN", "TO")
@@ -399,6 +416,14 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     # "Harris, Shannon Clark of the Sheriff's Office says": a name heads the phrase, the role only follows.
     opening_np = next((r for r in range(j, end) if toks[r].pos in ("IN", "TO")), end)
     if toks[j].text[:1].isupper() and not any(is_role_word(toks[r]) for r in range(j, opening_np)):
+        return (f"aged {age}", 0) if age else None
+    np_end = next((r for r in range(j, opening_np) if toks[r].pos == "CC"), opening_np)
+    main = [r for r in range(j, np_end) if is_role_word(toks[r])]
+    if main and (
+        # "Steve Esmond, his wife and two sons fell ill": not an appositive but a list of subjects
+        (verb_cut and np_end < opening_np and not conjoined_title(doc, np_end + 1, opening_np))
+        or (toks[j].text.lower() not in ("one", "two", "both") and _plural(toks[main[-1]]))
+    ):
         return (f"aged {age}", 0) if age else None
     relative = _generic_with_clause(doc, sent, j)
     if relative:
@@ -450,8 +475,8 @@ def before_role(doc: Doc, sent: Sent, first: int, last: int) -> tuple[str, int] 
     after = head + 1
     if after + 1 < end and toks[after].text.islower() and toks[after].pos == "VBN" and toks[after + 1].pos == "IN":
         after += 1  # "the man charged in his killing, Pedro Hernandez"
-    if after < end and toks[after].pos not in ("IN", "TO"):
-        return None
+    if after < end and (toks[after].pos not in ("IN", "TO") or toks[after].text.lower() in CIRCUMSTANCE_PREPS | {"by"}):
+        return None  # "nominated to be foreign minister by Ahmadinejad's successor": no complement of the role
     if after < end and any(toks[i].pos in ("IN", "TO") for i in range(after + 1, end)):
         end = (
             after + 1 + next(k for k, i in enumerate(range(after + 1, end)) if toks[i].pos in ("IN", "TO"))

@@ -371,3 +371,27 @@ def test_part_of_a_longer_name_or_the_same_name_without_accents_is_one_person(te
     people = _people(text)
     assert len(people) == 1 and {full, part} & set(people), sorted(people)
     assert len(next(iter(people.values())).mentions) >= 2
+
+
+def test_a_relative_clause_ends_the_role_before_its_verb_phrase() -> None:
+    text = (
+        "They should heed the counsel of Bill Grueskin, an executive editor at Bloomberg who formerly served "
+        "as dean of academic affairs at the Columbia J-school."
+    )
+    assert _role(text, "Bill Grueskin") == "executive editor at Bloomberg"
+
+
+def test_an_agent_phrase_is_no_complement_of_the_role_before_a_name() -> None:
+    text = "Zarif was nominated to be foreign minister by Ahmadinejad's successor, Hassan Rouhani."
+    assert _role(text, "Hassan Rouhani") == "Ahmadinejad's successor"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Steve Esmond, his teenage sons and the teens' mother fell ill more than two weeks ago.",
+        "Steve Esmond, his wife and two kids fell ill more than two weeks ago.",
+    ],
+)
+def test_a_list_of_subjects_after_a_name_is_no_appositive(text: str) -> None:
+    assert _role(text, "Steve Esmond") is None
