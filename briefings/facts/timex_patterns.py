@@ -117,9 +117,11 @@ _COMPILED = tuple((kind, re.compile(rx)) for kind, rx in RULES)
 DAY_PART_AFTER = re.compile(rf"\s+{DAY_PARTS}\b")
 
 # Where each rule may match. A match holds only word characters, spaces and , . ' ’ - – / (and
-# lookaheads after it test % and +), so it never crosses any other character: the text splits into
-# stretches of those characters, and each rule runs only on the stretches holding its cues.
+# lookaheads after it test % and +), and its only full stop before a space ends a month ("Jan. 5"),
+# so it never crosses any other character nor a sentence's full stop: the text splits into stretches
+# at those, and each rule runs only on the stretches holding its cues.
 _STRETCH = re.compile(r"[\w\s,.'’\-–/%+]+")
+_FULL_STOP = re.compile(r"\.(?=\s)(?<!Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sep\.|Oct\.|Nov\.|Dec\.)(?<!Sept\.)")
 # Cues: literal pieces every match of a rule holds. Each rule lists groups; a match holds a string
 # of every group. Lower-case groups are looked up in the lower-cased text (the rule's words are
 # case-insensitive there), the others in the text as written.
@@ -183,40 +185,44 @@ class RawTimex:
     priority: int
 
 
-def _stretches_with(
-    group: CueGroup, cased: str, lower: str, bounds: list[tuple[int, int]], starts: list[int]
-) -> set[int]:
-    """Return the indices of the stretches (``bounds``, offsets into ``cased``) holding a cue of ``group``."""
-    hay = lower if group[0] else cased
-    hit: set[int] = set()
-    for cue in group[1]:
-        i = hay.find(cue)
-        while i >= 0:
-            k = bisect.bisect_right(starts, i) - 1
-            hit.add(k)
-            i = hay.find(cue, bounds[k][1])  # one hit per stretch is enough
-    return hit
-
-
 def _search_ranges(text: str, start: int, end: int) -> list[list[tuple[int, int]]]:
     """Return, for each rule, the character ranges of ``text[start:end]`` that may hold its matches."""
     cased = text[start:end]
     if any(c in cased for c in _FOLDS_TO_ASCII):
         return [[(start, end)] for _ in _COMPILED]
     lower = cased.lower()
-    bounds = [m.span() for m in _STRETCH.finditer(cased)]
+    bounds = [m.span() for m in _STRETCH.finditer(_FULL_STOP.sub("\0", cased))]  # NUL: no stretch
     starts = [a for a, _ in bounds]
+    seen: dict[tuple[bool, str], frozenset[int]] = {}
+
+    def holding(case: bool, cue: str) -> frozenset[int]:
+        """Return the indices of the stretches holding ``cue`` (one look-up per cue and text)."""
+        key = (case, cue)
+        got = seen.get(key)
+        if got is None:
+            hay = lower if case else cased
+            hit: set[int] = set()
+            i = hay.find(cue)
+            while i >= 0:
+                k = bisect.bisect_right(starts, i) - 1
+                hit.add(k)
+                i = hay.find(cue, bounds[k][1])  # one hit per stretch is enough
+            got = seen[key] = frozenset(hit)
+        return got
+
     out: list[list[tuple[int, int]]] = []
     for kind, _rx in _COMPILED:
         groups = CUES.get(kind)
         if not groups:
             out.append([(start, end)])
             continue
-        hit = _stretches_with(groups[0], cased, lower, bounds, starts)
-        for group in groups[1:]:
-            if hit:
-                hit &= _stretches_with(group, cased, lower, bounds, starts)
-        out.append([(bounds[k][0] + start, bounds[k][1] + start) for k in sorted(hit)])
+        found: set[int] | None = None
+        for case, cues in groups:
+            in_group = set().union(*(holding(case, c) for c in cues))
+            found = in_group if found is None else found & in_group
+            if not found:
+                break
+        out.append([(bounds[k][0] + start, bounds[k][1] + start) for k in sorted(found or ())])
     return out
 
 
