@@ -9,7 +9,7 @@ from datetime import datetime
 from briefings.models import Entity, Fact, FactKind, KeyFacts
 
 from .dates import EVENT_NOUNS, card_dates, date_mentions, find_dates
-from .doc import Doc, build_doc
+from .doc import Doc, Sent, build_doc
 from .entity_kinds import Mention, place_of_mentions, resolve_kinds
 from .figures import FoundFigure, find_figures, rank_figures
 from .lexicon import ALIASES, DEMONYMS, NOT_NAMES, ROLE_HEADS, ROLE_MODIFIERS, words
@@ -88,6 +88,7 @@ def _org_and_place_facts(doc: Doc, people: list[Person], article_id: int | None)
     tagged = [(e.start, e.end) for e in doc.entities]
     place_of = place_of_mentions(doc)
     extra = [e for e in place_of if not any(a < e.end and e.start < b for a, b in tagged)]
+    byline: dict[int, bool] = {}  # sentence start -> whether it is a byline
     for e in sorted([*doc.entities, *extra], key=lambda e: e.start):
         etype = e.type
         if etype == "misc" and e.text.split()[-1].lower() in _ORG_SUFFIXES:
@@ -111,7 +112,7 @@ def _org_and_place_facts(doc: Doc, people: list[Person], article_id: int | None)
             or name.endswith("&")
             or (single and (low in ROLE_MODIFIERS or low in ROLE_HEADS or low in lowered_words or low in EVENT_NOUNS))
             or any(c in name for c in '()[]{}"“”')
-            or BYLINE.search(sent.text)
+            or _is_byline(sent, byline)
         ):
             continue
         # A dateline names where the story happens: kept as a place, dropped as a wire credit.
@@ -145,6 +146,14 @@ def _org_and_place_facts(doc: Doc, people: list[Person], article_id: int | None)
         scored[kind].append((score, fact))
     orgs, places = (sorted(scored[k], key=lambda sf: -sf[0]) for k in ("organization", "place"))
     return [f for _, f in orgs], [f for _, f in places]
+
+
+def _is_byline(sent: Sent, seen: dict[int, bool]) -> bool:
+    """Tell whether a sentence is a byline (remembered in ``seen`` by where it starts)."""
+    got = seen.get(sent.start)
+    if got is None:
+        got = seen[sent.start] = BYLINE.search(sent.text) is not None
+    return got
 
 
 def _overlaps(starts: list[int], spans: list[tuple[int, int]], e: Entity) -> bool:

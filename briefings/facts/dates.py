@@ -100,6 +100,7 @@ def _is_event_noun(word: str) -> bool:
 
 _DROP_BEFORE = words("on for by until till since from in before after of through at between")
 _DROP_AROUND = words("last next this early late and to")
+_DROP_LINKERS = _DROP_AROUND | _DROP_BEFORE
 
 
 def _dropped(doc: Doc, sent: Sent, spans: list[tuple[int, int]]) -> set[int]:
@@ -109,7 +110,7 @@ def _dropped(doc: Doc, sent: Sent, spans: list[tuple[int, int]]) -> set[int]:
     for a, b in spans:
         out.update(range(a, b))
         k = a - 1
-        while k >= sent.first and toks[k].text.lower() in _DROP_AROUND | _DROP_BEFORE:
+        while k >= sent.first and toks[k].text.lower() in _DROP_LINKERS:
             out.add(k)
             if toks[k].text.lower() in _DROP_BEFORE:
                 break
@@ -183,6 +184,9 @@ def _clause(doc: Doc, sent: Sent, first: int, last: int) -> tuple[int, int]:
     return clause_bounds(doc, sent, first, last, _CLAUSE_BREAK)
 
 
+_LABEL_CUTS = PREPOSITIONS | words("and or but to when while as")
+
+
 def _label(doc: Doc, idx: list[int], limit: int = 10) -> str:
     """Join tokens into an event label of at most ``limit`` words, cut only where a phrase begins."""
     toks = doc.tokens
@@ -192,11 +196,7 @@ def _label(doc: Doc, idx: list[int], limit: int = 10) -> str:
         if n > limit:
             # Too long: end before the last preposition, conjunction or "to" inside the limit.
             cut = next(
-                (
-                    p
-                    for p in range(pos - 1, 0, -1)
-                    if toks[idx[p]].text.lower() in PREPOSITIONS | words("and or but to when while as") and p > 2
-                ),
+                (p for p in range(pos - 1, 0, -1) if toks[idx[p]].text.lower() in _LABEL_CUTS and p > 2),
                 pos,
             )
             idx = idx[:cut]

@@ -66,7 +66,16 @@ NEEDS_POS = re.compile(
     r"|\b(?:dozens|hundreds|thousands|millions)\s+of\b"
 )
 
+# Strings one of which every match of NEEDS_POS holds (with a digit, the rest): a cheap test first.
+_NEEDS_POS_CUES = ("$", "€", "£", "¥", "%", "day", "dozens", "hundreds", "thousands", "millions")
+_DIGIT = re.compile(r"\d")
+
 PosTagger = Callable[[Sequence[str]], list[str]]
+
+
+def _may_need_pos(text: str) -> bool:
+    """Tell whether ``text`` may match NEEDS_POS (False only where it cannot)."""
+    return _DIGIT.search(text) is not None or any(c in text for c in _NEEDS_POS_CUES)
 
 
 class Tok(NamedTuple):
@@ -171,6 +180,18 @@ def _guess_pos(word: str, first: bool, after_det: bool) -> str:
     return "NNP" if word[0].isupper() else "NN"
 
 
+def _guess_tags(ws: list[str]) -> list[str]:
+    """Return the guessed tags of a sentence's words (what ``guess_pos`` gives word by word)."""
+    out: list[str] = []
+    prev = ""
+    first = True
+    for w in ws:
+        prev = _guess_pos(w, first, prev in _MODIFIER_TAGS)
+        out.append(prev)
+        first = False
+    return out
+
+
 def fix_pos(word: str, tag: str, first: bool) -> str:
     """Correct a statistical tag with closed-class knowledge (slips like "Tokyo/TO")."""
     low = word.lower()
@@ -241,11 +262,18 @@ def build_doc(text: str, needs_pos: re.Pattern[str] = NEEDS_POS) -> Doc:
         first = bisect.bisect_left(starts, s.start)
         last = bisect.bisect_left(starts, s.end)
         sents.append(Sent(s.text, s.start, s.end, s.index, s.is_heading, first, last))
+    texts = [t[0] for t in raw]
     tags = [""] * len(raw)
     for sent in sents:
-        ws = [w for w, _, _ in raw[sent.first : sent.last]]
+        ws = texts[sent.first : sent.last]
         stat: list[str] | None = None
-        if pos_tag is not None and not sent.is_heading and ws and needs_pos.search(sent.text):
+        if (
+            pos_tag is not None
+            and not sent.is_heading
+            and ws
+            and (needs_pos is not NEEDS_POS or _may_need_pos(sent.text))
+            and needs_pos.search(sent.text)
+        ):
             try:
                 stat = pos_tag(ws)
             except (TypeError, ValueError, KeyError, IndexError) as exc:  # an incompatible tagger
@@ -254,14 +282,17 @@ def build_doc(text: str, needs_pos: re.Pattern[str] = NEEDS_POS) -> Doc:
             if stat is not None and len(stat) != len(ws):
                 stat = None
             sent.tagged = stat is not None
-        for k, w in enumerate(ws):
-            first = k == 0
-            prev = tags[sent.first + k - 1] if k else ""
-            tags[sent.first + k] = fix_pos(w, stat[k], first) if stat else guess_pos(w, first, prev)
+        if stat:
+            tags[sent.first : sent.last] = [
+                fix_pos(w, t, k == 0) for k, (w, t) in enumerate(zip(ws, stat, strict=True))
+            ]
+        else:
+            tags[sent.first : sent.last] = _guess_tags(ws)
     for i, t in enumerate(tags):
         if not t:  # tokens outside every sentence (should not happen)
             tags[i] = guess_pos(raw[i][0], False)
-    tokens = [Tok(w, a, b, p) for (w, a, b), p in zip(raw, tags, strict=True)]
+    new_tok = tuple.__new__  # Tok(...) without its Python-level __new__: one C call per token
+    tokens = [new_tok(Tok, (w, a, b, p)) for (w, a, b), p in zip(raw, tags, strict=True)]
     doc = Doc(text, sents, tokens, entities)
     doc._starts = starts
     doc._sent_starts = [s.start for s in sents]

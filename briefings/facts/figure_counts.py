@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from .doc import Doc, Sent
 from .figure_lexicon import ADVERBS, CASUALTY_WORDS, MEASURE_UNITS, PEOPLE_UNITS, QUANTIFIERS, STATIVE_VERBS
@@ -11,6 +12,10 @@ from .phrases import NOUN_TAGS, span_text
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUMBER_TOKEN = re.compile(rf"^(?:{_NUM})$")
+# A sentence holds a count only if one of its tokens is a number: a digit or a number word.
+_DIGIT = re.compile(r"\d")
+_NUMBER_WORD = re.compile("|".join(sorted(NUMBER_WORDS, key=len, reverse=True)))
+_TEXT = itemgetter(0)  # a token's text
 _SCALE_WORDS = words("million billion thousand hundred")
 DURATION_UNITS = words("years months weeks days hours")
 _PRISON = re.compile(r"^\s+(?:in\s+(?:prison|jail)|behind\s+bars)\b")
@@ -45,6 +50,9 @@ def count_spans(doc: Doc, sent: Sent, taken: list[tuple[int, int]]) -> list[tupl
     """Find counts with units ("300 troops", "dozens of people", "40 cell phones") as token ranges."""
     toks = doc.tokens
     out: list[tuple[int, int]] = []
+    words_ = " ".join(map(_TEXT, toks[sent.first : sent.last]))
+    if not _DIGIT.search(words_) and not _NUMBER_WORD.search(words_.lower()):
+        return out  # no digit and no number word: most sentences
     i = sent.first
     while i < sent.last:
         t = toks[i]

@@ -93,3 +93,9 @@ CASUALTY_WORDS = words("killed dead injured wounded missing hurt arrested detain
 
 # A determiner and one of these after a verb is a time adjunct ("executed this year"), not its object.
 TIME_NOUNS = words("year week month day weekend morning afternoon evening night season decade century time")
+
+# Every money or percent figure (``figures.FIGURE_RE``) holds a digit and one of these strings.
+FIGURE_CUES = (
+    "$", "€", "£", "¥", "₹", "dollars", "euros", "yen", "yuan", "rupees", "francs", "pesos", "rubles", "roubles",
+    "USD", "EUR", "GBP", "JPY", "CNY", "%", "percent", "per cent", "percentage", "pc",
+)  # fmt: skip

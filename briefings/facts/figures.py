@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from .doc import Doc, Sent
 from .figure_counts import count_label, count_spans
 from .figure_labels import clean_label
-from .figure_lexicon import CASUALTY_WORDS, MEASURE_UNITS, MONEY_VERB_NOUNS, PEOPLE_UNITS, QUANTITY_NOUNS
+from .figure_lexicon import CASUALTY_WORDS, FIGURE_CUES, MEASURE_UNITS, MONEY_VERB_NOUNS, PEOPLE_UNITS, QUANTITY_NOUNS
 from .lexicon import DETERMINERS, words
 from .phrases import (
     NOUN_TAGS,
@@ -29,6 +29,7 @@ FIGURE_RE = re.compile(
     rf"|\b(?:USD|EUR|GBP|JPY|CNY)\s?(?:{_NUM}){_SCALE})"
     rf"|(?P<pct>\b(?:{_NUM})\s?(?:%|percent\b|per cent\b|percentage points?\b|pc\b))"
 )
+_DIGIT = re.compile(r"\d")
 _CURRENCY: Mapping[str, str] = MappingProxyType(
     {
         "$": "USD",
@@ -397,6 +398,16 @@ def _compare(doc: Doc, figs: list[FoundFigure]) -> None:
                 b.has_complement = True
 
 
+def _figure_matches(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Return the matches of ``FIGURE_RE`` in ``text[start:end]``, skipping stretches that cannot hold one."""
+    if not _DIGIT.search(text, start, end):
+        return iter(())
+    part = text[start:end]
+    if not any(c in part for c in FIGURE_CUES):
+        return iter(())
+    return FIGURE_RE.finditer(text, start, end)
+
+
 def find_figures(doc: Doc, date_spans: list[tuple[int, int]]) -> list[FoundFigure]:
     """Find the figures of ``doc`` (outside headings), skipping dates and names."""
     out: list[FoundFigure] = []
@@ -405,7 +416,7 @@ def find_figures(doc: Doc, date_spans: list[tuple[int, int]]) -> list[FoundFigur
             continue
         found: list[FoundFigure] = []
         taken = list(date_spans)
-        for m in FIGURE_RE.finditer(doc.text, sent.start, sent.end):
+        for m in _figure_matches(doc.text, sent.start, sent.end):
             kind = "money" if m.group("money") else "pct"
             first, last = doc.token_at(m.start()), doc.token_at(m.end())
             text = m.group(0)

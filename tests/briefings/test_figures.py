@@ -170,3 +170,27 @@ def test_key_numbers_come_first() -> None:
     ranked = [f.text for f in rank_figures(found)]
     assert ranked[:2] == ["150 people", "$50,000"], ranked
     assert ranked[-1] == "40 cell phones"
+
+
+_CHEAP_TEST_SENTENCES = [
+    "Sales rose 5% to $3.2 billion, or 4 percent, in the year to March.",
+    "It cost 300 dollars. Prices fell 2.5 per cent and 12 percentage points; 7pc more.",
+    "About USD 40m went to HK$ 12 and ₹500 and £3 and €4 and ¥5.",
+    "Dozens of people came on Monday. Hundreds of thousands left in 1999 and 20 stayed.",
+    "No number here at all, only words.",
+    "Three officials met 40 troops near Route 9.",
+]
+
+
+def test_sentences_skipped_by_cheap_checks_hold_no_figure_and_need_no_tagger() -> None:
+    from briefings.facts.doc import NEEDS_POS, _may_need_pos  # noqa: PLC0415
+    from briefings.facts.figures import FIGURE_RE, _figure_matches  # noqa: PLC0415
+
+    for text in _CHEAP_TEST_SENTENCES:
+        for a in range(0, len(text), 7):
+            for b in range(a, len(text) + 1, 5):
+                assert [m.span() for m in _figure_matches(text, a, b)] == [
+                    m.span() for m in FIGURE_RE.finditer(text, a, b)
+                ]
+                part = text[a:b]
+                assert _may_need_pos(part) or NEEDS_POS.search(part) is None
