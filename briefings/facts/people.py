@@ -6,9 +6,10 @@ import bisect
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .doc import Doc
+from .doc import Doc, Tok
 from .lexicon import COMMON_WORDS, DEMONYMS, GIVEN_NAMES
 from .names import Mention, find_mentions
 from .phrases import span_text
@@ -150,6 +151,18 @@ def _mention_before(sent_mentions: list[tuple[Mention, Person]], k: int, window:
     return None
 
 
+def _names_character(toks: Sequence[Tok], items: list[tuple[Mention, Person]], k: int) -> bool:
+    """Tell whether the name before the ``k``-th mention's "(" is right before it or set off by its own
+    appositive: "Bert Cooper (Robert Morse)", "Sally, Don's daughter (Kiernan Shipka)", not "Krispy Kreme
+    manager (Jackie Braun)"."""
+    paren = items[k][0].first - 1
+    for m, _ in reversed(items[:k]):
+        if _is_possessive(m):
+            continue
+        return m.last == paren or toks[m.last].text == ","
+    return False
+
+
 def _is_possessive(m: Mention) -> bool:
     """Tell whether a mention is a possessor ("Don's")."""
     return (
@@ -179,8 +192,9 @@ def _cast(doc: Doc, people: list[Person]) -> set[int]:
             before2 = toks[m.first - 2].text.lower() if m.first - 1 > m.sent.first else ""
             after = toks[m.last].text if m.last < m.sent.last else ""
             role = _mention_before(items, k)
-            if before == "(" and after == ")" and role is not None and role is not p:
-                actors.append((p, role, m))  # "Bert Cooper (Robert Morse)"
+            named_before = _names_character(toks, items, k)
+            if before == "(" and after == ")" and named_before and role is not None and role is not p:
+                actors.append((p, role, m))  # "Bert Cooper (Robert Morse)", not "Krispy Kreme manager (Jackie Braun)"
             elif before == "by" and before2 in PLAYED_BY and role is not None and role is not p:
                 actors.append((p, role, m))  # "Olson, played by Elisabeth Moss"
             elif before in CHARACTER_WORDS or (before == "," and before2 in CHARACTER_WORDS):
@@ -224,10 +238,14 @@ def _described(doc: Doc, people: list[Person]) -> None:
     )
     starts = [x[0] for x in order]
     given: set[int] = set()  # people described in this pass
+    name_ends = frozenset(m.last for p in people for m in p.mentions)
+    held = {_head_word(r.text) for p in people for r in p.roles}  # "Sheriff Stanley Glanz ... The sheriff denied"
     for sent in doc.sents:
         if sent.is_heading:
             continue
-        for k, role in described_roles(doc, sent):
+        for k, role in described_roles(doc, sent, name_ends):
+            if _head_word(role) in held:
+                continue  # the role of someone named with it already: that person, not another
             at = bisect.bisect_left(starts, k)
             before = [x for x in order[:at] if 0 <= sent.index - x[1] <= 2]
             after = [x for x in order[at:] if 0 < x[1] - sent.index <= 2]
@@ -246,6 +264,15 @@ def _described(doc: Doc, people: list[Person]) -> None:
             given.add(id(target))
             if not target.roles:
                 target.roles.append(Role(role, 1, doc.tokens[k].start, sent.text))
+
+
+_HEAD_END = re.compile(r"\s(?:of|for|at|in|with|from|on|to|who|that|which)\s|,")
+
+
+def _head_word(role: str) -> str:
+    """Return the head noun of a role, lower-cased: its last word before a complement or clause."""
+    words_ = _HEAD_END.split(role, maxsplit=1)[0].split()
+    return words_[-1].lower() if words_ else ""
 
 
 def _bridge(doc: Doc, p: Person) -> None:
@@ -285,6 +312,8 @@ def find_people(doc: Doc) -> list[Person]:
     common, given = COMMON_WORDS, GIVEN_NAMES
     capitalised = Counter(_CAPITALISED.findall(text))
     kept: list[Person] = []
+    name_starts = frozenset(m.first for m in mentions)
+    name_ends = frozenset(m.last for m in mentions)
     for p in people:
         for m in p.mentions:
             found = prefix_role(doc, m.sent, m.first)
@@ -294,8 +323,8 @@ def find_people(doc: Doc) -> list[Person]:
                 weight = 3 if found[0][:1].isupper() and " " in found[0] else 2
                 p.roles.append(Role(found[0], weight, m.start, m.sent.text))
             for getter in (
-                lambda m=m: after_role(doc, m.sent, m.last),
-                lambda m=m: before_role(doc, m.sent, m.first, m.last),
+                lambda m=m: after_role(doc, m.sent, m.last, name_starts),
+                lambda m=m: before_role(doc, m.sent, m.first, m.last, name_ends),
                 lambda m=m: copula_role(doc, m.sent, m.last),
             ):
                 r = getter()

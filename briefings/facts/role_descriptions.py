@@ -60,11 +60,12 @@ _QUOTES = frozenset(('"', "“", "”"))
 _OPENERS = frozenset(("(", ")", "cnn", "--", "—", "–", '"', "“", "”", ",", "but", "and"))
 
 
-def described_roles(doc: Doc, sent: Sent) -> list[tuple[int, str]]:
+def described_roles(doc: Doc, sent: Sent, name_ends: frozenset[int] = frozenset()) -> list[tuple[int, str]]:
     """Return roles said of someone not named in the clause: "She's a high school freshman",
     "The Georgian chess grandmaster has been banned", "..., the former Governor of Maryland said".
 
-    Each is ``(token index, role)``; the caller decides whom it describes.
+    Each is ``(token index, role)``; the caller decides whom it describes. ``name_ends`` are the token
+    indices just past each person's name (a description right after a name is about that name's context).
     """
     toks = doc.tokens
     out: list[tuple[int, str]] = []
@@ -78,7 +79,10 @@ def described_roles(doc: Doc, sent: Sent) -> list[tuple[int, str]]:
             quotes += 1
         if not (low in _PRONOUNS or low == "the") or quotes % 2:
             continue  # '"The woman kept talking," Tasiu said': a quotation speaks of someone else
-        after_quote = k > sent.first and toks[k - 1].text in (",", '"', "”") and k - 2 >= sent.first
+        # '"...," the former Governor of Maryland said', but not "reaching Copeland, the 1OAK spokesperson said"
+        after_quote = (
+            k - 2 >= sent.first and toks[k - 1].text in (",", '"', "”") and not (k - 1 in name_ends and low == "the")
+        )
         if low in _PRONOUNS and at_start:
             found = copula_role(doc, sent, k + 1)
             if found:

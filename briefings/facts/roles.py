@@ -300,8 +300,13 @@ def _generic_with_clause(doc: Doc, sent: Sent, j: int) -> str | None:
     return short_role(doc, j, end, 10) if end > k + 2 else None
 
 
-def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
-    """Return the role given after a name: appositive, "who heads X", or age."""
+def after_role(doc: Doc, sent: Sent, last: int, name_starts: frozenset[int] = frozenset()) -> tuple[str, int] | None:
+    """Return the role given after a name: appositive, "who heads X", or age.
+
+    ``name_starts`` are the first token indices of the people's names: an appositive opened by a
+    possessive pronoun and followed by a name ("Yusor Mohammad, 21, her husband, Deah Barakat") is
+    that next person's role.
+    """
     toks = doc.tokens
     if last >= sent.last or toks[last].text not in (",", "--", "—", "–"):
         return None
@@ -360,6 +365,8 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     ) or _verb_before_object(doc, sent, i):
         return (f"aged {age}", 0) if age else None
     end = clause_end(doc, sent, i)
+    if low in _PRONOUN_OWNERS and end + 1 < sent.last and toks[end].text == "," and end + 1 in name_starts:
+        return (f"aged {age}", 0) if age else None
     coordinate = None
     if modifiers_only(doc, i, end) and end + 1 < sent.last and toks[end].text == ",":
         coordinate = end  # "a 31-year-old, 6-foot-11 center/forward": coordinate adjectives
@@ -371,6 +378,9 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     # phrase stays ("a 26-year-old police officer shot to death in his car").
     cut = verb_after_head(doc, i, end)
     verb_cut = cut is not None and toks[cut].pos in VERB_TAGS
+    if cut is not None and toks[cut].text.lower() in ("said", "says") and toks[i].text.lower() == "the":
+        # '"...," reaching Copeland, the 1OAK spokesperson said': the speaker of the sentence, no appositive
+        return (f"aged {age}", 0) if age else None
     participle_end = None
     if cut is not None:
         low_cut = toks[cut].text.lower()
@@ -440,8 +450,15 @@ def after_role(doc: Doc, sent: Sent, last: int) -> tuple[str, int] | None:
     return (f"{role}, aged {age}" if age else role), 2
 
 
-def before_role(doc: Doc, sent: Sent, first: int, last: int) -> tuple[str, int] | None:
-    """Return a role set off before a name: "Trey's mother, Shelly Moses, said"."""
+def before_role(
+    doc: Doc, sent: Sent, first: int, last: int, name_ends: frozenset[int] = frozenset()
+) -> tuple[str, int] | None:
+    """Return a role set off before a name: "Trey's mother, Shelly Moses, said".
+
+    ``name_ends`` are the token indices just past each person's name: a role set off between two names
+    ("Wang Qiushi, the lawyer for one of the women, Wei Tingting, said") is the first one's appositive,
+    unless a possessive pronoun opens it ("Yusor Mohammad, 21, her husband, Deah Barakat").
+    """
     toks = doc.tokens
     if first - 3 >= sent.first and toks[first - 1].text == "and" and toks[first - 3].text == ",":
         first -= 2  # "Etan's parents, Stan and Julia Patz, sued"
@@ -496,4 +513,12 @@ def before_role(doc: Doc, sent: Sent, first: int, last: int) -> tuple[str, int] 
         and any(toks[i].pos == "POS" for i in range(start, head))
     ):
         start -= 1  # "her son's killer": the pronoun belongs to the owner
+    opener = j + 1 if toks[j + 1].text.lower() in ("the", "a", "an") else j
+    if (
+        j in name_ends
+        and toks[j].text == ","
+        and start <= opener + 1
+        and toks[start].text.lower() not in _PRONOUN_OWNERS
+    ):
+        return None  # "Wang Qiushi, the lawyer for one of the women, Wei Tingting": the appositive of the name before
     return span_text(doc, start, end), 2

@@ -395,3 +395,58 @@ def test_an_agent_phrase_is_no_complement_of_the_role_before_a_name() -> None:
 )
 def test_a_list_of_subjects_after_a_name_is_no_appositive(text: str) -> None:
     assert _role(text, "Steve Esmond") is None
+
+
+def test_a_description_with_the_role_of_someone_named_is_that_person() -> None:
+    text = (
+        "Sheriff Stanley Glanz said the deputy was trained. Eric Harris ran when officers came in for the arrest. "
+        "The sheriff denied those allegations."
+    )
+    assert _role(text, "Eric Harris") is None
+    assert _role(text, "Stanley Glanz") == "Sheriff"
+
+
+def test_a_name_in_brackets_after_a_role_plays_no_character() -> None:
+    text = "In 2012, Jiang asked an Austin, Texas, Krispy Kreme manager (Jackie Braun) to make him five donuts."
+    people = _people(text)
+    role = people["Jackie Braun"].best_role() if "Jackie Braun" in people else None
+    assert role is None or "playing" not in role.text
+
+
+def test_an_actor_in_brackets_after_a_character_and_its_appositive() -> None:
+    text = "Sally, Don's daughter (Kiernan Shipka), has grown up. Sally Draper is the show's favourite."
+    assert _role(text, "Kiernan Shipka") == "actor playing Sally Draper"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            "Wang Qiushi, the lawyer for one of the women, Wei Tingting, said police had recommended charges.",
+            "Wei Tingting",
+            None,
+        ),
+        (
+            "Wang Qiushi, the lawyer for one of the women, Wei Tingting, said police had recommended charges.",
+            "Wang Qiushi",
+            "lawyer for one of the women",
+        ),
+        (
+            "He was arrested in the deaths of Yusor Mohammad, 21, her 23-year-old husband, Deah Barakat, "
+            "and her sister.",
+            "Yusor Mohammad",
+            "aged 21",
+        ),
+    ],
+)
+def test_a_role_set_off_between_two_names(text: str, name: str, role: str | None) -> None:
+    assert _role(text, name) == role
+
+
+def test_the_speaker_after_a_name_and_a_comma_is_no_appositive() -> None:
+    text = (
+        "Word of the stabbing spread, reaching Thabo Sefolosha, who went outside to check on their friend, "
+        "Chris Copeland, the 1OAK spokesperson said."
+    )
+    assert _role(text, "Chris Copeland") == "friend"
+    assert _role(text, "Thabo Sefolosha") is None
