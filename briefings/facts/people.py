@@ -15,7 +15,8 @@ from .names import Mention, find_mentions
 from .phrases import span_text
 from .role_descriptions import copula_role, described_roles
 from .role_lexicon import CHARACTER_WORDS, NAME_SUFFIXES, NEWS_OUTLETS, PARTICLES, PLAYED_BY
-from .roles import Role, after_role, before_role, bridged_role, prefix_role, tidy_role
+from .role_titles import prefix_role
+from .roles import Role, after_role, before_role, bridged_role, tidy_role
 
 __all__ = ["BYLINE", "Mention", "Person", "Role", "cluster", "find_people"]
 
