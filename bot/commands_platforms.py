@@ -56,7 +56,7 @@ async def cmd_slack(args: argparse.Namespace) -> int:
     async with (
         open_service(settings.db, fetch_allow_hosts=settings.fetch_allow_hosts) as service,
         running_scheduler(settings, service),
-        running_feed_poller(service),
+        running_feed_poller(service, settings=settings),
     ):
         await run_slack(settings, service, port=port)
     return 0
@@ -76,6 +76,6 @@ async def cmd_discord(args: argparse.Namespace) -> int:
             where = f"guild {args.guild}" if args.guild else "all guilds (global; may take up to an hour to appear)"
             print(f"Synced {len(synced or [])} command(s) to {where}: {', '.join(map(str, synced or []))}")
         else:
-            async with running_scheduler(settings, service), running_feed_poller(service):
+            async with running_scheduler(settings, service), running_feed_poller(service, settings=settings):
                 await run_discord.run_discord(settings, service)
     return 0

@@ -77,8 +77,9 @@ def test_help_is_neutral_and_covers_every_action() -> None:
         assert entry.description.endswith(".")
     admin = {e.action for e in entries if e.admin}
     assert admin == {
-        "add_url", "add_form", "remove", "rename", "alias", "merge", "move", "move_new", "digest_on", "digest_off"
-    }
+        "add_url", "add_form", "remove", "rename", "alias", "merge", "move", "move_new", "digest_on", "digest_off",
+        "feed_add", "feed_list", "feed_remove", "feed_pause", "feed_resume",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
