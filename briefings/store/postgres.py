@@ -51,6 +51,11 @@ ORDER BY t.total DESC, s.updated_at DESC
 """
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Return a connection to the pool as it is: the store sets no session state (no SET, LISTEN or session
+    locks; its advisory locks end with their transaction), so asyncpg's reset query would be a wasted round trip."""
+
+
 class PostgresStore(Store):
     """Async access to one Briefbot PostgreSQL database (the current schema of its search_path).
 
@@ -78,7 +83,9 @@ class PostgresStore(Store):
         """
         target = display_target(url)
         try:
-            pool = await asyncpg.create_pool(url, min_size=1, max_size=max(1, readers) + 1, timeout=CONNECT_TIMEOUT_S)
+            pool = await asyncpg.create_pool(
+                url, min_size=1, max_size=max(1, readers) + 1, timeout=CONNECT_TIMEOUT_S, reset=_keep_session
+            )
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, ValueError) as exc:  # ValueError: a bad URL
             raise db_error(target, exc) from exc
         try:
