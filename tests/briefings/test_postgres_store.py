@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 
 import asyncpg
 import pytest
@@ -23,6 +24,7 @@ from briefings.store.pg_connect import to_postgres
 
 NOW = datetime(2025, 6, 20, 9, 0, tzinfo=UTC)
 PROCESSES = 6
+BACKENDS = ("sqlite", "postgres")
 forking = pytest.mark.skipif(sys.platform != "linux", reason="uses fork to start the processes together")
 
 
@@ -47,6 +49,12 @@ def test_placeholders_become_numbered_and_leave_literals_and_casts_alone() -> No
         "UPDATE t SET a = $1, b = $2 WHERE a = $1 AND c = 'it''s :x'",
         ("a", "b"),
     )
+
+
+def test_both_dialects_ship_the_same_numbered_migrations() -> None:
+    folder = resources.files("briefings.migrations")
+    names = {d: sorted(e.name for e in folder.joinpath(d).iterdir() if e.name.endswith(".sql")) for d in BACKENDS}
+    assert names["sqlite"] == names["postgres"] and len(names["sqlite"]) == len(load_migrations())
 
 
 def test_a_url_is_shown_without_its_password() -> None:
