@@ -3,10 +3,12 @@
 Usage: python scripts/train_tagger.py [--data /work/shared/eval] [--out briefings/data]
 
 Only training files are learnt from: CoNLL-2003 train.txt (all three models) and the entity
-names of WikiANN-en train.txt (a gazetteer feature of the entity tagger). CoNLL valid.txt
-only picks the best epoch. The entity tagger is a greedy averaged perceptron with
-jackknifed lexicon features, a second document-level pass and 12% of the documents added
-again lower-cased or title-cased. The run is deterministic (fixed seeds, gzip mtime 0).
+names of WikiANN-en train.txt (gazetteer features of the entity tagger: whole names and how
+each word is used in names). The unlabelled words of both training files give distributional
+word clusters (briefings/nlp/clusters.py), shipped in the model. CoNLL valid.txt only picks
+the best epoch. The entity tagger is a greedy averaged perceptron with jackknifed lexicon
+features, a second document-level pass and 12% of the documents added again lower-cased or
+title-cased. The run is deterministic (fixed seeds, gzip mtime 0).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from briefings.nlp import clusters as C  # noqa: E402
 from briefings.nlp import features as F  # noqa: E402
 from briefings.nlp.perceptron import Scorer, Trainer, save_model  # noqa: E402
 from briefings.nlp.tagger import (  # noqa: E402
@@ -209,6 +212,7 @@ def train_ner(
     fold_epochs: int = 6,
     augment: float = 0.0,
     augment_lower: bool = True,
+    extra: F.Lexicon | None = None,
 ) -> tuple[Scorer, F.Lexicon]:
     """Train the entity tagger; return the best-on-valid averaged weights and the lexicon."""
     all_sents = [(s[0], s[3]) for d in train for s in d]
@@ -218,6 +222,8 @@ def train_ner(
     if augment > 0:
         train, fold_of = _augment(train, fold_of, augment, seed, augment_lower)
     lexicon.wiki = gazetteer or {}
+    if extra is not None:  # statistics of unlabelled text and of the other corpus: not jackknifed
+        lexicon.wiki_words, lexicon.clusters = extra.wiki_words, extra.clusters
     # Jackknifed lexicon features: each fold sees statistics from the other folds only,
     # so the model learns how far to trust them on unseen text.
     fold_lex = []
@@ -228,6 +234,7 @@ def train_ner(
             )
         )
         fold_lex[-1].wiki = lexicon.wiki
+        fold_lex[-1].wiki_words, fold_lex[-1].clusters = lexicon.wiki_words, lexicon.clusters
     static = []
     for i, d in enumerate(train):
         casing = F.document_casing([s[0] for s in d])
@@ -351,6 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--no-gazetteer", action="store_true", help="no entity-phrase features from WikiANN train"
     )
+    ap.add_argument("--no-clusters", action="store_true", help="no word-cluster features")
     ap.add_argument("--only", choices=["ner", "pos", "chunk"], action="append")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
@@ -363,10 +371,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.wikiann:
             ner_train = train + read_wikiann(args.data / "wikiann-en" / "train.txt")
         gazetteer = None
+        wiki = read_wikiann(args.data / "wikiann-en" / "train.txt")
+        side = F.Lexicon()
         if not args.no_gazetteer:
-            wiki = read_wikiann(args.data / "wikiann-en" / "train.txt")
             gazetteer = F.build_gazetteer((s[0], s[3]) for d in wiki for s in d)
-            log.info("gazetteer: %d phrases from WikiANN train", len(gazetteer))
+            side.wiki_words = F.build_wiki_words((s[0], s[3]) for d in wiki for s in d)
+            log.info(
+                "gazetteer: %d phrases, %d words from WikiANN train", len(gazetteer), len(side.wiki_words)
+            )
+        if not args.no_clusters:
+            t0 = time.time()
+            text = [s[0] for d in (*train, *wiki) for s in d]
+            side.clusters = C.cluster_paths(C.context_vectors(text), args.seed)
+            log.info("clusters: %d words (%.0fs)", len(side.clusters), time.time() - t0)
         two_pass = not args.one_pass
         scorer, lexicon = train_ner(
             ner_train,
@@ -376,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             args.seed,
             gazetteer,
             two_pass,
+            extra=side,
             augment=args.augment,
             augment_lower=not args.no_lower,
         )

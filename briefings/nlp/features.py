@@ -78,6 +78,8 @@ class Lexicon:
     before: dict[str, str] = field(default_factory=dict)  # word -> type of entity it precedes
     after: dict[str, str] = field(default_factory=dict)  # word -> type of entity it follows
     wiki: dict[tuple[str, ...], str] = field(default_factory=dict)  # extra gazetteer phrases
+    wiki_words: dict[str, str] = field(default_factory=dict)  # norm word -> its use in gazetteer names
+    clusters: dict[str, str] = field(default_factory=dict)  # norm word -> distributional cluster path
 
     @functools.cached_property
     def phrase_starts(self) -> dict[str, int]:
@@ -108,6 +110,8 @@ class Lexicon:
             "before": self.before,
             "after": self.after,
             "wiki": {" ".join(k): v for k, v in self.wiki.items()},
+            "wiki_words": self.wiki_words,
+            "clusters": self.clusters,
         }
 
     @classmethod
@@ -120,6 +124,8 @@ class Lexicon:
             before=data.get("before", {}),
             after=data.get("after", {}),
             wiki={tuple(k.split(" ")): v for k, v in data.get("wiki", {}).items()},
+            wiki_words=data.get("wiki_words", {}),
+            clusters=data.get("clusters", {}),
         )
 
 
@@ -199,6 +205,31 @@ def build_gazetteer(sentences: Iterable[tuple[Sequence[str], Sequence[str]]]) ->
     return {k: c.most_common(1)[0][0] for k, c in counts.items()}
 
 
+def build_wiki_words(sentences: Iterable[tuple[Sequence[str], Sequence[str]]]) -> dict[str, str]:
+    """Describe how each word is used in the entity names of an extra training corpus.
+
+    Per norm: the most frequent (type, place in the name) of its mentions inside names
+    ("ORGL": last word of an organisation, "LOCU": a one-word place), the share of its
+    occurrences that are inside a name and a count bucket, e.g. "ORGL|hi|5".
+    """
+    inside: dict[str, Counter[str]] = {}
+    total: Counter[str] = Counter()
+    for words, tags in sentences:
+        for w in words:
+            total[norm(w)] += 1
+        for a, b, typ in spans_from_bio(tags):
+            for k in range(a, b):
+                where = "U" if b - a == 1 else "B" if k == a else "L" if k == b - 1 else "I"
+                inside.setdefault(norm(words[k]), Counter())[typ + where] += 1
+    out: dict[str, str] = {}
+    for n, cnt in inside.items():
+        ent = sum(cnt.values())
+        top = cnt.most_common(1)[0][0]
+        share = ent / total[n]
+        out[n] = f"{top}|{'hi' if share >= 0.8 else 'mid' if share >= 0.3 else 'lo'}|{_bucket(ent)}"
+    return out
+
+
 def spans_from_bio(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     """Return ``(start, end, type)`` token spans of the entities in a BIO/IOB1 tag sequence."""
     spans: list[tuple[int, int, str]] = []
@@ -237,7 +268,12 @@ def ner_word_features(word: str, lex: Lexicon) -> list[str]:
         "gc=" + lex.labels.get(n, "-")[:4] + cc,
         "bf=" + lex.before.get(n, "-"),
         "af=" + lex.after.get(n, "-"),
+        "wt=" + lex.wiki_words.get(n, "-"),
+        "wc=" + lex.wiki_words.get(n, "-")[:4] + cc,
     ]
+    cluster = lex.clusters.get(n)
+    if cluster is not None:
+        feats.extend(cluster_features(cluster, cc))
     if "-" in word and len(word) > 1:
         parts = n.split("-")
         feats.append("h0=" + parts[0])
@@ -257,7 +293,17 @@ def ner_context_features(word: str, lex: Lexicon) -> list[str]:
         "g=" + lex.labels.get(n, "-")[:4],
         "bf=" + lex.before.get(n, "-"),
         "af=" + lex.after.get(n, "-"),
+        "wt=" + lex.wiki_words.get(n, "-")[:4],
+        "k=" + lex.clusters.get(n, "-")[:3],
     ]
+
+
+CLUSTER_PREFIXES = (2, 3, 5)
+
+
+def cluster_features(path: str, cc: str) -> list[str]:
+    """Return the features of a word's cluster path (coarse to fine) and its capitalisation."""
+    return [f"k{k}={path[:k]}" for k in CLUSTER_PREFIXES] + ["kc=" + path[:3] + cc]
 
 
 def phrase_starts(phrases: dict[tuple[str, ...], str]) -> dict[str, int]:
@@ -409,13 +455,20 @@ def ner_static_features(words: Sequence[str], lex: Lexicon, casing: dict[str, st
     word_feats = [ner_word_features(w, lex) for w in words]
     padded = [*PAD_LEFT, *words, *PAD_RIGHT]
     ctx = [ner_context_features(w, lex) for w in padded]
+    shapes = [shape(w) for w in padded]
     out: list[list[str]] = []
     for i in range(len(words)):
         feats = sent[i] + word_feats[i]
+        feats.append(shape_window(shapes[i + 1], shapes[i + 2], shapes[i + 3]))
         for o in (-2, -1, 1, 2):
             feats.extend(f"{o}{f}" for f in ctx[i + 2 + o])
         out.append(feats)
     return out
+
+
+def shape_window(before: str, this: str, after: str) -> str:
+    """Return the feature of the shapes of a token and its two neighbours ("d|Xx|d": in a score table)."""
+    return "sw=" + before + "|" + this + "|" + after
 
 
 def ner_dynamic_features(word: str, prev: str, prev2: str, history: dict[str, str], n: str | None = None) -> list[str]:

@@ -13,7 +13,6 @@ from typing import Any, NamedTuple
 from briefings.models import Entity, EntityType
 from briefings.nlp import features as F
 from briefings.nlp.perceptron import load_model
-from briefings.nlp.scoring import MASK as _MASK
 from briefings.nlp.scoring import (
     Packed,
     SequenceTagger,
@@ -143,7 +142,8 @@ class NerTagger:
         """Return the norms, the packed tag-independent score of each token and its
         previous-tag weights ("t-1|n=" plus "t-1|s=", by previous tag).
 
-        The score is that of :func:`F.ner_static_features` with the document casing
+        The score is that of :func:`F.ner_static_features` (the shape window "sw=" is
+        :func:`F.shape_window`) with the document casing
         (``casing`` maps a norm to its index in ``_DCASES``).
         """
         if not words:
@@ -160,6 +160,7 @@ class NerTagger:
         sci = _SCASES.index(scase)
         row = 4 * sci
         casing_get = casing.get
+        window = self.packed.weights.get
         static = [
             e.base[row + casing_get(e.norm, 0)]
             + padded[i].at_m2
@@ -168,6 +169,7 @@ class NerTagger:
             + padded[i + 4].at_p2
             + pairs[i][1]
             + pairs[i + 1][0]
+            + window("sw=" + padded[i + 1].shape + "|" + e.shape + "|" + padded[i + 3].shape, 0)
             for i, e in enumerate(entries)
         ]
         marks = F.phrase_marks(norms, lex.phrases, lex.phrase_starts, 2, lex.phrase_lengths)
@@ -231,8 +233,7 @@ class NerTagger:
         """
         packed = self.packed
         allowed = packed.allowed
-        shifts = packed.shifts
-        bias = packed.bias
+        fields = packed.fields
         classes = self.classes
         trans = self._trans
         hist = self._hist
@@ -242,8 +243,8 @@ class NerTagger:
         prev_i, prev2_i = start, start  # the "start" row of the transition constraints
         for i, n in enumerate(norms):
             a, b = after[i]
-            t = bias + static[i] + trans[prev2_i][prev_i] + a[prev_i] + b[prev_i] + hist[history_get(n, "-")]
-            best = max(allowed[prev_i], key=lambda k: (t >> shifts[k]) & _MASK)  # noqa: B023
+            t = static[i] + trans[prev2_i][prev_i] + a[prev_i] + b[prev_i] + hist[history_get(n, "-")]
+            best = max(allowed[prev_i], key=fields(t).__getitem__)  # first best on ties
             tags.append(classes[best])
             prev2_i, prev_i = prev_i, best
         return tags

@@ -319,3 +319,45 @@ def test_cached_pos_and_chunk_tags_equal_the_feature_sums() -> None:
 
 def test_tag_entities_with_given_tokens_is_the_same() -> None:
     assert tag_entities(CACHE_TEXT, tokenize(CACHE_TEXT)) == tag_entities(CACHE_TEXT)
+
+
+# ----------------------------------------------------------------------------- training statistics
+
+
+def test_wiki_words_describe_the_use_of_a_word_in_names() -> None:
+    from briefings.nlp import features as F
+
+    sentences = [
+        (["the", "Labour", "Party", "won"], ["O", "B-ORG", "I-ORG", "O"]),
+        (["a", "party", "in", "Paris"], ["O", "O", "O", "B-LOC"]),
+        (["the", "Green", "Party", "lost"], ["O", "B-ORG", "I-ORG", "O"]),
+    ]
+    words = F.build_wiki_words(sentences)
+    assert words["party"] == "ORGL|mid|2"  # last word of two names, once outside one
+    assert words["paris"] == "LOCU|hi|1"
+    assert "the" not in words
+
+
+def test_word_clusters_group_words_used_alike_and_are_deterministic() -> None:
+    from briefings.nlp import clusters as C
+
+    sentences = [
+        [city, "beat", team, "on", day]
+        for city in ("Leeds", "Wigan", "Hull", "Derby")
+        for team in ("Leeds", "Wigan", "Hull", "Derby")
+        for day in ("Monday", "Tuesday", "Friday")
+    ] + [["shares", "rose", "on", day] for day in ("Monday", "Tuesday", "Friday")] * 4
+    vectors = C.context_vectors(sentences, min_count=2)
+    paths = C.cluster_paths(vectors, seed=1, branch=2, depth=3, min_split=2)
+    assert paths == C.cluster_paths(vectors, seed=1, branch=2, depth=3, min_split=2)
+    assert len({paths[w] for w in ("leeds", "wigan", "hull", "derby")}) == 1
+    assert len({paths[w] for w in ("monday", "tuesday", "friday")}) == 1
+    assert paths["leeds"] != paths["monday"]
+
+
+def test_shape_window_names_the_neighbour_shapes() -> None:
+    from briefings.nlp import features as F
+
+    assert F.shape_window("d", "Xx", "d") == "sw=d|Xx|d"
+    feats = F.ner_static_features(["Leeds", "2", "Hull", "1"], F.Lexicon())
+    assert "sw=d|Xx|d" in feats[2]
