@@ -194,7 +194,8 @@ def _cast(doc: Doc, people: list[Person]) -> set[int]:
             after = toks[m.last].text if m.last < m.sent.last else ""
             role = _mention_before(items, k)
             named_before = _names_character(toks, items, k)
-            if before == "(" and after == ")" and named_before and role is not None and role is not p:
+            full = len(m.name.split()) >= 2  # an actor's full name, not "Jill (Duggar) Dillard"
+            if before == "(" and after == ")" and full and named_before and role is not None and role is not p:
                 actors.append((p, role, m))  # "Bert Cooper (Robert Morse)", not "Krispy Kreme manager (Jackie Braun)"
             elif before == "by" and before2 in PLAYED_BY and role is not None and role is not p:
                 actors.append((p, role, m))  # "Olson, played by Elisabeth Moss"

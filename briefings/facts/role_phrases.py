@@ -7,6 +7,7 @@ from .phrases import NOUN_TAGS, is_word, span_text
 from .role_lexicon import (
     APPOS_STOP,
     CIRCUMSTANCE_PREPS,
+    CLAUSE_WORDS,
     LEADING_FUNCTION,
     REPORTING_VERBS,
     ROLE_NOUNS,
@@ -130,7 +131,7 @@ def short_role(doc: Doc, first: int, last: int, limit: int = 8) -> str:
                 break
     counts = word_counts(doc, first, last)
     if sum(counts) <= limit:
-        return span_text(doc, first, last)
+        return span_text(doc, first, _open_end(doc, first, last))
     end = first
     count = 0
     cut = None
@@ -152,4 +153,20 @@ def short_role(doc: Doc, first: int, last: int, limit: int = 8) -> str:
         ]
         cut = closing[-1] + 1 if closing else None
     stop = cut if cut is not None else end
-    return span_text(doc, first, stop)
+    while stop - 1 > first and toks[stop - 1].pos == "VBG":
+        stop -= 1  # "... while trying": a participle cut from its complement says nothing
+    return span_text(doc, first, _open_end(doc, first, stop))
+
+
+_DANGLING_TAGS = frozenset(("IN", "TO", "DT", "CC", "PRP$", "WDT", "WP"))
+
+
+def _open_end(doc: Doc, first: int, last: int) -> int:
+    """Return ``last`` moved back over words a phrase cannot end with ("mayor of the town of",
+    "a woman detained in Iran while")."""
+    toks = doc.tokens
+    while last - 1 > first and (
+        toks[last - 1].pos in _DANGLING_TAGS or toks[last - 1].text.lower() in CLAUSE_WORDS | LEADING_FUNCTION
+    ):
+        last -= 1
+    return last

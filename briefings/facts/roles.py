@@ -84,7 +84,7 @@ def tidy_role(role: str) -> str:
     owner, head = m.group("owner"), m.group("head")
     last = head.split()[-1].lower()
     if owner.islower():  # "the flight's co-pilot", "her son's killer"
-        if not is_role_word_text(last) or owner in _PRONOUN_OWNERS:
+        if not is_role_word_text(last) or owner in _PRONOUN_OWNERS or owner in ("he", "she", "it", "that", "there"):
             return role
         det = m.group("det") if m.group("det") in _PRONOUN_OWNERS else "the"
         return f"{head} of {det} {owner}"
@@ -185,27 +185,31 @@ def after_role(doc: Doc, sent: Sent, last: int, name_starts: frozenset[int] = fr
                 return short_role(doc, j, stop), 2
         return (f"aged {age}", 0) if age else None
     if (
-        toks[i].pos.startswith("VB")
-        and toks[i].pos != "VBG"
-        or (toks[i].pos in ("IN", "TO") and low != "from")
-        or low
-        in (
-            "whom",
-            "which",
-            "that",
-            "where",
-            "and",
-            "but",
-            "said",
-            "says",
-            "told",
-            "who",
-            "according",
-            "however",
-            "though",
-            "too",
+        (
+            toks[i].pos.startswith("VB")
+            and toks[i].pos != "VBG"
+            or (toks[i].pos in ("IN", "TO") and low != "from")
+            or low
+            in (
+                "whom",
+                "which",
+                "that",
+                "where",
+                "and",
+                "but",
+                "said",
+                "says",
+                "told",
+                "who",
+                "according",
+                "however",
+                "though",
+                "too",
+            )
         )
-    ) or _verb_before_object(doc, sent, i):
+        or _verb_before_object(doc, sent, i)
+        or toks[i].pos == "PRP"
+    ):  # "Elijah Kelley -- he's actually an actor"
         return (f"aged {age}", 0) if age else None
     end = clause_end(doc, sent, i)
     if low in _PRONOUN_OWNERS and end + 1 < sent.last and toks[end].text == "," and end + 1 in name_starts:
@@ -270,6 +274,9 @@ def after_role(doc: Doc, sent: Sent, last: int, name_starts: frozenset[int] = fr
     opening_np = next((r for r in range(j, end) if toks[r].pos in ("IN", "TO")), end)
     if toks[j].text[:1].isupper() and not any(is_role_word(toks[r]) for r in range(j, opening_np)):
         return (f"aged {age}", 0) if age else None
+    first_head = next((r for r in range(j, end) if is_role_word(toks[r])), end)
+    if any(toks[r].pos in ("PRP", "PRP$") for r in range(j + 1, first_head)):
+        return (f"aged {age}", 0) if age else None  # "Lionel Richie -- stuff my mom would listen to": a clause
     np_end = next((r for r in range(j, opening_np) if toks[r].pos == "CC"), opening_np)
     main = [r for r in range(j, np_end) if is_role_word(toks[r])]
     if main and (

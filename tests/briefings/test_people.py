@@ -144,7 +144,7 @@ def test_people_on_the_dev_articles_meet_the_floor() -> None:
     assert result["f1"] >= 0.90 and result["salient_recall"] >= 0.95, json.dumps(
         {k: v for k, v in result.items() if k != "report"}
     )
-    assert result["role_acc"] >= 0.75
+    assert result["role_acc"] >= 0.85  # issue 11 target
 
 
 def test_a_bare_rank_takes_the_description_of_the_sentence_before() -> None:
@@ -450,3 +450,46 @@ def test_the_speaker_after_a_name_and_a_comma_is_no_appositive() -> None:
     )
     assert _role(text, "Chris Copeland") == "friend"
     assert _role(text, "Thabo Sefolosha") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            "Activists unfurled a banner showing the face of Ghoncheh Ghavami, a British-Iranian woman detained in "
+            "Iran last year while trying to watch a volleyball match.",
+            "Ghoncheh Ghavami",
+            "British-Iranian woman detained in Iran last year",
+        ),
+    ],
+)
+def test_a_cut_role_does_not_end_on_a_function_word_or_a_bare_participle(text: str, name: str, role: str) -> None:
+    assert _role(text, name) == role
+
+
+def test_a_cut_role_keeps_its_noun_phrase_whole() -> None:
+    text = "Chet Hilts, who was reelected mayor of the town of about 10,000 people the day before, spoke."
+    assert _role(text, "Chet Hilts") == "reelected mayor of the town"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("We've been working with Elijah Kelley -- he's actually an actor.", "Elijah Kelley"),
+        (
+            "We love Michael Jackson, Lionel Richie -- stuff my mom would listen to and play -- and the Spice Girls.",
+            "Lionel Richie",
+        ),
+    ],
+)
+def test_a_clause_after_a_dash_is_no_appositive(text: str, name: str) -> None:
+    assert _role(text, name) is None
+
+
+def test_a_maiden_name_in_brackets_is_no_actor() -> None:
+    text = (
+        "Michelle Duggar has 19 children. People magazine reports that Jill (Duggar) Dillard gave birth Monday "
+        "to a son."
+    )
+    people = _people(text)
+    assert all("playing" not in r.text for p in people.values() for r in p.roles)
