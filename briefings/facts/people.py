@@ -322,7 +322,7 @@ def find_people(doc: Doc) -> list[Person]:
             if found:
                 # A full title ("Defense Secretary") beats an appositive; a bare rank
                 # ("General") does not.
-                weight = 3 if found[0][:1].isupper() and " " in found[0] else 2
+                weight = 3 if toks[found[1]].text[:1].isupper() and " " in found[0] else 2
                 p.roles.append(Role(found[0], weight, m.start, m.sent.text))
             for getter in (
                 lambda m=m: after_role(doc, m.sent, m.last, name_starts),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .doc import Doc, Sent
 from .lexicon import (
+    COMMON_WORDS,
     DEMONYMS,
     HONORIFICS,
     NOT_NAMES,
@@ -162,4 +163,10 @@ def prefix_role(doc: Doc, sent: Sent, first: int) -> tuple[str, int] | None:
     text = _demonym_title(_expand_title(text))
     if opening and len(run) == 1 and not is_role_word(toks[run[0]]):
         text = text.lower()
+    elif run[0] == sent.first and len(run) > 1 and text[:1].isupper() and not toks[run[0]].text.isupper():
+        # "Lead singer Ronnie Van Zant", "Former Minnesota Governor Tim Pawlenty": capitalised only as the
+        # sentence's first word; a proper name stays ("Situation Room correspondent", "Liverpool forward").
+        low = toks[run[0]].text.lower()
+        if low in ROLE_MODIFIERS or (low in COMMON_WORDS and toks[run[1]].text.islower()):
+            text = text[:1].lower() + text[1:]
     return text, run[0]

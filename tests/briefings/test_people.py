@@ -493,3 +493,20 @@ def test_a_maiden_name_in_brackets_is_no_actor() -> None:
     )
     people = _people(text)
     assert all("playing" not in r.text for p in people.values() for r in p.roles)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        ("Lead singer Ronnie Van Zant died in 1977.", "Ronnie Van Zant", "lead singer"),
+        ("Former Minnesota Governor Tim Pawlenty spoke on Monday.", "Tim Pawlenty", "former Minnesota Governor"),
+        (
+            "Situation Room correspondent Brian Todd reported from the scene.",
+            "Brian Todd",
+            "Situation Room correspondent",
+        ),
+        ("Liverpool forward Raheem Sterling scored twice.", "Raheem Sterling", "Liverpool forward"),
+    ],
+)
+def test_a_title_capitalised_only_as_the_first_word_of_the_sentence(text: str, name: str, role: str) -> None:
+    assert _role(text, name) == role
