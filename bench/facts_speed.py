@@ -6,7 +6,9 @@ Each article goes through what ``briefbot facts --jsonl`` does per line:
 :func:`briefings.facts.extract_facts` then ``model_dump(mode="json")``. Model loading is
 excluded (one warm-up call first); the per-word caches start cold. For a baseline in the
 same run, the tokenizer alone and the NER tagger alone (``tag_entities``, warm caches) are
-timed over the same articles. ``--profile`` prints the top of a cProfile of the card path.
+timed over the same articles (``card / tag_entities`` is the load-independent figure), and the
+date rules both as the card runs them (``find_timexes``) and plainly, every rule over every text
+(matches only). ``--profile`` prints the top of a cProfile of the card path.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import cProfile
 import json
 import logging
 import pstats
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -70,7 +73,23 @@ def run(data_dir: Path | str = DEFAULT_DATA, limit: int | None = None) -> dict[s
     result["card"] = n / _time(_card, articles)
     result["tokenize"] = n / _time(tokenize, texts)
     result["tag_entities"] = n / _time(tag_entities, texts)
+    result["timexes_plain"] = n / _time(_plain_timexes, texts)
+    result["timexes"] = n / _time(_timexes, texts)
     return result
+
+
+def _timexes(text: str) -> Any:
+    """Find the date expressions of a text as the card does."""
+    from briefings.facts.timex_patterns import find_timexes  # noqa: PLC0415
+
+    return find_timexes(text, 0, len(text))
+
+
+def _plain_timexes(text: str) -> list[tuple[int, int]]:
+    """Run every date rule over the whole text (the way before cues; a same-run baseline)."""
+    from briefings.facts.timex_patterns import RULES  # noqa: PLC0415
+
+    return [m.span() for _, rx in RULES for m in re.finditer(rx, text)]
 
 
 def profile(data_dir: Path | str = DEFAULT_DATA, limit: int = 150, top: int = 30) -> str:
@@ -100,6 +119,9 @@ def format_table(result: dict[str, Any]) -> str:
         f"{'tokenize (baseline)':<28}{result['tokenize']:>12.1f}",
         f"{'tag_entities (baseline)':<28}{result['tag_entities']:>12.1f}",
         f"{'facts card (facts --jsonl)':<28}{result['card']:>12.1f}",
+        f"{'card / tag_entities':<28}{result['card'] / result['tag_entities']:>12.3f}",
+        f"{'date rules, plain (baseline)':<28}{result['timexes_plain']:>12.1f}",
+        f"{'date rules, find_timexes':<28}{result['timexes']:>12.1f}",
     ]
     return "\n".join(lines)
 

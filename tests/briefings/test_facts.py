@@ -330,3 +330,9 @@ def test_merge_dates_and_figures_across_articles() -> None:
     assert merged.dates[0].value == "2025-07-01"  # in both articles: first
     assert [f.text for f in merged.figures] == ["55%"]
     assert merged.entities == []
+
+
+def test_the_speed_bench_skips_cleanly_without_the_dev_data(tmp_path: Path) -> None:
+    from bench.facts_speed import run  # noqa: PLC0415
+
+    assert "skipped" in run(tmp_path)
