@@ -310,14 +310,21 @@ def _coordinated(doc: Doc, mentions: list[Mention], covered: set[int]) -> list[M
     """Return the first person of "Stan and Julia Patz": a given name sharing the next one's surname."""
     toks = doc.tokens
     out: list[Mention] = []
+    alone = {m.first: m for m in mentions if m.last - m.first == 1}  # "Stan" tagged by itself
     for m in mentions:
         k = m.first - 2
-        if m.last - m.first < 2 or k < m.sent.first or toks[m.first - 1].text != "and" or k in covered:
+        if m.last - m.first < 2 or k < m.sent.first or toks[m.first - 1].text != "and":
+            continue
+        if k in covered and k not in alone:
             continue
         given = toks[k].text
         if given not in GIVEN_NAMES or (k > m.sent.first and toks[k - 1].text[:1].isupper()):
             continue
         name = f"{given} {span_text(doc, m.first + 1, m.last)}"
+        if k in alone:
+            alone[k].name = name  # the given name the tagger found alone takes the shared surname
+            alone[k].tagged = True
+            continue
         # Marked as tagged: the name is not the text of its span, so it is no entity of its own.
         out.append(Mention(name, toks[k].start, toks[k].end, k, k + 1, m.sent, True))
     return out

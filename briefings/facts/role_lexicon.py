@@ -114,6 +114,8 @@ KINSHIP = {
 AGENT_ROLES = words(
     "attorney lawyer counsel solicitor barrister spokesman spokeswoman spokesperson agent representative"
 )
+# Modifiers that date a title and are never part of it ("former", not "Supreme" or "Deputy").
+TIME_MODIFIERS = words("former current late then outgoing incoming acting interim")
 # Prepositions that open a circumstance, never a role's complement ("a supervisor within the agency").
 CIRCUMSTANCE_PREPS = words(
     "within among amongst amid amidst across throughout around inside outside through toward towards "

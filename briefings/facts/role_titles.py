@@ -14,7 +14,7 @@ from .lexicon import (
     TITLE_ABBREVIATIONS,
 )
 from .phrases import span_text
-from .role_lexicon import LEADING_FUNCTION, NAME_HONORIFICS, WEAK_HEADS, is_role_word, is_role_word_text
+from .role_lexicon import LEADING_FUNCTION, NAME_HONORIFICS, TIME_MODIFIERS, WEAK_HEADS, is_role_word, is_role_word_text
 from .role_phrases import word_counts
 
 MAX_ROLE_WORDS = 9
@@ -167,6 +167,7 @@ def prefix_role(doc: Doc, sent: Sent, first: int) -> tuple[str, int] | None:
         # "Lead singer Ronnie Van Zant", "Former Minnesota Governor Tim Pawlenty": capitalised only as the
         # sentence's first word; a proper name stays ("Situation Room correspondent", "Liverpool forward").
         low = toks[run[0]].text.lower()
-        if low in ROLE_MODIFIERS or (low in COMMON_WORDS and toks[run[1]].text.islower()):
+        title = is_role_word(toks[run[0]])  # "Secretary of State Marco Rubio" keeps its capital
+        if low in TIME_MODIFIERS or (low in COMMON_WORDS and not title and toks[run[1]].text.islower()):
             text = text[:1].lower() + text[1:]
     return text, run[0]

@@ -501,11 +501,12 @@ def test_a_maiden_name_in_brackets_is_no_actor() -> None:
         ("Lead singer Ronnie Van Zant died in 1977.", "Ronnie Van Zant", "lead singer"),
         ("Former Minnesota Governor Tim Pawlenty spoke on Monday.", "Tim Pawlenty", "former Minnesota Governor"),
         (
-            "Situation Room correspondent Brian Todd reported from the scene.",
+            "Situation Room correspondent Brian Todd said police were at the scene.",
             "Brian Todd",
             "Situation Room correspondent",
         ),
         ("Liverpool forward Raheem Sterling scored twice.", "Raheem Sterling", "Liverpool forward"),
+        ("Secretary of State Marco Rubio met his counterpart.", "Marco Rubio", "Secretary of State"),
     ],
 )
 def test_a_title_capitalised_only_as_the_first_word_of_the_sentence(text: str, name: str, role: str) -> None:
