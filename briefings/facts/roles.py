@@ -219,6 +219,7 @@ def after_role(doc: Doc, sent: Sent, last: int, name_starts: frozenset[int] = fr
         coordinate = end  # "a 31-year-old, 6-foot-11 center/forward": coordinate adjectives
         end = clause_end(doc, sent, end + 1)
     unended = end >= sent.last or toks[end].text not in APPOS_STOP
+    closed = not unended and toks[end].text in (",", "--", "—", "–", ")")  # set off as an appositive
     if unended and verb_after_head(doc, i, end) is None:
         return (f"aged {age}", 0) if age else None  # no end to the appositive, not even a verb
     # "a spokesman for the company said": the role ends at the verb; but a participle with its
@@ -272,7 +273,7 @@ def after_role(doc: Doc, sent: Sent, last: int, name_starts: frozenset[int] = fr
         return (f"aged {age}", 0) if age else None
     # "Harris, Shannon Clark of the Sheriff's Office says": a name heads the phrase, the role only follows.
     opening_np = next((r for r in range(j, end) if toks[r].pos in ("IN", "TO")), end)
-    if toks[j].text[:1].isupper() and not any(is_role_word(toks[r]) for r in range(j, opening_np)):
+    if j in name_starts and not any(is_role_word(toks[r]) for r in range(j, opening_np)):
         return (f"aged {age}", 0) if age else None
     first_head = next((r for r in range(j, end) if is_role_word(toks[r])), end)
     if any(toks[r].pos in ("PRP", "PRP$") for r in range(j + 1, first_head)):
@@ -281,7 +282,7 @@ def after_role(doc: Doc, sent: Sent, last: int, name_starts: frozenset[int] = fr
     main = [r for r in range(j, np_end) if is_role_word(toks[r])]
     if main and (
         # "Steve Esmond, his wife and two sons fell ill": not an appositive but a list of subjects
-        (verb_cut and np_end < opening_np and not conjoined_title(doc, np_end + 1, opening_np))
+        (verb_cut and not closed and np_end < opening_np and not conjoined_title(doc, np_end + 1, opening_np))
         or (toks[j].text.lower() not in ("one", "two", "both") and _plural(toks[main[-1]]))
     ):
         return (f"aged {age}", 0) if age else None

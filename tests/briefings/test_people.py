@@ -511,3 +511,23 @@ def test_a_maiden_name_in_brackets_is_no_actor() -> None:
 )
 def test_a_title_capitalised_only_as_the_first_word_of_the_sentence(text: str, name: str, role: str) -> None:
     assert _role(text, name) == role
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "role"),
+    [
+        (
+            "\"It is injustice,\" Bryan Stevenson, the group's executive director and Hinton's lead attorney, said.",
+            "Bryan Stevenson",
+            "executive director of the group",
+        ),
+        (
+            "On Wednesday, E. Royster Harper, University of Michigan's vice president for student life, said it "
+            "was a mistake.",
+            "E. Royster Harper",
+            "University of Michigan's vice president for student life",
+        ),
+    ],
+)
+def test_an_appositive_set_off_by_commas_is_kept_whatever_it_holds(text: str, name: str, role: str) -> None:
+    assert _role(text, name) == role
