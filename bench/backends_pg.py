@@ -26,7 +26,6 @@ class NoServer(RuntimeError):
 
 
 async def _connect(url: str) -> asyncpg.Connection:
-
     try:
         return await asyncpg.connect(url, timeout=5)
     except Exception as exc:  # any failure means: no usable server here

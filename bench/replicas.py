@@ -15,13 +15,17 @@ process. Then N real OS processes deliver them:
 
 Every post at the fake is counted per digest (its metadata carries the delivery key and part): the table says
 whether each digest was delivered exactly once (no duplicate part, none missing), the wall time, and its ratio
-to 1 replica in the same run. The machine's load is printed alongside (its 2 cores are shared).
+to 1 replica in the same run, the replicas' CPU seconds together (runner: from "go"), and (runner) how many
+of their database connections were, on average, waiting on a lock (``pg_stat_activity`` sampled every 20 ms;
+PostgreSQL write transactions take one advisory lock per database schema) or running a statement. The
+machine's load is printed alongside (its 2 cores are shared).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -31,6 +35,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+import asyncpg
 
 from adapters.testing.slack_api import FakeSlackAPI
 from bench.backends_pg import SERVER_URL, NoServer, fresh_schema, load
@@ -59,6 +65,9 @@ class Result:
     duplicates: int = 0
     missing: int = 0
     per_replica: list[int] = field(default_factory=list)  # digests each replica delivered (its own count)
+    cpu: float = 0.0  # CPU seconds of every replica process together
+    waiting: float = 0.0  # replica connections waiting on a lock, on average over the run (pg_stat_activity)
+    active: float = 0.0  # replica connections running a statement, on average
     exit_codes: list[int] = field(default_factory=list)
     load: str = ""
 
@@ -120,9 +129,39 @@ async def _all_posted(api: FakeSlackAPI, digests: int) -> float:
     raise TimeoutError(f"only {len(wanted & seen)} of {digests} digests posted within {WAIT_S:.0f} s")
 
 
-async def _runner(url: str, api: FakeSlackAPI, n: int, digests: int) -> Result:
+APP_NAME = "briefbot_bench_replica"
+_SAMPLE = (
+    "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) FILTER (WHERE state = 'active')"
+    " FROM pg_stat_activity WHERE application_name = $1"
+)
+
+
+async def _sample_locks(server: str, stop: asyncio.Event) -> tuple[float, float]:
+    """Sample the replicas' connections every 20 ms until ``stop``: mean (waiting on a lock, running)."""
+    conn = await asyncpg.connect(server)
+    samples: list[tuple[int, int]] = []
+    try:
+        while not stop.is_set():
+            row = await conn.fetchrow(_SAMPLE, APP_NAME)
+            assert row is not None
+            samples.append((int(row[0]), int(row[1])))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 0.02)
+    finally:
+        await conn.close()
+    n = len(samples) or 1
+    return sum(w for w, _ in samples) / n, sum(a for _, a in samples) / n
+
+
+def _named(url: str) -> str:
+    """The store URL with an application_name, so the sampler finds the replicas' connections."""
+    return f"{url}{'&' if '?' in url else '?'}application_name={APP_NAME}"
+
+
+async def _runner(url: str, api: FakeSlackAPI, n: int, digests: int, server: str) -> Result:
     """N scheduler processes: open, then start together on "go"; time until every digest is posted."""
     result = Result("runner", n)
+    url = _named(url)
     procs = [
         await asyncio.create_subprocess_exec(
             sys.executable,
@@ -145,12 +184,16 @@ async def _runner(url: str, api: FakeSlackAPI, n: int, digests: int) -> Result:
             line = (await asyncio.wait_for(proc.stdout.readline(), WAIT_S)).decode().strip()
             if line != "ready":
                 raise RuntimeError(f"a replica did not start (said {line!r}); see its stderr above")
+        sampled = asyncio.Event()
+        sampler = asyncio.create_task(_sample_locks(server, sampled))
         began = time.perf_counter()
         for proc in procs:
             assert proc.stdin is not None
             proc.stdin.write(b"go\n")
             await proc.stdin.drain()
         result.wall = await _all_posted(api, digests) - began
+        sampled.set()
+        result.waiting, result.active = await sampler
         result.load = load()
         for proc in procs:
             assert proc.stdin is not None
@@ -159,7 +202,9 @@ async def _runner(url: str, api: FakeSlackAPI, n: int, digests: int) -> Result:
         for proc in procs:
             assert proc.stdout is not None
             said = (await asyncio.wait_for(proc.stdout.readline(), WAIT_S)).decode().strip()
-            result.per_replica.append(int(json.loads(said).get("delivered", 0)) if said.startswith("{") else -1)
+            report = json.loads(said) if said.startswith("{") else {}
+            result.per_replica.append(int(report.get("delivered", -1)))
+            result.cpu += float(report.get("cpu_s", 0.0))
             result.exit_codes.append(await proc.wait())
     finally:
         for proc in procs:
@@ -169,7 +214,7 @@ async def _runner(url: str, api: FakeSlackAPI, n: int, digests: int) -> Result:
     return result
 
 
-async def _run_due(url: str, api: FakeSlackAPI, n: int, digests: int) -> Result:
+async def _run_due(url: str, api: FakeSlackAPI, n: int, digests: int, server: str) -> Result:
     """N concurrent `briefbot digest run-due` processes; time from spawn to the last one's exit."""
     result = Result("run-due", n)
     briefbot = str(Path(sys.executable).with_name("briefbot"))
@@ -212,7 +257,7 @@ async def bench(args: argparse.Namespace) -> list[Result]:
                     flush=True,
                 )
                 run = _runner if model == "runner" else _run_due
-                result = await run(url, api, n, args.digests)
+                result = await run(url, api, n, args.digests, args.server)
                 _tally(result, api, args.digests)
                 results.append(result)
                 print(
@@ -228,7 +273,8 @@ def print_table(results: list[Result], args: argparse.Namespace, before: str) ->
     print(f"\n{args.digests:,} digests due at once on one PostgreSQL database, fake Slack API on 127.0.0.1, same run")
     head = (
         f"{'model':<8} {'replicas':>8} {'wall s':>8} {'vs 1':>6} {'digests/s':>10} {'posted':>7} "
-        f"{'dup':>4} {'missing':>8} {'once':>5}  {'delivered per replica':<24} {'exit'}"
+        f"{'dup':>4} {'missing':>8} {'once':>5} {'CPU s':>6} {'lock-wait':>9} {'active':>6}  "
+        f"{'delivered per replica':<24} {'exit'}"
     )
     print(head)
     print("-" * len(head))
@@ -239,7 +285,8 @@ def print_table(results: list[Result], args: argparse.Namespace, before: str) ->
         once = "yes" if not r.duplicates and not r.missing else "NO"
         print(
             f"{r.model:<8} {r.replicas:>8} {r.wall:>8.2f} {ratio:>6} {args.digests / r.wall:>10.0f} "
-            f"{r.digests_posted:>7} {r.duplicates:>4} {r.missing:>8} {once:>5}  "
+            f"{r.digests_posted:>7} {r.duplicates:>4} {r.missing:>8} {once:>5} {r.cpu:>6.1f} {r.waiting:>9.2f} "
+            f"{r.active:>6.2f}  "
             f"{' + '.join(map(str, r.per_replica)):<24} {','.join(map(str, r.exit_codes))}"
         )
     print(

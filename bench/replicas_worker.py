@@ -6,7 +6,7 @@ Settings come from the environment as for `briefbot serve` (``SLACK_BOT_TOKEN``,
 scheduler runs through ``bot.runtime.running_scheduler``, as `briefbot serve` runs it, on a clock stopped at
 ``--now``. The parent drives it over stdin/stdout, one line each way: the worker prints ``ready`` once the
 database is open, starts the scheduler on ``go``, and on ``stop`` (or end of input) drains it as SIGTERM would
-and prints one JSON line: the digests it delivered and the slots it left for others.
+and prints one JSON line: how many slots it settled, by outcome, and its CPU seconds since ``go``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import logging
+import resource
 import sys
 from datetime import datetime
 
@@ -34,6 +35,11 @@ async def _line() -> str:
     return (await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)).strip()
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _say(text: str) -> None:
     print(text, flush=True)
 
@@ -48,6 +54,7 @@ async def run(db: str, now: datetime) -> int:
         if await _line() != "go":
             return 1
         stop = asyncio.Event()
+        cpu = _cpu()
         async with running_scheduler(settings, service, metrics=metrics, stop=stop, drain=settings.drain_timeout):
             await _line()  # "stop", or the parent went away
             stop.set()
@@ -57,7 +64,7 @@ async def run(db: str, now: datetime) -> int:
         )
         for outcome in DIGEST_OUTCOMES
     }
-    _say(json.dumps(counts))
+    _say(json.dumps({**counts, "cpu_s": round(_cpu() - cpu, 2)}))
     return 0
 
 
