@@ -24,11 +24,22 @@ CONNECT_TIMEOUT_S = 10  # an unreachable server fails the start in seconds, not 
 _HEADLINE = 'StartSel="",StopSel="",MaxWords=16,MinWords=6,MaxFragments=1,FragmentDelimiter=" … "'
 _SEARCH = f"""
 WITH q AS (SELECT websearch_to_tsquery('briefbot', $1) AS q),
+terms AS (SELECT DISTINCT plainto_tsquery('briefbot', w) AS tq FROM unnest($3::text[]) AS w),
+sizes AS (SELECT (SELECT count(*) FROM story_fts) AS stories, (SELECT count(*) FROM article_fts) AS articles),
+idf AS (  -- BM25's inverse document frequency per word and table, floored as FTS5 floors it
+    SELECT t.tq,
+           greatest(1e-6, ln((z.stories - ds.n + 0.5) / (ds.n + 0.5))) AS story_idf,
+           greatest(1e-6, ln((z.articles - da.n + 0.5) / (da.n + 0.5))) AS article_idf
+    FROM terms t, sizes z,
+         LATERAL (SELECT count(*) AS n FROM story_fts f WHERE f.doc @@ t.tq) ds,
+         LATERAL (SELECT count(*) AS n FROM article_fts f WHERE f.doc @@ t.tq) da
+),
 hits AS (
-    SELECT f.rowid AS story_id, ts_rank(f.doc, q.q) AS score, 0 AS kind, f.rowid AS ref
+    SELECT f.rowid AS story_id, (SELECT sum(i.story_idf * ts_rank(f.doc, i.tq)) FROM idf i) AS score,
+           0 AS kind, f.rowid AS ref
     FROM story_fts f, q WHERE f.doc @@ q.q
     UNION ALL
-    SELECT a.story_id, ts_rank(f.doc, q.q), 1, f.rowid
+    SELECT a.story_id, (SELECT sum(i.article_idf * ts_rank(f.doc, i.tq)) FROM idf i), 1, f.rowid
     FROM article_fts f JOIN articles a ON a.id = f.rowid, q WHERE f.doc @@ q.q
 ),
 top AS (
@@ -215,12 +226,15 @@ class PostgresStore(Store):
     # ----- full-text search (tsvector) and close names (pg_trgm) -----------------------------------------
 
     async def search(self, words: str, limit: int, fallback: bool = True) -> list[SearchHit]:
-        """Full-text search over stories and articles, ranked by ts_rank (all words first, then any)."""
-        tokens = [f'"{t}"' for t in _FTS_WORD.findall(words.lower())][:32]  # quoted: "or" is a word, not OR
+        """Full-text search over stories and articles, ranked by ts_rank weighted by each word's IDF (as BM25 does).
+
+        All words first, then any; a word found in nearly every story or article weighs (almost) nothing."""
+        words_ = _FTS_WORD.findall(words.lower())[:32]
+        tokens = [f'"{t}"' for t in words_]  # quoted: "or" is a word, not OR
         if not tokens:
             return []
         for joiner in (" ", " or ") if fallback else (" ",):
-            rows = await self._all(_SEARCH, (joiner.join(tokens), limit))
+            rows = await self._all(_SEARCH, (joiner.join(tokens), limit, words_))
             if rows:
                 return [
                     SearchHit(slug=r[0], title=r[1], snippet=r[2] or "", score=round(r[3], 4), updated_at=_at(r[4]))
