@@ -110,6 +110,21 @@ def bigram_index(weights: dict[str, int]) -> dict[tuple[str, str], tuple[int, in
     return out
 
 
+def window_index(weights: dict[str, int], prefix: str) -> dict[tuple[str, str, str], int]:
+    """Index the "PREFIX=A|B|C" weights (F.shape_window) by ``(A, B, C)``."""
+    out: dict[tuple[str, str, str], int] = {}
+    for key, vec in weights.items():
+        if not key.startswith(prefix):
+            continue
+        rest = key[len(prefix) :]
+        cuts = [k for k, c in enumerate(rest) if c == "|"]
+        # a shape may hold "|" itself: every split names the same feature
+        for x, p in enumerate(cuts):
+            for q in cuts[x + 1 :]:
+                out[(rest[:p], rest[p + 1 : q], rest[q + 1 :])] = vec
+    return out
+
+
 _OFFSETS = ("-2", "-1", "1", "2")
 
 

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from briefings.models import Entity, EntityType
 from briefings.nlp import features as F
 from briefings.nlp.perceptron import load_model
+from briefings.nlp.scoring import MASK as _MASK
 from briefings.nlp.scoring import (
     Packed,
     SequenceTagger,
@@ -20,6 +21,7 @@ from briefings.nlp.scoring import (
     bounded_put,
     context_index,
     prev_tag_index,
+    window_index,
 )
 from briefings.nlp.tokenize import Token, sentence_spans, tokenize
 
@@ -73,9 +75,12 @@ class NerTagger:
         get = weights.weights.get
         labels = [*self.classes, "<s>"]
         self._trans = weights.transitions()
+        # per previous tag: the bit shifts of the packed fields of the tags allowed next
+        self._allowed_shifts = tuple(tuple(weights.shifts[k] for k in row) for row in weights.allowed)
         self._words: dict[str, _Word] = {}
         self._context = context_index(weights.weights)
         self._bigrams = bigram_index(weights.weights)
+        self._windows = window_index(weights.weights, "sw=")
         self._after_norm = prev_tag_index(weights.weights, "t-1|n=", labels)
         self._after_shape = prev_tag_index(weights.weights, "t-1|s=", labels)
         self._no_row = [0] * len(labels)
@@ -160,7 +165,8 @@ class NerTagger:
         sci = _SCASES.index(scase)
         row = 4 * sci
         casing_get = casing.get
-        window = self.packed.weights.get
+        window = self._windows.get
+        shapes = [e.shape for e in padded]
         static = [
             e.base[row + casing_get(e.norm, 0)]
             + padded[i].at_m2
@@ -169,7 +175,7 @@ class NerTagger:
             + padded[i + 4].at_p2
             + pairs[i][1]
             + pairs[i + 1][0]
-            + window("sw=" + padded[i + 1].shape + "|" + e.shape + "|" + padded[i + 3].shape, 0)
+            + window((shapes[i + 1], e.shape, shapes[i + 3]), 0)
             for i, e in enumerate(entries)
         ]
         marks = F.phrase_marks(norms, lex.phrases, lex.phrase_starts, 2, lex.phrase_lengths)
@@ -233,7 +239,8 @@ class NerTagger:
         """
         packed = self.packed
         allowed = packed.allowed
-        fields = packed.fields
+        allowed_shifts = self._allowed_shifts
+        bias = packed.bias
         classes = self.classes
         trans = self._trans
         hist = self._hist
@@ -243,8 +250,9 @@ class NerTagger:
         prev_i, prev2_i = start, start  # the "start" row of the transition constraints
         for i, n in enumerate(norms):
             a, b = after[i]
-            t = static[i] + trans[prev2_i][prev_i] + a[prev_i] + b[prev_i] + hist[history_get(n, "-")]
-            best = max(allowed[prev_i], key=fields(t).__getitem__)  # first best on ties
+            t = bias + static[i] + trans[prev2_i][prev_i] + a[prev_i] + b[prev_i] + hist[history_get(n, "-")]
+            fields = [(t >> shift) & _MASK for shift in allowed_shifts[prev_i]]
+            best = allowed[prev_i][fields.index(max(fields))]  # the first best on ties
             tags.append(classes[best])
             prev2_i, prev_i = prev_i, best
         return tags
