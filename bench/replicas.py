@@ -16,8 +16,8 @@ process. Then N real OS processes deliver them:
 Every post at the fake is counted per digest (its metadata carries the delivery key and part): the table says
 whether each digest was delivered exactly once (no duplicate part, none missing), the wall time, and its ratio
 to 1 replica in the same run, the replicas' CPU seconds together (runner: from "go"), and (runner) how many
-of their database connections were, on average, waiting on a lock (``pg_stat_activity`` sampled every 20 ms;
-PostgreSQL write transactions take one advisory lock per database schema) or running a statement. The
+of their database connections were, on average, waiting on an advisory lock (``pg_stat_activity`` sampled
+every 20 ms; every PostgreSQL write transaction takes one advisory lock per schema) or running a statement. The
 machine's load is printed alongside (its 2 cores are shared).
 """
 
@@ -66,7 +66,7 @@ class Result:
     missing: int = 0
     per_replica: list[int] = field(default_factory=list)  # digests each replica delivered (its own count)
     cpu: float = 0.0  # CPU seconds of every replica process together
-    waiting: float = 0.0  # replica connections waiting on a lock, on average over the run (pg_stat_activity)
+    waiting: float = 0.0  # replica connections waiting on an advisory lock, on average (pg_stat_activity)
     active: float = 0.0  # replica connections running a statement, on average
     exit_codes: list[int] = field(default_factory=list)
     load: str = ""
@@ -131,13 +131,14 @@ async def _all_posted(api: FakeSlackAPI, digests: int) -> float:
 
 APP_NAME = "briefbot_bench_replica"
 _SAMPLE = (
-    "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), count(*) FILTER (WHERE state = 'active')"
+    "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'),"
+    " count(*) FILTER (WHERE state = 'active')"
     " FROM pg_stat_activity WHERE application_name = $1"
 )
 
 
 async def _sample_locks(server: str, stop: asyncio.Event) -> tuple[float, float]:
-    """Sample the replicas' connections every 20 ms until ``stop``: mean (waiting on a lock, running)."""
+    """Sample the replicas' connections every 20 ms until ``stop``: mean (waiting on an advisory lock, running)."""
     conn = await asyncpg.connect(server)
     samples: list[tuple[int, int]] = []
     try:
@@ -273,7 +274,7 @@ def print_table(results: list[Result], args: argparse.Namespace, before: str) ->
     print(f"\n{args.digests:,} digests due at once on one PostgreSQL database, fake Slack API on 127.0.0.1, same run")
     head = (
         f"{'model':<8} {'replicas':>8} {'wall s':>8} {'vs 1':>6} {'digests/s':>10} {'posted':>7} "
-        f"{'dup':>4} {'missing':>8} {'once':>5} {'CPU s':>6} {'lock-wait':>9} {'active':>6}  "
+        f"{'dup':>4} {'missing':>8} {'once':>5} {'CPU s':>6} {'adv-wait':>9} {'active':>6}  "
         f"{'delivered per replica':<24} {'exit'}"
     )
     print(head)
