@@ -198,6 +198,9 @@ def find_mentions(doc: Doc) -> list[Mention]:
             continue
         i = sent.first
         while i < sent.last:
+            if i + 1 >= sent.last or not toks[i + 1].text[:1].isupper():
+                i += 1  # a name after a title opens with a capital: no need to look the word up
+                continue
             t = toks[i]
             low = t.text.lower()
             # "coach Tim Sherwood", "Tejano star Selena", "Survivor Karen Brassard" too.
