@@ -136,8 +136,8 @@ async def _plain_conditional_gets(urls: list[str], concurrency: int) -> float:
 
 async def _import_baseline(plan: Plan, texts: list[str]) -> tuple[float, int]:
     """The cold cycle's distinct texts through ``briefbot import`` on a fresh database: (seconds, articles)."""
-    if plan.unique:
-        rows = [_item_text(plan, texts, f, i) for f in range(plan.feeds) for i in range(plan.items)]
+    if plan.unique:  # in the order the poller stores them: feed by feed, each feed's oldest item first
+        rows = [_item_text(plan, texts, f, i) for f in range(plan.feeds) for i in reversed(range(plan.items))]
     else:
         used = sorted({plan.item_index(f, i, len(texts)) for f in range(plan.feeds) for i in range(plan.items)})
         rows = [texts[k] for k in used]
