@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from adapters.console.render import render_error
 from briefings.errors import BriefingError, InvalidInput
 from briefings.models import Actor
+from briefings.store import is_postgres_url
 
 if TYPE_CHECKING:
     from briefings.service import BriefingService
@@ -69,7 +70,8 @@ async def open_for(
 
     settings = _settings(args)
     path = db or settings.db
-    existed = path == ":memory:" or Path(path).exists()  # noqa: ASYNC240 - one stat per command
+    # a server database is never ours to remove; a new file is removed again if the command fails
+    existed = path == ":memory:" or is_postgres_url(path) or Path(path).exists()  # noqa: ASYNC240
     empty = False
     try:
         async with open_service(path, fetch_allow_hosts=settings.fetch_allow_hosts, create=create) as service:
@@ -398,12 +400,14 @@ def _version() -> str:
         return "unknown (not installed)"
 
 
-
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser for every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", default=argparse.SUPPRESS, metavar="PATH", help="database file (default ./briefbot.db, or $BRIEFBOT_DB)"
+        "--db",
+        default=argparse.SUPPRESS,
+        metavar="PATH|URL",
+        help="database file or postgresql:// URL (default ./briefbot.db, or $BRIEFBOT_DB)",
     )
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log more")
 
@@ -565,6 +569,7 @@ def _first_problem(exc: ValidationError) -> str:
     error = exc.errors()[0]
     where = ".".join(str(p) for p in error.get("loc", ())) or "settings"
     return f"{where}: {error.get('msg', 'invalid')}"
+
 
 if __name__ == "__main__":
     sys.exit(main())
