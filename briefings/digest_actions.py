@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -96,19 +96,19 @@ class DigestActions(ServiceBase):
         out: list[DigestStatus] = []
         for sub in await self.store.digests(platform, channel_id):
             history = await self.store.deliveries(sub.id, limit=30)
-            delivered = next((d for d in history if d["status"] in ("sent", "empty")), None)
-            failure = next((d for d in history if d["error"] and d["status"] in ("retry", "failed")), None)
+            delivered = next((d for d in history if d.status in ("sent", "empty")), None)
+            failure = next((d for d in history if d.error and d.status in ("retry", "failed")), None)
             upcoming = next_run(sub, now) if sub.enabled else None
             out.append(
                 DigestStatus(
                     subscription=sub,
                     next_run_utc=upcoming,
                     next_run_local=upcoming.astimezone(ZoneInfo(sub.tz)) if upcoming else None,
-                    last_delivery_at=_when(delivered["updated_at"]) if delivered else None,
-                    last_delivery_slot=delivered["slot"] if delivered else None,
-                    last_failure=(failure["error"] if failure else None) or sub.disabled_reason,
-                    last_failure_at=_when(failure["updated_at"]) if failure else None,
-                    skipped=[f"{d['slot']}: {d['error']}" for d in history if d["status"] == "skipped"][:5],
+                    last_delivery_at=delivered.updated_at if delivered else None,
+                    last_delivery_slot=delivered.slot if delivered else None,
+                    last_failure=(failure.error if failure else None) or sub.disabled_reason,
+                    last_failure_at=failure.updated_at if failure else None,
+                    skipped=[f"{d.slot}: {d.error}" for d in history if d.status == "skipped"][:5],
                 )
             )
         return out
@@ -135,7 +135,3 @@ class DigestActions(ServiceBase):
         if sub is None:
             raise NotFound(f"There is no digest #{digest_id}.", hints=("digest_list",))
         return sub
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None

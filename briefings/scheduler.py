@@ -111,13 +111,13 @@ class DigestScheduler:
         for day, due in slots:
             key = slot_key(day, sub.at)
             existing = await self.store.delivery(sub.id, key)
-            if existing and existing["status"] in FINAL:
+            if existing and existing.status in FINAL:
                 continue
             if now - due > self.grace:
-                if existing is None or existing["status"] == "retry":
+                if existing is None or existing.status == "retry":
                     late = _hours(now - due)
                     reason = f"missed: due {late} ago, beyond the {_hours(self.grace)} catch-up window" + (
-                        f" (last error: {existing['error']})" if existing and existing["error"] else ""
+                        f" (last error: {existing.error})" if existing and existing.error else ""
                     )
                     await self.store.record_skipped(sub.id, key, due, now, reason)
                     report.skipped.append(f"{sub.id}@{key}")
@@ -142,9 +142,9 @@ class DigestScheduler:
         if claimed is None:
             return  # another process holds it, or it is waiting for its retry time
         label = f"{sub.id}@{key}"
-        delivery_id = claimed["id"]
-        since = _parse(claimed["since"]) or await self.store.last_cutoff(sub.id) or (due - timedelta(days=1))
-        composed_at = _parse(claimed["composed_at"]) or now
+        delivery_id = claimed.id
+        since = claimed.since or await self.store.last_cutoff(sub.id) or (due - timedelta(days=1))
+        composed_at = claimed.composed_at or now
         digest = await self.compose(sub, since=since, now=composed_at, local_day=_local_day(key))
         update = self._updater(delivery_id)
         await update(since=since, composed_at=composed_at)
@@ -157,9 +157,9 @@ class DigestScheduler:
         sender = self.senders[sub.platform]
         messages = sender.render(digest)
         post_key = f"{sub.id}/{key}"  # unique per digest: a channel may have two digests at one local time
-        ids: list[str] = list(claimed["message_ids"])
-        start = claimed["parts_sent"]
-        if claimed["attempts"] > 1:
+        ids: list[str] = list(claimed.message_ids)
+        start = claimed.parts_sent
+        if claimed.attempts > 1:
             # A previous owner may have posted and died before recording it: never post twice.
             try:
                 posted = await sender.find_posted(sub.channel_id, post_key)
@@ -169,13 +169,13 @@ class DigestScheduler:
             while start in posted:
                 ids.append(posted[start])
                 start += 1
-            if start != claimed["parts_sent"]:
+            if start != claimed.parts_sent:
                 await update(parts_sent=start, message_ids=ids)
         for part in range(start, len(messages)):
             try:
                 message_id = await sender.post(sub.channel_id, messages[part], key=post_key, part=part)
             except DeliveryError as exc:
-                await self._failed(sub, delivery_id, claimed["attempts"], exc, report, label, now)
+                await self._failed(sub, delivery_id, claimed.attempts, exc, report, label, now)
                 return
             ids.append(message_id)
             if not await update(parts_sent=part + 1, message_ids=ids, lease_until=max(now, self.clock.now()) + LEASE):
@@ -232,7 +232,7 @@ class DigestScheduler:
             for day, _due in reversed(due_slots(sub, now, self.grace)):  # the newest slot is the one to post
                 key = slot_key(day, sub.at)
                 existing = await self.store.delivery(sub.id, key)
-                if existing is None or existing["status"] not in FINAL:
+                if existing is None or existing.status not in FINAL:
                     out.append((sub, key))
                 break
         return out
@@ -307,10 +307,6 @@ async def compose_from_store(
 def _ctx(sub: DigestSubscription) -> dict[str, object]:
     """The context a digest's log lines carry (JSON logs show it as fields)."""
     return {"digest_id": sub.id, "platform": sub.platform, "channel": sub.channel_id}
-
-
-def _parse(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 def _local_day(key: str) -> date:

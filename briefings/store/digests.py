@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 
 from briefings.models import DigestSubscription, Source, StorySummary
-from briefings.store.rows import _at, _dt, _ts
+from briefings.store.rows import DeliveryRow, _at, _dt, _ts
 from briefings.store.stories import StoryStore
 
 
@@ -99,7 +99,7 @@ class DigestStore(StoryStore):
 
     async def claim_delivery(
         self, digest_id: int, slot: str, due_at: datetime, owner: str, now: datetime, lease_until: datetime
-    ) -> dict | None:
+    ) -> DeliveryRow | None:
         """Claim a digest slot for ``owner`` (new, lease expired, or retry due); return the delivery or None."""
         async with self.transaction():
             claimed = await self._exec(
@@ -127,23 +127,40 @@ class DigestStore(StoryStore):
         "since", "composed_at", "parts_sent", "message_ids", "error", "updated_at",
     )  # fmt: skip
 
-    async def _deliveries(self, where: str, params: tuple, limit: int) -> list[dict]:
+    async def _deliveries(self, where: str, params: tuple, limit: int) -> list[DeliveryRow]:
         rows = await self._all(
             f"SELECT {', '.join(self._DELIVERY_KEYS)} FROM digest_deliveries WHERE {where}"
             " ORDER BY due_at DESC LIMIT ?",
             (*params, limit),
         )
-        out = [dict(zip(self._DELIVERY_KEYS, row, strict=True)) for row in rows]
-        for d in out:
-            d["message_ids"] = json.loads(d["message_ids"])
-        return out
+        return [self._delivery(r) for r in rows]
 
-    async def delivery(self, digest_id: int, slot: str) -> dict | None:
-        """Return one delivery row as a dict."""
+    @staticmethod
+    def _delivery(r: tuple) -> DeliveryRow:
+        return DeliveryRow(
+            id=int(r[0]),
+            digest_id=int(r[1]),
+            slot=r[2],
+            due_at=_at(r[3]),
+            status=r[4],
+            owner=r[5],
+            lease_until=_dt(r[6]),
+            next_attempt=_dt(r[7]),
+            attempts=int(r[8]),
+            since=_dt(r[9]),
+            composed_at=_dt(r[10]),
+            parts_sent=int(r[11]),
+            message_ids=tuple(json.loads(r[12])),
+            error=r[13],
+            updated_at=_at(r[14]),
+        )
+
+    async def delivery(self, digest_id: int, slot: str) -> DeliveryRow | None:
+        """Return one delivery row."""
         found = await self._deliveries("digest_id = ? AND slot = ?", (digest_id, slot), 1)
         return found[0] if found else None
 
-    async def deliveries(self, digest_id: int, limit: int = 20) -> list[dict]:
+    async def deliveries(self, digest_id: int, limit: int = 20) -> list[DeliveryRow]:
         """Return a digest's latest deliveries, newest slot first (one query)."""
         return await self._deliveries("digest_id = ?", (digest_id,), limit)
 

@@ -31,6 +31,34 @@ class StoredArticle:
     facts: KeyFacts
 
 
+@dataclass(frozen=True)
+class DeliveryRow:
+    """One digest slot's delivery as stored: its claim, progress and outcome (times parsed)."""
+
+    id: int
+    digest_id: int
+    slot: str
+    due_at: datetime
+    status: str
+    owner: str | None
+    lease_until: datetime | None
+    next_attempt: datetime | None
+    attempts: int
+    since: datetime | None
+    composed_at: datetime | None
+    parts_sent: int
+    message_ids: tuple[str, ...]
+    error: str | None
+    updated_at: datetime
+
+    def __getitem__(self, key: str) -> object:
+        """Compatibility for readers not yet moved to attributes: the column as stored (times as ISO text)."""
+        value = getattr(self, key)
+        if isinstance(value, datetime):
+            return value.isoformat()
+        return list(value) if isinstance(value, tuple) else value
+
+
 def _ts(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 

@@ -16,6 +16,7 @@ from briefings.models import Actor, Digest
 from briefings.scheduler import LEASE, DigestScheduler
 from briefings.service import BriefingService, open_service
 from briefings.store import Store
+from briefings.store.rows import DeliveryRow
 from briefings.testing import ADMIN, seed_text
 
 OTHER = """Heatwave grips southern Europe as wildfires spread in Greece
@@ -247,3 +248,19 @@ async def test_digest_commands_validate_and_need_admin(service: BriefingService)
     assert len(stopped) == 2
     with pytest.raises(NotFound):
         await service.digest_off(platform="slack", channel_id="C1", actor=ADMIN)
+
+
+async def test_deliveries_are_typed_rows_on_both_backends(store_target: str, clock: ManualClock) -> None:
+    clock.set(datetime(2025, 6, 20, 1, 0, tzinfo=UTC))
+    async with open_service(store_target, clock=clock) as service:
+        digest_id = await _subscribe(service)
+        store = service.store
+        claimed = await store.claim_delivery(digest_id, "2025-06-21T08:30", DUE, "p1", DUE, DUE + LEASE)
+        assert isinstance(claimed, DeliveryRow)
+        assert (claimed.status, claimed.owner, claimed.attempts, claimed.parts_sent) == ("claimed", "p1", 1, 0)
+        assert claimed.due_at == DUE and claimed.lease_until == DUE + LEASE and claimed.message_ids == ()
+        assert claimed.since is None and claimed.composed_at is None and claimed.next_attempt is None
+        assert await store.update_delivery(claimed.id, "p1", DUE, since=DUE - timedelta(days=1), message_ids=["m1"])
+        (row,) = await store.deliveries(digest_id)
+        assert row.since == DUE - timedelta(days=1) and row.message_ids == ("m1",) and row.updated_at == DUE
+        assert await store.claim_delivery(digest_id, "2025-06-21T08:30", DUE, "p2", DUE, DUE + LEASE) is None
