@@ -29,6 +29,7 @@ SKIPPED_CHARS = 200
 FAILURE_CHARS = 600
 CHANGE_LINES = 4  # lines of what an updated story's brief gained, per digest story; the rest are counted
 CHANGE_CHARS = 300
+NEW_STORY_OUTLETS = 3  # outlets named on a new story in a digest ("from A, B, C and 2 others")
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
@@ -102,7 +103,11 @@ def item_text(item: DigestItem) -> ItemText:
         for s in item.new_sources
     )
     if item.is_new_story:
-        label = f"New story · {plural(item.article_count, 'article')}"
+        outlets = list(dict.fromkeys(s.outlet for s in sources if s.outlet))  # who reported it (feeds: their names)
+        shown = ", ".join(shorten(o, 60) for o in outlets[:NEW_STORY_OUTLETS])
+        more = len(outlets) - NEW_STORY_OUTLETS
+        via = f" from {shown}" + (f" and {plural(more, 'other')}" if more > 0 else "") if outlets else ""
+        label = f"New story · {plural(item.article_count, 'article')}{via}"
         listed: tuple[SourceText, ...] = ()
     elif sources:
         label = "+" + plural(len(sources), "source")
@@ -203,14 +208,19 @@ def status_text(status: DigestStatus) -> StatusText:
         lines.append(StatusLine("stopped", "Stopped", shorten(stopped, FAILURE_CHARS), problem=True))
     elif status.next_run_local is not None and status.next_run_utc is not None:
         lines.append(
-            StatusLine("next_run", "Next run", next_run_text(status.next_run_local, status.next_run_utc),
-                       at=status.next_run_utc)
+            StatusLine(
+                "next_run",
+                "Next run",
+                next_run_text(status.next_run_local, status.next_run_utc),
+                at=status.next_run_utc,
+            )
         )
     if status.last_delivery_at is not None:
         slot = f" (slot {status.last_delivery_slot})" if status.last_delivery_slot else ""
         lines.append(
-            StatusLine("last_delivery", "Last delivery", _utc(status.last_delivery_at) + slot,
-                       at=status.last_delivery_at)
+            StatusLine(
+                "last_delivery", "Last delivery", _utc(status.last_delivery_at) + slot, at=status.last_delivery_at
+            )
         )
     else:
         lines.append(StatusLine("last_delivery", "Last delivery", "never"))
@@ -218,8 +228,13 @@ def status_text(status: DigestStatus) -> StatusText:
     if status.last_failure and (sub.enabled or status.last_failure not in stopped):
         when = f" ({_utc(status.last_failure_at)})" if status.last_failure_at else ""
         lines.append(
-            StatusLine("last_failure", "Last failure", shorten(status.last_failure, FAILURE_CHARS) + when,
-                       at=status.last_failure_at, problem=True)
+            StatusLine(
+                "last_failure",
+                "Last failure",
+                shorten(status.last_failure, FAILURE_CHARS) + when,
+                at=status.last_failure_at,
+                problem=True,
+            )
         )
     if status.skipped:
         shown = [shorten(s, SKIPPED_CHARS) for s in status.skipped[:SKIPPED_SHOWN]]

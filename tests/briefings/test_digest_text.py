@@ -67,6 +67,7 @@ def test_item_says_what_is_new_in_good_grammar() -> None:
     one = item_text(_item(new=True, sources=1, articles=1))
     assert one.label == "New story · 1 article" and one.sources == () and one.url == "https://example.com/0"
     assert item_text(_item(new=True, articles=4)).label == "New story · 4 articles"
+    assert item_text(_item(new=True, sources=3, articles=3)).label == "New story · 3 articles from Wire"  # outlets
     updated = item_text(_item(sources=2))
     assert updated.label == "+2 sources" and [s.title for s in updated.sources] == ["https://example.com/0", "Report 1"]
     assert item_text(_item(sources=1)).label == "+1 source"

@@ -67,7 +67,7 @@ def test_console_renderers_use_cli_syntax_only() -> None:
     digest = Digest(subscription_id=1, local_date=NOW.date(), zone="UTC", heading="Daily brief", items=items,
                     more=4, since=NOW - timedelta(days=1), composed_at=NOW)
     text = render.render_digest_text(digest)
-    assert "• A story [New story · 1 article]" in text and "[+2 sources]" in text
+    assert "• A story [New story · 1 article from Wire]" in text and "[+2 sources]" in text
     assert "briefbot brief a-story" in text
     assert "…and 4 more stories changed. Try 'briefbot stories'." in text
     removed = render.render_remove_result(

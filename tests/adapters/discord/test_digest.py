@@ -154,7 +154,7 @@ def test_item_shows_tldr_whats_new_and_how_to_open() -> None:
     assert "A long one-line summary." in text and "**+8 sources:**" in text
     assert "`/brief show story:story-0`" in text
     new = item.model_copy(update={"is_new_story": True, "article_count": 1})
-    assert "**New story · 1 article**" in (dd.render_item(item_text(new)).description or "")
+    assert "**New story · 1 article from " in (dd.render_item(item_text(new)).description or "")  # its outlets
 
 
 def test_nonce_is_stable_and_distinct() -> None:
