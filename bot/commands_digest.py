@@ -84,7 +84,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 async def cmd_list(args: argparse.Namespace) -> int:
     """List every digest."""
     async with open_for(args) as service:
-        statuses = await service.digest_status()
+        statuses = await service.digests.status()
     none = "No digests. Add one with 'briefbot digest set'."
     print("\n".join(render_digest_status(s) for s in statuses) if statuses else none)
     return 0
@@ -93,7 +93,7 @@ async def cmd_list(args: argparse.Namespace) -> int:
 async def cmd_set(args: argparse.Namespace) -> int:
     """Subscribe a channel to a digest."""
     async with open_for(args) as service:
-        status = await service.digest_on(
+        status = await service.digests.on(
             platform=args.platform,
             channel_id=args.channel,
             at=args.at,
@@ -110,8 +110,8 @@ async def cmd_set(args: argparse.Namespace) -> int:
 async def cmd_off(args: argparse.Namespace) -> int:
     """Stop a digest."""
     async with open_for(args) as service:
-        sub = await service.digest_by_id(args.id)
-        await service.digest_off(
+        sub = await service.digests.by_id(args.id)
+        await service.digests.off(
             platform=sub.platform, channel_id=sub.channel_id, actor=console_actor(), digest_id=sub.id
         )
     print(f"Stopped digest {title(sub)} ({sub.platform}:{sub.channel_id}).")
@@ -121,7 +121,7 @@ async def cmd_off(args: argparse.Namespace) -> int:
 async def cmd_preview(args: argparse.Namespace) -> int:
     """Print what a digest would post now."""
     async with open_for(args) as service:
-        digest = await service.preview_subscription(await service.digest_by_id(args.id))
+        digest = await service.digests.preview_subscription(await service.digests.by_id(args.id))
     print(render_digest_text(digest))
     return 0
 
@@ -145,7 +145,7 @@ async def cmd_run_due(args: argparse.Namespace) -> int:
         async with open_service(settings.db, clock=clock) as service:
             scheduler = DigestScheduler(service.store, senders, clock=clock, grace=settings.digest_grace)
             stranded = await scheduler.due_without_sender()
-            idle = sorted({s.subscription.platform for s in await service.digest_status()} - set(senders))
+            idle = sorted({s.subscription.platform for s in await service.digests.status()} - set(senders))
             report = await scheduler.tick()
     finally:
         await close_senders(senders)

@@ -1,4 +1,4 @@
-"""Digest subscriptions: on, off, status and preview (the scheduler delivers them)."""
+"""The digest service: subscriptions on, off, status and preview (the scheduler delivers them)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from datetime import timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from briefings.clock import Clock
 from briefings.digests import next_run, parse_local_time, parse_zone
 from briefings.errors import Conflict, NotFound
 from briefings.models import Actor, Digest, DigestStatus, DigestSubscription
 from briefings.scheduler import compose_from_store
-from briefings.service_base import ServiceBase, _require_admin
+from briefings.service_base import _require_admin
+from briefings.store import Store
 from briefings.textutil import shorten
 
 log = logging.getLogger(__name__)
@@ -19,10 +21,14 @@ log = logging.getLogger(__name__)
 MAX_DIGESTS_PER_CHANNEL = 6
 
 
-class DigestActions(ServiceBase):
-    """Subscribing channels to daily digests and reporting on them."""
+class DigestService:
+    """Subscribing channels to daily digests and reporting on them, over the store and the clock."""
 
-    async def digest_on(
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def on(
         self,
         *,
         platform: Literal["slack", "discord"],
@@ -69,10 +75,10 @@ class DigestActions(ServiceBase):
                 f"{platform}:{channel_id}",
                 f"#{digest_id} {local} {zone}" + (f" topics: {', '.join(clean_topics)}" if clean_topics else ""),
             )
-        statuses = await self.digest_status(platform=platform, channel_id=channel_id)
+        statuses = await self.status(platform=platform, channel_id=channel_id)
         return next(s for s in statuses if s.subscription.id == digest_id)
 
-    async def digest_off(
+    async def off(
         self, *, platform: str, channel_id: str, actor: Actor, digest_id: int | None = None
     ) -> list[DigestSubscription]:
         """Stop one of a channel's digests (by id) or all of them; return what was stopped."""
@@ -90,7 +96,7 @@ class DigestActions(ServiceBase):
                 await self.store.log_action(now, actor.label(), "digest-off", f"{platform}:{channel_id}", f"#{sub.id}")
         return subs
 
-    async def digest_status(self, *, platform: str | None = None, channel_id: str | None = None) -> list[DigestStatus]:
+    async def status(self, *, platform: str | None = None, channel_id: str | None = None) -> list[DigestStatus]:
         """Return each digest with its next run, last delivery, last failure and skipped slots."""
         now = self.clock.now()
         out: list[DigestStatus] = []
@@ -113,7 +119,7 @@ class DigestActions(ServiceBase):
             )
         return out
 
-    async def digest_preview(self, *, platform: str, channel_id: str, digest_id: int | None = None) -> Digest:
+    async def preview(self, *, platform: str, channel_id: str, digest_id: int | None = None) -> Digest:
         """Compose what a channel's digest would post now, without posting or recording anything."""
         subs = await self.store.digests(platform, channel_id)
         if digest_id is not None:
@@ -129,7 +135,7 @@ class DigestActions(ServiceBase):
         local_day = now.astimezone(ZoneInfo(sub.tz)).date()
         return await compose_from_store(self.store, sub, since=since, now=now, local_day=local_day)
 
-    async def digest_by_id(self, digest_id: int) -> DigestSubscription:
+    async def by_id(self, digest_id: int) -> DigestSubscription:
         """Return one digest subscription or raise NotFound."""
         sub = await self.store.digest(digest_id)
         if sub is None:

@@ -10,11 +10,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from briefings.changes import WhatsNew, whats_new
 from briefings.clock import Clock
 from briefings.clustering import CANDIDATE_WINDOW, ArticleSignature, StoryProfile, choose, query_terms, signature
-from briefings.digest_actions import DigestActions
+from briefings.digest_actions import DigestService
 from briefings.edits import StoryEdits
 from briefings.errors import Conflict, InvalidInput, NotFound
 from briefings.facts import extract_facts
@@ -30,6 +31,9 @@ from briefings.models import (
     Article,
     ArticleInput,
     Brief,
+    Digest,
+    DigestStatus,
+    DigestSubscription,
     KeyFacts,
     SearchHit,
     StoryRef,
@@ -59,8 +63,49 @@ class Lookup:
     exact: bool
 
 
-class BriefingService(StoryEdits, StoryRegrouping, FeedActions, DigestActions):
-    """Stories, briefs, search, adding, admin edits and digests over one store: what every face calls."""
+class BriefingService(StoryEdits, StoryRegrouping, FeedActions):
+    """Stories, briefs, search, adding, admin edits and feeds over one store: what every face calls.
+
+    Digests are their own service on the same store and clock, ``service.digests``; the ``digest_*`` methods
+    below delegate to it for callers not yet moved (bench, tests).
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock | None = None,
+        fetcher: Fetcher | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        super().__init__(store, clock=clock, fetcher=fetcher, metrics=metrics)
+        self.digests = DigestService(self.store, self.clock)
+
+    # ----- digests: compatibility delegation to ``self.digests`` ----------------------------------
+
+    async def digest_on(self, **kwargs: Any) -> DigestStatus:
+        """Compatibility: ``self.digests.on``."""
+        return await self.digests.on(**kwargs)
+
+    async def digest_off(self, **kwargs: Any) -> list[DigestSubscription]:
+        """Compatibility: ``self.digests.off``."""
+        return await self.digests.off(**kwargs)
+
+    async def digest_status(self, **kwargs: Any) -> list[DigestStatus]:
+        """Compatibility: ``self.digests.status``."""
+        return await self.digests.status(**kwargs)
+
+    async def digest_preview(self, **kwargs: Any) -> Digest:
+        """Compatibility: ``self.digests.preview``."""
+        return await self.digests.preview(**kwargs)
+
+    async def preview_subscription(self, sub: DigestSubscription) -> Digest:
+        """Compatibility: ``self.digests.preview_subscription``."""
+        return await self.digests.preview_subscription(sub)
+
+    async def digest_by_id(self, digest_id: int) -> DigestSubscription:
+        """Compatibility: ``self.digests.by_id``."""
+        return await self.digests.by_id(digest_id)
 
     # ----- reading ------------------------------------------------------------------------------
 

@@ -184,13 +184,13 @@ class Handlers:
     async def on_digest_status(self, interaction: discord.Interaction) -> None:
         """Show this channel's digests: next run (local and UTC), last delivery, last failure."""
         channel = self._digest_channel(interaction)
-        statuses = await self.service.digest_status(platform="discord", channel_id=channel)
+        statuses = await self.service.digests.status(platform="discord", channel_id=channel)
         await reply(interaction, embed=digest.render_digest_status(statuses))
 
     async def on_digest_preview(self, interaction: discord.Interaction, digest_id: int | None = None) -> None:
         """Show what this channel's digest would post now, to the caller only."""
         channel = self._digest_channel(interaction)
-        composed = await self.service.digest_preview(platform="discord", channel_id=channel, digest_id=digest_id)
+        composed = await self.service.digests.preview(platform="discord", channel_id=channel, digest_id=digest_id)
         messages = digest.render_digest_preview(composed)
         first, rest = messages[0], messages[1:]
         await interaction.response.send_message(
@@ -217,7 +217,7 @@ class Handlers:
         text = (topics or "").strip()
         # "japan, defence spending" is two topics; without commas every word is one (as on Slack).
         parts = text.split(",") if "," in text else text.split()
-        status = await self.service.digest_on(
+        status = await self.service.digests.on(
             platform="discord",
             channel_id=channel,
             at=time,
@@ -233,7 +233,7 @@ class Handlers:
         """Stop one of this channel's digests, or all of them (admin)."""
         actor = self.admin(interaction, "digest-off")
         channel = self._digest_channel(interaction)
-        stopped = await self.service.digest_off(
+        stopped = await self.service.digests.off(
             platform="discord", channel_id=channel, actor=actor, digest_id=digest_id
         )
         await reply(interaction, digest.render_digest_stopped(stopped))

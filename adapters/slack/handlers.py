@@ -306,21 +306,21 @@ class BriefHandlers:
         channel = ctx.channel_id
         if req.action == "on":
             actor = await self._admin(ctx, "set up digests")
-            status = await self.service.digest_on(
+            status = await self.service.digests.on(
                 platform="slack", channel_id=channel, at=req.at or "", tz=req.tz or "", actor=actor,
                 topics=req.topics, weekdays_only=req.weekdays_only, post_when_empty=req.post_when_empty,
             )
             await ctx.reply.send(render_digest_on(status))
         elif req.action == "off":
             actor = await self._admin(ctx, "stop digests")
-            stopped = await self.service.digest_off(platform="slack", channel_id=channel, actor=actor,
+            stopped = await self.service.digests.off(platform="slack", channel_id=channel, actor=actor,
                                                     digest_id=req.digest_id)
             await ctx.reply.send(render_digest_off(stopped))
         elif req.action == "status":
-            statuses = await self.service.digest_status(platform="slack", channel_id=channel)
+            statuses = await self.service.digests.status(platform="slack", channel_id=channel)
             await ctx.reply.send(render_digest_status(statuses))
         else:  # preview: to the caller only
-            digest = await self.service.digest_preview(platform="slack", channel_id=channel,
+            digest = await self.service.digests.preview(platform="slack", channel_id=channel,
                                                        digest_id=req.digest_id)
             for message in render_digest_preview(digest):
                 await ctx.reply.send(message, replace_original=False)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from briefings.clock import ManualClock
+from briefings.digest_actions import DigestService
 from briefings.digest_text import Notice
 from briefings.errors import DeliveryError
 from briefings.models import Actor, Digest
@@ -64,7 +65,7 @@ class FakeSender:
 
 
 async def _subscribe(service: BriefingService, **kw) -> int:
-    status = await service.digest_on(
+    status = await service.digests.on(
         platform="slack", channel_id="C1", at="08:30", tz="Asia/Tokyo", actor=ADMIN, **kw
     )
     return status.subscription.id
@@ -92,7 +93,7 @@ async def test_due_digest_is_posted_once_and_not_again(setup) -> None:
     clock.set(DUE + timedelta(minutes=5))
     await scheduler.tick()
     assert len(sender.posts) == 1
-    status = (await service.digest_status(platform="slack", channel_id="C1"))[0]
+    status = (await service.digests.status(platform="slack", channel_id="C1"))[0]
     assert status.last_delivery_slot == "2025-06-21T08:30"
     assert status.next_run_utc == DUE + timedelta(days=1)
 
@@ -139,7 +140,7 @@ async def test_downtime_within_and_beyond_grace(setup, down: timedelta, posted: 
     assert bool(sender.posts) is posted
     if not posted:
         assert report.skipped
-        status = (await service.digest_status(platform="slack", channel_id="C1"))[0]
+        status = (await service.digests.status(platform="slack", channel_id="C1"))[0]
         assert "beyond the 6.0h catch-up window" in status.skipped[0]
 
 
@@ -159,7 +160,7 @@ async def test_permanent_error_disables_after_three_attempts(setup) -> None:
     for _ in range(3):
         await scheduler.tick(now)
         now += timedelta(minutes=20)
-    status = (await service.digest_status(platform="slack", channel_id="C1"))[0]
+    status = (await service.digests.status(platform="slack", channel_id="C1"))[0]
     assert not status.subscription.enabled and "channel_not_found" in (status.last_failure or "")
     assert sender.posts == []
     # The channel is told in neutral words, with a hint (each sender words it in its platform's syntax).
@@ -179,8 +180,8 @@ async def test_report_names_why_a_delivery_failed(setup) -> None:
 
 async def test_due_digests_without_a_sender_are_reported(setup) -> None:
     service, scheduler, sender, clock = setup
-    await service.digest_on(platform="discord", channel_id="42", at="08:30", tz="Asia/Tokyo", actor=ADMIN)
-    await service.digest_on(platform="discord", channel_id="43", at="10:00", tz="Asia/Tokyo", actor=ADMIN)
+    await service.digests.on(platform="discord", channel_id="42", at="08:30", tz="Asia/Tokyo", actor=ADMIN)
+    await service.digests.on(platform="discord", channel_id="43", at="10:00", tz="Asia/Tokyo", actor=ADMIN)
     assert await scheduler.due_without_sender(DUE - timedelta(minutes=1)) == []
     stranded = await scheduler.due_without_sender(DUE)
     assert [(s.platform, s.channel_id, key) for s, key in stranded] == [("discord", "42", "2025-06-21T08:30")]
@@ -193,7 +194,7 @@ async def test_empty_digest_posts_nothing_unless_asked(tmp_path: Path, clock: Ma
     clock.set(datetime(2025, 6, 20, 1, 0, tzinfo=UTC))
     async with open_service(tmp_path / "e.db", clock=clock) as service:
         await _subscribe(service)
-        await service.digest_on(platform="slack", channel_id="C2", at="08:30", tz="Asia/Tokyo", actor=ADMIN,
+        await service.digests.on(platform="slack", channel_id="C2", at="08:30", tz="Asia/Tokyo", actor=ADMIN,
                                 post_when_empty=True)
         sender = FakeSender()
         report = await DigestScheduler(service.store, {"slack": sender}, clock=clock).tick(DUE)
@@ -202,7 +203,7 @@ async def test_empty_digest_posts_nothing_unless_asked(tmp_path: Path, clock: Ma
 
 async def test_topics_filter_and_since_last_digest(setup) -> None:
     service, scheduler, sender, clock = setup
-    await service.digest_on(platform="slack", channel_id="C9", at="08:30", tz="Asia/Tokyo", actor=ADMIN,
+    await service.digests.on(platform="slack", channel_id="C9", at="08:30", tz="Asia/Tokyo", actor=ADMIN,
                             topics=["wildfires"])
     clock.set(DUE - timedelta(hours=1))
     await service.add_text(OTHER, actor=ADMIN)
@@ -229,25 +230,25 @@ async def test_digest_commands_validate_and_need_admin(service: BriefingService)
 
     user = Actor(platform="slack", user_id="U2")
     with pytest.raises(PermissionDenied):
-        await service.digest_on(platform="slack", channel_id="C1", at="08:30", tz="UTC", actor=user)
+        await service.digests.on(platform="slack", channel_id="C1", at="08:30", tz="UTC", actor=user)
     with pytest.raises(InvalidInput, match="not a time zone"):
-        await service.digest_on(platform="slack", channel_id="C1", at="08:30", tz="Mars/Base", actor=ADMIN)
+        await service.digests.on(platform="slack", channel_id="C1", at="08:30", tz="Mars/Base", actor=ADMIN)
     with pytest.raises(InvalidInput, match="not a time"):
-        await service.digest_on(platform="slack", channel_id="C1", at="25:00", tz="UTC", actor=ADMIN)
-    assert await service.digest_status(platform="slack", channel_id="C1") == []
-    first = await service.digest_on(platform="slack", channel_id="C1", at="8:00", tz="utc", actor=ADMIN)
-    again = await service.digest_on(platform="slack", channel_id="C1", at="08:00", tz="UTC", actor=ADMIN,
+        await service.digests.on(platform="slack", channel_id="C1", at="25:00", tz="UTC", actor=ADMIN)
+    assert await service.digests.status(platform="slack", channel_id="C1") == []
+    first = await service.digests.on(platform="slack", channel_id="C1", at="8:00", tz="utc", actor=ADMIN)
+    again = await service.digests.on(platform="slack", channel_id="C1", at="08:00", tz="UTC", actor=ADMIN,
                                     weekdays_only=True)
     assert first.subscription.id == again.subscription.id and again.subscription.weekdays_only
     assert again.next_run_utc is not None  # digest_on returns the status, next run included
-    await service.digest_on(platform="slack", channel_id="C1", at="18:00", tz="UTC", actor=ADMIN)
-    assert len(await service.digest_status(platform="slack", channel_id="C1")) == 2
-    preview = await service.digest_preview(platform="slack", channel_id="C1")
+    await service.digests.on(platform="slack", channel_id="C1", at="18:00", tz="UTC", actor=ADMIN)
+    assert len(await service.digests.status(platform="slack", channel_id="C1")) == 2
+    preview = await service.digests.preview(platform="slack", channel_id="C1")
     assert preview.items == []
-    stopped = await service.digest_off(platform="slack", channel_id="C1", actor=ADMIN)
+    stopped = await service.digests.off(platform="slack", channel_id="C1", actor=ADMIN)
     assert len(stopped) == 2
     with pytest.raises(NotFound):
-        await service.digest_off(platform="slack", channel_id="C1", actor=ADMIN)
+        await service.digests.off(platform="slack", channel_id="C1", actor=ADMIN)
 
 
 async def test_deliveries_are_typed_rows_on_both_backends(store_target: str, clock: ManualClock) -> None:
@@ -264,3 +265,14 @@ async def test_deliveries_are_typed_rows_on_both_backends(store_target: str, clo
         (row,) = await store.deliveries(digest_id)
         assert row.since == DUE - timedelta(days=1) and row.message_ids == ("m1",) and row.updated_at == DUE
         assert await store.claim_delivery(digest_id, "2025-06-21T08:30", DUE, "p2", DUE, DUE + LEASE) is None
+
+
+async def test_digest_service_stands_alone_and_old_names_delegate(service: BriefingService) -> None:
+    digests = DigestService(service.store, service.clock)
+    status = await digests.on(platform="slack", channel_id="C5", at="07:00", tz="UTC", actor=ADMIN)
+    assert service.digests.store is service.store and service.digests.clock is service.clock
+    listed = await service.digest_status(platform="slack", channel_id="C5")  # the compatibility delegation
+    assert [s.subscription for s in listed] == [status.subscription]
+    assert await service.digest_by_id(status.subscription.id) == status.subscription
+    stopped = await digests.off(platform="slack", channel_id="C5", actor=ADMIN)
+    assert [s.id for s in stopped] == [status.subscription.id] and not await service.digests.status()
