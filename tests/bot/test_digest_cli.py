@@ -33,7 +33,7 @@ async def _subscribe(path: Path, *channels: tuple[str, str]) -> None:
     clock = ManualClock(datetime(2025, 6, 20, 1, 0, tzinfo=UTC))
     async with open_service(path, clock=clock) as service:
         for platform, channel in channels:
-            await service.digest_on(platform=platform, channel_id=channel, at="09:30", tz="UTC", actor=ADMIN)
+            await service.digests.on(platform=platform, channel_id=channel, at="09:30", tz="UTC", actor=ADMIN)
         clock.set(datetime(2025, 6, 20, 8, 0, tzinfo=UTC))
         await service.add_text(seed_text(), actor=ADMIN, story=SEED_SLUG)
 

@@ -199,7 +199,7 @@ async def test_a_delivery_that_outlasts_the_drain_limit_is_cancelled_and_serve_s
     db = tmp_path / "drain.db"
     async with open_service(db, clock=ManualClock(now - timedelta(hours=2))) as service:
         due = (now - timedelta(minutes=1)).strftime("%H:%M")
-        await service.digest_on(platform="slack", channel_id="C1", at=due, tz="UTC", actor=ADMIN, post_when_empty=True)
+        await service.digests.on(platform="slack", channel_id="C1", at=due, tz="UTC", actor=ADMIN, post_when_empty=True)
     async with HoldingSlack() as slack:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None,

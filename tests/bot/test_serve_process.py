@@ -99,7 +99,7 @@ async def test_sigterm_drains_the_delivery_in_flight_and_exits_0(tmp_path: Path)
     now = datetime.now(UTC)
     due = now - timedelta(minutes=1)
     async with open_service(db, clock=ManualClock(now - timedelta(hours=2))) as service:
-        await service.digest_on(
+        await service.digests.on(
             platform="slack", channel_id=CHANNEL, at=due.strftime("%H:%M"), tz="UTC", actor=ADMIN, post_when_empty=True
         )
     async with fakes() as (slack, discord):
@@ -152,7 +152,7 @@ async def test_sigterm_drains_the_delivery_in_flight_and_exits_0(tmp_path: Path)
     assert delivered["platform"] == "slack" and delivered["channel"] == CHANNEL and delivered["digest_id"] >= 1
     assert lines.records[-1]["message"] == "briefbot serve stopped cleanly"
     async with open_service(db, create=False) as service:
-        (status,) = await service.digest_status(platform="slack", channel_id=CHANNEL)
+        (status,) = await service.digests.status(platform="slack", channel_id=CHANNEL)
     assert status.last_delivery_slot is not None and status.last_failure is None
     # every line is one JSON object, and no secret reached the log
     assert len(lines.records) == len(lines.raw)
