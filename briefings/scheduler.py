@@ -22,6 +22,7 @@ from briefings.errors import DeliveryError
 from briefings.metrics import Metrics
 from briefings.models import Digest, DigestSubscription, Source, StorySummary
 from briefings.store import Store
+from briefings.store.rows import DeliveryRow
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,10 @@ class DigestScheduler:
         rng: random.Random | None = None,
         concurrency: int = 8,
         metrics: Metrics | None = None,
+        stop: asyncio.Event | None = None,
     ) -> None:
         self.metrics = metrics
+        self.stop = stop  # once set, no new slot is claimed (a draining process finishes what it holds)
         self.store = store
         self.senders = dict(senders)
         self.clock = clock
@@ -135,12 +138,35 @@ class DigestScheduler:
             async with self._limit:
                 await self._deliver(sub, key, due, now, report)
 
+    def stopping(self) -> bool:
+        """True once the stop event is set: no new claims from then on."""
+        return self.stop is not None and self.stop.is_set()
+
     async def _deliver(
         self, sub: DigestSubscription, key: str, due: datetime, now: datetime, report: TickReport
     ) -> None:
+        if self.stopping():
+            return  # draining: the slot stays free for another process (or this one's next start)
         claimed = await self.store.claim_delivery(sub.id, key, due, self.owner, now, now + LEASE)
         if claimed is None:
             return  # another process holds it, or it is waiting for its retry time
+        try:
+            await self._deliver_claimed(sub, claimed, key, due, now, report)
+        except asyncio.CancelledError:
+            # cancelled by the drain limit: end the claim now so another process takes the slot at once
+            await asyncio.shield(self._release(sub, claimed))
+            raise
+
+    async def _release(self, sub: DigestSubscription, claimed: DeliveryRow) -> None:
+        try:
+            if await self.store.release_delivery(claimed.id, self.owner, self.clock.now()):
+                log.info("digest %s@%s released unfinished", sub.id, claimed.slot, extra=_ctx(sub))
+        except Exception:  # the lease still expires on its own
+            log.exception("digest %s@%s: could not release the claim", sub.id, claimed.slot, extra=_ctx(sub))
+
+    async def _deliver_claimed(
+        self, sub: DigestSubscription, claimed: DeliveryRow, key: str, due: datetime, now: datetime, report: TickReport
+    ) -> None:
         label = f"{sub.id}@{key}"
         delivery_id = claimed.id
         since = claimed.since or await self.store.last_cutoff(sub.id) or (due - timedelta(days=1))
@@ -263,7 +289,11 @@ class DigestScheduler:
     async def run(
         self, stop: asyncio.Event, *, interval: float = 20.0, sleep: Callable[[float], Awaitable[Any]] | None = None
     ) -> None:
-        """Tick every ``interval`` seconds until ``stop`` is set; errors are logged, never fatal."""
+        """Tick every ``interval`` seconds until ``stop`` is set; errors are logged, never fatal.
+
+        ``stop`` also stops new claims within a tick (unless the scheduler was made with its own)."""
+        if self.stop is None:
+            self.stop = stop
         while not stop.is_set():
             try:
                 report = await self.tick()

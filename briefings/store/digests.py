@@ -189,6 +189,16 @@ class DigestStore(StoryStore):
             )
             return bool(changed)
 
+    async def release_delivery(self, delivery_id: int, owner: str, now: datetime) -> bool:
+        """End ``owner``'s claim on a delivery at ``now`` (its lease expires), so any process may take it over."""
+        async with self.transaction():
+            changed = await self._exec(
+                "UPDATE digest_deliveries SET lease_until = ?, updated_at = ?"
+                " WHERE id = ? AND owner = ? AND status = 'claimed'",
+                (now.isoformat(), now.isoformat(), delivery_id, owner),
+            )
+            return bool(changed)
+
     async def record_skipped(self, digest_id: int, slot: str, due_at: datetime, now: datetime, reason: str) -> None:
         """Record a slot that will not be delivered (missed beyond the grace window, or superseded)."""
         async with self.transaction():

@@ -276,3 +276,53 @@ async def test_digest_service_stands_alone_and_old_names_delegate(service: Brief
     assert await service.digest_by_id(status.subscription.id) == status.subscription
     stopped = await digests.off(platform="slack", channel_id="C5", actor=ADMIN)
     assert [s.id for s in stopped] == [status.subscription.id] and not await service.digests.status()
+
+
+class StuckSender(FakeSender):
+    """Posts parts up to ``stuck_at``, then hangs (a slow platform) until the drain limit cancels it."""
+
+    def __init__(self, stuck_at: int) -> None:
+        super().__init__(per_message=1)
+        self.stuck_at = stuck_at
+        self.entered = asyncio.Event()
+
+    async def post(self, channel_id: str, message: list[str], *, key: str, part: int) -> str:
+        if part == self.stuck_at:
+            self.entered.set()
+            await asyncio.Event().wait()
+        return await super().post(channel_id, message, key=key, part=part)
+
+
+async def test_a_delivery_cancelled_by_the_drain_releases_its_claim(setup) -> None:
+    service, _, _, clock = setup
+    clock.set(DUE - timedelta(hours=1))
+    await service.add_text(OTHER, actor=ADMIN)  # two stories: two parts, one per message
+    clock.set(DUE)
+    sender = StuckSender(stuck_at=1)
+    draining = DigestScheduler(service.store, {"slack": sender}, clock=clock, owner="p1")
+    task = asyncio.create_task(draining.tick(DUE))
+    await sender.entered.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    row = await service.store.delivery(1, "2025-06-21T08:30")
+    assert row is not None and (row.status, row.owner, row.parts_sent, row.lease_until) == ("claimed", "p1", 1, DUE)
+    sender.stuck_at = -1
+    clock.set(DUE + timedelta(seconds=1))  # well within the 5-minute lease: the slot is free at once
+    other = DigestScheduler(service.store, {"slack": sender}, clock=clock, owner="p2")
+    report = await other.tick()
+    assert report.sent == ["1@2025-06-21T08:30"]
+    assert [p[2] for p in sender.posts] == [0, 1]  # the part posted before the drain is not posted again
+
+
+async def test_a_stopped_scheduler_claims_nothing(setup) -> None:
+    service, _, sender, clock = setup
+    stop = asyncio.Event()
+    stop.set()
+    stopped = DigestScheduler(service.store, {"slack": sender}, clock=clock, owner="p1", stop=stop)
+    assert (await stopped.tick(DUE)).total() == 0
+    assert not sender.posts and await service.store.delivery(1, "2025-06-21T08:30") is None
+    await stopped.run(stop)  # returns at once
+    running = DigestScheduler(service.store, {"slack": sender}, clock=clock, owner="p2")
+    await running.run(stop)  # the event run() is given also stops claims within a tick
+    assert running.stop is stop and not sender.posts
