@@ -68,8 +68,10 @@ class FeedPoller:
         concurrency: int = 4,
         batch: int = 200,
         on_paused: PausedHook | None = None,
+        stop: asyncio.Event | None = None,
     ) -> None:
         self.service = service
+        self.stop = stop  # once set, no new batch is claimed (a draining process finishes what it holds)
         self.on_paused = on_paused
         self.clock = clock or service.clock
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -80,7 +82,7 @@ class FeedPoller:
     async def poll(self, feed_ids: tuple[int, ...] = ()) -> PollReport:
         """Poll every due feed (or the given ones, due or not) once; return what happened to each."""
         report = PollReport()
-        while True:
+        while not self.stopping():
             now = self.clock.now()
             async with self.service.store.transaction():
                 feeds = await self.service.store.claim_feeds(self.owner, now, now + LEASE, self.batch, feed_ids)
@@ -90,9 +92,18 @@ class FeedPoller:
             report.results.extend(results)
             if feed_ids:
                 return report
+        return report
+
+    def stopping(self) -> bool:
+        """True once the stop event is set: no new batch is claimed from then on."""
+        return self.stop is not None and self.stop.is_set()
 
     async def run(self, stop: asyncio.Event, tick: timedelta = TICK) -> None:
-        """Poll due feeds every ``tick`` until ``stop`` is set (errors are logged, never fatal)."""
+        """Poll due feeds every ``tick`` until ``stop`` is set (errors are logged, never fatal).
+
+        ``stop`` also stops claiming further batches within a pass (unless the poller was made with its own)."""
+        if self.stop is None:
+            self.stop = stop
         while not stop.is_set():
             try:
                 report = await self.poll()
@@ -106,8 +117,23 @@ class FeedPoller:
     async def _poll_politely(self, feed: Feed) -> FeedPollResult:
         host = (urlsplit(feed.url).hostname or "").lower()
         lock = self._hosts.setdefault(host, asyncio.Lock())
-        async with lock, self._slots:  # one request per host at a time, a few at once overall
-            return await self._poll_one(feed)
+        try:
+            async with lock, self._slots:  # one request per host at a time, a few at once overall
+                return await self._poll_one(feed)
+        except asyncio.CancelledError:
+            # cancelled by the drain limit: give the lease back so another process polls the feed at once
+            await asyncio.shield(self._release(feed))
+            raise
+
+    async def _release(self, feed: Feed) -> None:
+        store = self.service.store
+        try:
+            async with store.transaction():
+                released = await store.release_feed(feed.id, self.owner)
+            if released:
+                log.info("feed %s (%s) released unfinished", feed.id, feed.url)
+        except Exception:  # the lease still expires on its own
+            log.exception("feed %s: could not release the lease", feed.id)
 
     async def _poll_one(self, feed: Feed) -> FeedPollResult:
         result = FeedPollResult(feed_id=feed.id, label=feed.label(), status="unchanged")

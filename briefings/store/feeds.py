@@ -149,6 +149,14 @@ class FeedStore(DigestStore):
         )
         return changed == 1
 
+    async def release_feed(self, feed_id: int, owner: str) -> bool:
+        """Give up ``owner``'s lease on a feed without recording a poll (it stays due); False if not held."""
+        changed = await self._exec(
+            "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?",
+            (feed_id, owner),
+        )
+        return changed == 1
+
     async def set_feed_paused(self, feed_id: int, paused: bool, reason: str | None, now: datetime) -> None:
         """Pause or resume a feed; resuming clears its errors and makes it due at once."""
         if paused:

@@ -12,7 +12,7 @@ import pytest
 from briefings.clock import ManualClock
 from briefings.errors import FeedError, PermissionDenied
 from briefings.feeds.models import Feed
-from briefings.feeds.poll import FeedPoller, paused_notice
+from briefings.feeds.poll import LEASE, FeedPoller, paused_notice
 from briefings.feeds.testing import FeedServer, Response
 from briefings.models import Actor
 from briefings.service import BriefingService, open_service
@@ -242,3 +242,62 @@ async def test_the_pause_hook_runs_once_with_the_paused_feed_and_its_failure_sto
     clock.advance(timedelta(days=2))
     assert (await poller.poll()).results == [] and len(told) == 2
     assert paused_notice(await service.feed(first.id)).startswith("Briefbot paused the feed Coast Gazette (http://")
+
+
+class StuckFetcher:
+    """Stands for a feed server that never answers: the poll hangs until it is cancelled."""
+
+    def __init__(self) -> None:
+        self.entered = asyncio.Event()
+
+    async def get(self, url: str, **kw: object) -> object:
+        self.entered.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+async def test_a_poll_cancelled_by_the_drain_gives_its_lease_back(
+    store_target: str, server: FeedServer, clock: ManualClock
+) -> None:
+    server.add("/a.xml", rss(["bridge"]), content_type="application/rss+xml")
+    async with open_service(store_target, clock=clock, fetch_allow_hosts=["127.0.0.1"]) as service:
+        await service.add_feed(server.url("/a.xml"), actor=ADMIN)
+        stuck = StuckFetcher()
+        service.fetcher = stuck  # type: ignore[assignment]
+        store = service.store
+        task = asyncio.create_task(FeedPoller(service, owner="p1").poll())
+        await stuck.entered.wait()
+        now = clock.now()
+        async with store.transaction():
+            assert await store.claim_feeds("p2", now, now + LEASE, 10) == []  # p1 holds it
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        async with store.transaction():
+            (feed,) = await store.claim_feeds("p2", now, now + LEASE, 10)  # at once, not after the lease
+        assert feed.polls == 0  # released, not recorded as a poll
+        async with store.transaction():
+            assert not await store.release_feed(feed.id, "p1")  # p2 holds it now: p1 cannot release it
+            assert await store.release_feed(feed.id, "p2")
+
+
+async def test_a_stopped_poller_claims_no_new_batch(tmp_path: Path, server: FeedServer, clock: ManualClock) -> None:
+    for i in range(3):
+        server.add(f"/f{i}.xml", rss([list(ITEMS)[i]], guid_prefix=f"f{i}-"), content_type="application/rss+xml")
+    async with open_service(tmp_path / "d.db", clock=clock, fetch_allow_hosts=["127.0.0.1"]) as service:
+        for i in range(3):
+            await service.add_feed(server.url(f"/f{i}.xml"), actor=ADMIN)
+        stop = asyncio.Event()
+        real = service.fetcher
+
+        class Stopping:
+            async def get(self, url: str, **kw: object) -> object:
+                stop.set()  # SIGTERM arrives while the first batch is being fetched
+                return await real.get(url, **kw)  # type: ignore[arg-type]
+
+        service.fetcher = Stopping()  # type: ignore[assignment]
+        report = await FeedPoller(service, batch=1, stop=stop).poll()
+        assert len(report.results) == 1 and report.results[0].status == "new"  # the batch in hand finishes
+        hits = [server.hits(f"/f{i}.xml") for i in range(3)]
+        assert sorted(hits) == [1, 1, 2]  # add (check) for each, one poll
+        assert (await FeedPoller(service, stop=stop).poll()).results == []
