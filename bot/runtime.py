@@ -76,10 +76,10 @@ async def running_scheduler(
         log.info("no platform token configured: digest scheduler not started")
         yield None
         return
-    scheduler = DigestScheduler(
-        service.store, senders, clock=service.clock, grace=settings.digest_grace, metrics=metrics
-    )
     stop = stop or asyncio.Event()
+    scheduler = DigestScheduler(
+        service.store, senders, clock=service.clock, grace=settings.digest_grace, metrics=metrics, stop=stop
+    )
     task = asyncio.create_task(scheduler.run(stop), name="digest-scheduler")
     log.info("digest scheduler started for %s", ", ".join(sorted(senders)))
     try:
@@ -172,7 +172,7 @@ async def _polling(
     from briefings.feeds.poll import FeedPoller
 
     stop = stop or asyncio.Event()
-    poller = FeedPoller(service, on_paused=on_paused)
+    poller = FeedPoller(service, on_paused=on_paused, stop=stop)
     if metrics is not None:
         count_polls(poller, metrics)
     task = asyncio.create_task(poller.run(stop), name="feed-poller")
