@@ -199,7 +199,9 @@ async def test_a_delivery_that_outlasts_the_drain_limit_is_cancelled_and_serve_s
     db = tmp_path / "drain.db"
     async with open_service(db, clock=ManualClock(now - timedelta(hours=2))) as service:
         due = (now - timedelta(minutes=1)).strftime("%H:%M")
-        await service.digests.on(platform="slack", channel_id="C1", at=due, tz="UTC", actor=ADMIN, post_when_empty=True)
+        status = await service.digests.on(
+            platform="slack", channel_id="C1", at=due, tz="UTC", actor=ADMIN, post_when_empty=True
+        )
     async with HoldingSlack() as slack:
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
@@ -220,6 +222,9 @@ async def test_a_delivery_that_outlasts_the_drain_limit_is_cancelled_and_serve_s
             stop.set()
             await task
     assert "digest-scheduler did not finish within 0.05s: cancelling it" in caplog.text
+    async with open_service(db) as service:  # the claim was released: another replica may take the slot at once
+        (row,) = await service.store.deliveries(status.subscription.id)
+    assert row.status == "claimed" and row.lease_until is not None and row.lease_until <= datetime.now(UTC)
 
 
 async def test_serve_in_socket_mode_is_ready_once_connected_and_counts_commands(tmp_path: Path) -> None:
