@@ -135,13 +135,22 @@ async def _plain_conditional_gets(urls: list[str], concurrency: int) -> float:
 
 
 async def _import_baseline(plan: Plan, texts: list[str]) -> tuple[float, int]:
-    """The cold cycle's distinct texts through ``briefbot import`` on a fresh database: (seconds, articles)."""
-    if plan.unique:  # in the order the poller stores them: feed by feed, each feed's oldest item first
-        rows = [_item_text(plan, texts, f, i) for f in range(plan.feeds) for i in reversed(range(plan.items))]
+    """The cold cycle's distinct texts through ``briefbot import`` on a fresh database: (seconds, articles).
+
+    With ``--unique`` the rows are the feed items as the poller stores them (feed by feed, each feed's oldest item
+    first), with the item's link, publication time and outlet, so the two differ only by the polling."""
+    lines = []
+    if plan.unique:
+        for f in range(plan.feeds):
+            for i in reversed(range(plan.items)):
+                when = START - timedelta(minutes=f + i * 3)
+                url = f"http://outlet{f % plan.hosts}.test/{f}/{i}"
+                row = {"text": _item_text(plan, texts, f, i), "url": url, "published": when.isoformat()}
+                lines.append(json.dumps({**row, "outlet": f"Outlet {f}"}))
     else:
         used = sorted({plan.item_index(f, i, len(texts)) for f in range(plan.feeds) for i in range(plan.items)})
-        rows = [texts[k] for k in used]
-    lines = [json.dumps({"text": t, "published": START.isoformat()}) for t in rows]
+        lines = [json.dumps({"text": texts[k], "published": START.isoformat()}) for k in used]
+    rows = lines
     with tempfile.TemporaryDirectory(prefix="briefbot-feeds-import-") as tmp:
         async with open_service(Path(tmp) / "b.db", clock=ManualClock(START)) as service:
             started = time.perf_counter()
