@@ -111,9 +111,12 @@ class DigestScheduler:
     async def _tick_one(self, sub: DigestSubscription, now: datetime, report: TickReport) -> None:
         slots = due_slots(sub, now, self.grace + timedelta(days=1))
         pending: list[tuple[str, datetime]] = []
+        held: set[str] = set()  # slots another live process is delivering: a claim would only fail (and write)
         for day, due in slots:
             key = slot_key(day, sub.at)
             existing = await self.store.delivery(sub.id, key)
+            if existing and existing.status == "claimed" and existing.owner != self.owner and _live(existing, now):
+                held.add(key)
             if existing and existing.status in FINAL:
                 continue
             if now - due > self.grace:
@@ -133,7 +136,7 @@ class DigestScheduler:
             report.skipped.append(f"{sub.id}@{key}")
             if self.metrics:
                 self.metrics.digest(sub.platform, "superseded")
-        if pending:
+        if pending and pending[-1][0] not in held:
             key, due = pending[-1]
             async with self._limit:
                 await self._deliver(sub, key, due, now, report)
@@ -332,6 +335,11 @@ async def compose_from_store(
             allowed |= await store.story_ids_matching(topic)
     digest = compose_digest(sub, changes, since=since, now=now, local_day=local_day, allowed=allowed)
     return await add_whats_new(store, digest, since=since, now=now, cache=news)
+
+
+def _live(row: DeliveryRow, now: datetime) -> bool:
+    """Tell whether a claim's lease still runs at ``now``."""
+    return row.lease_until is not None and row.lease_until > now
 
 
 def _ctx(sub: DigestSubscription) -> dict[str, object]:

@@ -122,6 +122,26 @@ async def test_kill_between_claim_and_send_then_restart(setup) -> None:
     assert report.sent and len(sender.posts) == 1
 
 
+async def test_a_slot_another_live_process_holds_is_not_claimed_again(setup, monkeypatch) -> None:
+    service, scheduler, sender, clock = setup
+    sender.die_before_post = True
+    with pytest.raises(Killed):
+        await scheduler.tick(DUE)  # p1 holds the slot's lease
+    sender.die_before_post = False
+    claims = []
+    real_claim = service.store.claim_delivery
+
+    async def counting_claim(*args, **kwargs):
+        claims.append(args)
+        return await real_claim(*args, **kwargs)
+
+    monkeypatch.setattr(service.store, "claim_delivery", counting_claim)
+    other = DigestScheduler(service.store, {"slack": sender}, clock=clock, owner="p2")
+    assert (await other.tick(DUE + timedelta(minutes=1))).total() == 0
+    assert claims == []  # no write is spent on a claim that cannot win
+    assert (await other.tick(DUE + LEASE + timedelta(seconds=1))).sent and len(claims) == 1  # lease over: taken
+
+
 async def test_restart_right_after_the_post_does_not_post_again(setup) -> None:
     service, scheduler, sender, clock = setup
     sender.die_after_post = True
