@@ -172,24 +172,10 @@ async def _polling(
     from briefings.feeds.poll import FeedPoller
 
     stop = stop or asyncio.Event()
-    poller = FeedPoller(service, on_paused=on_paused, stop=stop)
-    if metrics is not None:
-        count_polls(poller, metrics)
+    poller = FeedPoller(service, on_paused=on_paused, stop=stop, metrics=metrics)
     task = asyncio.create_task(poller.run(stop), name="feed-poller")
     try:
         yield
     finally:
         stop.set()
         await finish(task, drain)
-
-
-def count_polls(poller: Any, metrics: Metrics) -> None:
-    """Count every pass of ``poller`` (its feeds polled, items added, updated, skipped) into ``metrics``."""
-    poll = poller.poll
-
-    async def counted(*args: Any, **kwargs: Any) -> Any:
-        report = await poll(*args, **kwargs)
-        metrics.feeds_polled(report.results)
-        return report
-
-    poller.poll = counted

@@ -30,6 +30,7 @@ from briefings.feed_actions import FEED_ACCEPT
 from briefings.feeds.models import Feed, FeedPollResult, PollReport
 from briefings.feeds.parse import FeedItem, ParsedFeed, parse_feed
 from briefings.ingest import article_from_page, article_from_text
+from briefings.metrics import Metrics
 from briefings.models import Actor, ArticleInput
 from briefings.service import BriefingService
 from briefings.textutil import canonical_url, content_hash, shorten
@@ -69,8 +70,10 @@ class FeedPoller:
         batch: int = 200,
         on_paused: PausedHook | None = None,
         stop: asyncio.Event | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.service = service
+        self.metrics = metrics  # counts each pass: feeds polled by outcome, items added, updated, skipped
         self.stop = stop  # once set, no new batch is claimed (a draining process finishes what it holds)
         self.on_paused = on_paused
         self.clock = clock or service.clock
@@ -90,11 +93,13 @@ class FeedPoller:
             async with self.service.store.transaction():
                 feeds = await self.service.store.claim_feeds(self.owner, now, now + LEASE, self.batch, feed_ids)
             if not feeds:
-                return report
+                break
             results = await asyncio.gather(*(self._poll_politely(f) for f in feeds))
             report.results.extend(results)
             if feed_ids:
-                return report
+                break
+        if self.metrics is not None:
+            self.metrics.feeds_polled(report.results)
         return report
 
     def stopping(self) -> bool:

@@ -19,7 +19,6 @@ from adapters.testing.slack_api import FakeSlackAPI
 from adapters.testing.slack_requests import SlackSender
 from bot.health import Health
 from bot.run_slack import slack_app
-from bot.runtime import count_polls
 from bot.settings import Settings
 from briefings.clock import ManualClock
 from briefings.metrics import Metrics
@@ -83,14 +82,9 @@ async def test_feed_passes_are_counted_by_status_and_item() -> None:
     class Report:
         results: list[Result]
 
-    class Poller:
-        async def poll(self) -> Report:
-            return Report([Result("new", ["a", "b"], 1, 3), Result("failed", [])])
-
     metrics = Metrics()
-    poller = Poller()
-    count_polls(poller, metrics)
-    await poller.poll()
+    report = Report([Result("new", ["a", "b"], 1, 3), Result("failed", [])])
+    metrics.feeds_polled(report.results)
     assert value(metrics, "briefbot_feed_polls_total", status="new") == 1
     assert value(metrics, "briefbot_feed_polls_total", status="failed") == 1
     assert value(metrics, "briefbot_feed_items_total", result="added") == 2

@@ -14,6 +14,7 @@ from briefings.errors import FeedError, PermissionDenied
 from briefings.feeds.models import Feed
 from briefings.feeds.poll import LEASE, FeedPoller, paused_notice
 from briefings.feeds.testing import FeedServer, Response
+from briefings.metrics import Metrics
 from briefings.models import Actor
 from briefings.service import BriefingService, open_service
 from briefings.testing import ADMIN
@@ -102,6 +103,22 @@ async def test_first_poll_is_backlog_then_304_costs_nothing_then_new_items_are_n
     assert len(changed) == 1 and changed[0][1][0].outlet == "Coast Gazette"  # news, with its outlet named
     listed = (await service.list_feeds())[0]
     assert listed.items == 3 and listed.polls == 3 and listed.last_error is None
+
+
+async def test_a_poller_with_metrics_counts_each_pass(
+    service: BriefingService, server: FeedServer, clock: ManualClock
+) -> None:
+    server.add("/feed.xml", rss(["bridge", "vote"]), content_type="application/rss+xml", etag='"v1"')
+    await service.add_feed(server.url("/feed.xml"), actor=ADMIN)
+    metrics = Metrics()
+    poller = FeedPoller(service, metrics=metrics)
+    await poller.poll()
+    clock.advance(timedelta(hours=1))
+    await poller.poll()
+    polls = metrics.registry.get_sample_value
+    assert polls("briefbot_feed_polls_total", {"status": "new"}) == 1
+    assert polls("briefbot_feed_polls_total", {"status": "unchanged"}) == 1
+    assert polls("briefbot_feed_items_total", {"result": "added"}) == 2
 
 
 async def test_guid_churn_is_the_same_item_and_an_edit_updates_its_article(
