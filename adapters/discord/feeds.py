@@ -17,10 +17,9 @@ from discord.http import HTTPClient, handle_message_parameters
 from adapters.discord import limits, words
 from adapters.discord.handlers import Handlers, reply
 from adapters.discord.render import COLOR, escape
-from briefings.digest_text import plural
 from briefings.feed_actions import interval_label
 from briefings.feeds.models import Feed
-from briefings.feeds.poll import paused_notice
+from briefings.feeds.text import BACKLOG_SENTENCE, failing_text, paused_notice, schedule_text, target_text
 
 log = logging.getLogger(__name__)
 
@@ -43,22 +42,17 @@ def _url(feed: Feed) -> str:
     return limits.safe_url(feed.url) or escape(feed.url)
 
 
-def _target(feed: Feed) -> str:
-    return f"items go to `{feed.story}`" if feed.story else "each item joins the story of its event"
-
-
 def _feed_value(feed: Feed) -> str:
     lines = [
         _url(feed),
-        f"every {interval_label(feed.every)} · {plural(feed.items, 'item')} · {_target(feed)}",
+        schedule_text(feed),
     ]
     if feed.paused:
         lines.append(f"⏸ Paused: {escape(limits.clip(feed.pause_reason or 'by an admin', ERROR_CHARS))}")
     else:
         lines.append(f"Last success: {_when(feed.last_success)} · next poll: {_when(feed.next_poll)}")
     if feed.last_error:
-        failures = plural(feed.failures, "failure")
-        lines.append(f"⚠ {failures} in a row, last: {escape(limits.clip(feed.last_error, ERROR_CHARS))}")
+        lines.append(f"⚠ {failing_text(feed)} {escape(limits.clip(feed.last_error, ERROR_CHARS))}")
     return "\n".join(lines)
 
 
@@ -80,8 +74,7 @@ def render_feed_added(feed: Feed) -> discord.Embed:
     """Render a new subscription: what it follows, how often, where items go, and how to undo it."""
     embed = discord.Embed(title=limits.clip(f"Following: {_name(feed)}", limits.TITLE), colour=COLOR)
     embed.description = (
-        f"{_url(feed)}\nPolled every {interval_label(feed.every)}; {_target(feed)}. Its current items are stored "
-        "as backlog: briefed, but not news for digests."
+        f"{_url(feed)}\nPolled every {interval_label(feed.every)}; {target_text(feed)}. {BACKLOG_SENTENCE}"
     )
     embed.set_footer(text=f"Feed {feed.id} · remove it with {words.feed_command('remove', feed.id)}")
     return limits.fit_embed(embed)

@@ -26,10 +26,9 @@ from adapters.slack.render import (
     _header,
     _section,
 )
-from briefings.digest_text import plural
 from briefings.feed_actions import interval_label
 from briefings.feeds.models import Feed
-from briefings.feeds.poll import paused_notice
+from briefings.feeds.text import BACKLOG_SENTENCE, failing_text, paused_notice, schedule_text, target_text
 
 log = logging.getLogger(__name__)
 
@@ -54,26 +53,19 @@ def _url(feed: Feed) -> str:
     return link(feed.url, feed.url, URL_CHARS)
 
 
-def _target(feed: Feed) -> str:
-    if feed.story:
-        return f"items go to `{clip(feed.story, 80)}`"
-    return "each item joins the story of its event"
-
-
 def _feed_block_text(feed: Feed) -> str:
     """One feed of the list: name and id, URL, interval and items, how polling goes."""
     lines = [
         f"{_name(feed)} · feed {feed.id}",
         _url(feed),
-        f"every {interval_label(feed.every)} · {plural(feed.items, 'item')} · {_target(feed)}",
+        escape(schedule_text(feed)),
     ]
     if feed.paused:
         lines.append(f":double_vertical_bar: Paused: {clip(feed.pause_reason or 'by an admin', ERROR_CHARS)}")
     else:
         lines.append(f"Last success: {_when(feed.last_success)} · next poll: {_when(feed.next_poll)}")
     if feed.last_error:
-        failures = plural(feed.failures, "failure")
-        lines.append(f":warning: {failures} in a row, last: {clip(feed.last_error, ERROR_CHARS)}")
+        lines.append(f":warning: {failing_text(feed)} {clip(feed.last_error, ERROR_CHARS)}")
     return "\n".join(lines)
 
 
@@ -95,8 +87,7 @@ def render_feed_added(feed: Feed) -> Message:
     """Render a new subscription: what it follows, how often, where items go, and how to undo it."""
     text = (
         f":white_check_mark: Following {_name(feed)} (feed {feed.id}): {_url(feed)}, polled every "
-        f"{interval_label(feed.every)}; {_target(feed)}. Its current items are stored as backlog: briefed, "
-        "but not news for digests."
+        f"{interval_label(feed.every)}; {escape(target_text(feed))}. {BACKLOG_SENTENCE}"
     )
     undo = f"Remove it with `{escape(words.feed_command('remove', feed.id))}`."
     return Message(
@@ -108,15 +99,18 @@ def render_feed_added(feed: Feed) -> Message:
 def render_feed_removed(feed: Feed) -> Message:
     """Render an unsubscription (the articles it brought stay)."""
     text = f":wastebasket: Stopped following {_name(feed)} (feed {feed.id}); its articles stay."
-    return Message(text=clip(f"Stopped following {feed.label()} (feed {feed.id}).", FALLBACK_TEXT),
-                   blocks=[_section(text)])
+    return Message(
+        text=clip(f"Stopped following {feed.label()} (feed {feed.id}).", FALLBACK_TEXT), blocks=[_section(text)]
+    )
 
 
 def render_feed_paused(feed: Feed) -> Message:
     """Render a feed paused or resumed by an admin."""
     if feed.paused:
-        text = (f":double_vertical_bar: Paused {_name(feed)} (feed {feed.id}). Resume it with "
-                f"`{escape(words.feed_command('resume', feed.id))}`.")
+        text = (
+            f":double_vertical_bar: Paused {_name(feed)} (feed {feed.id}). Resume it with "
+            f"`{escape(words.feed_command('resume', feed.id))}`."
+        )
         plain = f"Paused {feed.label()} (feed {feed.id})."
     else:
         text = f":arrow_forward: Resumed {_name(feed)} (feed {feed.id}); it is polled at the next pass."
@@ -146,10 +140,19 @@ class SlackFeedNotices:
             return
         message = render_feed_pause_notice(feed)
         try:
-            await self.client.chat_postMessage(channel=feed.channel_id, text=message.text,
-                                               blocks=message.block_dicts(), unfurl_links=False, unfurl_media=False)
+            await self.client.chat_postMessage(
+                channel=feed.channel_id,
+                text=message.text,
+                blocks=message.block_dicts(),
+                unfurl_links=False,
+                unfurl_media=False,
+            )
         except SlackApiError as exc:  # not in the channel any more, archived...: the admin log still has it
-            log.warning("could not tell slack channel %s that feed %s was paused: %s", feed.channel_id, feed.id,
-                        exc.response.get("error"))
+            log.warning(
+                "could not tell slack channel %s that feed %s was paused: %s",
+                feed.channel_id,
+                feed.id,
+                exc.response.get("error"),
+            )
             return
         log.info("told slack channel %s that feed %s was paused", feed.channel_id, feed.id)

@@ -49,14 +49,6 @@ _MAX_AGE = re.compile(r"(?:^|[,\s])max-age\s*=\s*(\d+)", re.IGNORECASE)
 PausedHook = Callable[[Feed], Awaitable[None]]
 
 
-def paused_notice(feed: Feed) -> str:
-    """Return the sentence that tells a channel its feed was paused (faces add how to resume it)."""
-    label = feed.name or feed.url
-    where = f" ({feed.url})" if feed.name else ""
-    reason = feed.pause_reason or "it kept failing"
-    return f"Briefbot paused the feed {shorten(label, 120)}{where}: {reason.rstrip('.')}."
-
-
 class FeedPoller:
     """Polls due feeds into stories; ``poll`` is one pass (cron, tests), ``run`` loops until stopped."""
 

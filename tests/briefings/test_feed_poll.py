@@ -12,8 +12,9 @@ import pytest
 from briefings.clock import ManualClock
 from briefings.errors import FeedError, PermissionDenied
 from briefings.feeds.models import Feed
-from briefings.feeds.poll import LEASE, FeedPoller, paused_notice
+from briefings.feeds.poll import LEASE, FeedPoller
 from briefings.feeds.testing import FeedServer, Response
+from briefings.feeds.text import paused_notice
 from briefings.metrics import Metrics
 from briefings.models import Actor
 from briefings.service import BriefingService, open_service
