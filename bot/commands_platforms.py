@@ -55,8 +55,8 @@ async def cmd_slack(args: argparse.Namespace) -> int:
     port = args.port or int(os.environ.get("PORT", "3000"))
     async with (
         open_service(settings.db, fetch_allow_hosts=settings.fetch_allow_hosts) as service,
-        running_scheduler(settings, service),
-        running_feed_poller(service, settings=settings),
+        running_scheduler(settings, service) as scheduler,
+        running_feed_poller(service, senders=scheduler.senders if scheduler else None),
     ):
         await run_slack(settings, service, port=port)
     return 0
@@ -76,6 +76,9 @@ async def cmd_discord(args: argparse.Namespace) -> int:
             where = f"guild {args.guild}" if args.guild else "all guilds (global; may take up to an hour to appear)"
             print(f"Synced {len(synced or [])} command(s) to {where}: {', '.join(map(str, synced or []))}")
         else:
-            async with running_scheduler(settings, service), running_feed_poller(service, settings=settings):
+            async with (
+                running_scheduler(settings, service) as scheduler,
+                running_feed_poller(service, senders=scheduler.senders if scheduler else None),
+            ):
                 await run_discord.run_discord(settings, service)
     return 0

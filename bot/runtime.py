@@ -110,33 +110,22 @@ def feed_paused_hook(notices: Mapping[str, FeedNotices]) -> PausedHook:
     return on_paused
 
 
-@contextlib.asynccontextmanager
-async def feed_notices(settings: Settings | None) -> AsyncIterator[PausedHook | None]:
-    """Yield the poller's ``on_paused`` hook, posting with each configured platform's client (None: no notices)."""
-    if settings is None:
-        yield None
-        return
+def feed_notices(senders: Mapping[str, object] | None) -> PausedHook | None:
+    """Return the poller's ``on_paused`` hook, posting with the digest senders' clients (None: no notices).
+
+    The scheduler's senders are reused, so a process logs in to each platform once."""
     from adapters.discord.digest import DiscordDigestSender
     from adapters.discord.feeds import DiscordFeedNotices
     from adapters.slack.digest import SlackDigestSender
     from adapters.slack.feeds import SlackFeedNotices
 
-    try:
-        senders = await build_senders(settings)
-    except Exception:  # a platform that refuses its token must not stop polling
-        log.exception("feed pause notices are off: a platform client could not be made")
-        yield None
-        return
     notices: dict[str, FeedNotices] = {}
-    for platform, sender in senders.items():
+    for platform, sender in (senders or {}).items():
         if isinstance(sender, SlackDigestSender):
             notices[platform] = SlackFeedNotices(sender.client)
         elif isinstance(sender, DiscordDigestSender):
             notices[platform] = DiscordFeedNotices(sender.http)
-    try:
-        yield feed_paused_hook(notices) if notices else None
-    finally:
-        await close_senders(senders)
+    return feed_paused_hook(notices) if notices else None
 
 
 @contextlib.asynccontextmanager
@@ -146,17 +135,14 @@ async def running_feed_poller(
     metrics: Metrics | None = None,
     stop: asyncio.Event | None = None,
     drain: float | None = None,
-    settings: Settings | None = None,
+    senders: Mapping[str, object] | None = None,
 ) -> AsyncIterator[None]:
     """Poll the feeds in the background for as long as the block runs (processes sharing a database share it).
 
-    On the way out the pass in flight finishes, for at most ``drain`` seconds if given. With ``settings``, a feed
-    added from Slack or Discord that the failure budget pauses gets a notice in its channel.
+    On the way out the pass in flight finishes, for at most ``drain`` seconds if given. With ``senders`` (the digest
+    scheduler's), a feed added from Slack or Discord that the failure budget pauses gets a notice in its channel.
     """
-    async with (
-        feed_notices(settings) as on_paused,
-        _polling(service, metrics=metrics, stop=stop, drain=drain, on_paused=on_paused),
-    ):
+    async with _polling(service, metrics=metrics, stop=stop, drain=drain, on_paused=feed_notices(senders)):
         yield
 
 

@@ -229,8 +229,10 @@ async def _run(
         announce = asyncio.create_task(_announce_ready(faces, bound, on_ready), name="announce-ready")
         try:
             async with (
-                running_scheduler(settings, service, metrics=metrics, stop=stop, drain=drain),
-                running_feed_poller(service, metrics=metrics, stop=stop, drain=drain, settings=settings),
+                running_scheduler(settings, service, metrics=metrics, stop=stop, drain=drain) as scheduler,
+                running_feed_poller(
+                    service, metrics=metrics, stop=stop, drain=drain, senders=scheduler.senders if scheduler else None
+                ),
             ):
                 failed = await _until_stopped(stop, faces)
                 _drain(health, stop)

@@ -13,7 +13,7 @@ import pytest
 from adapters.discord import limits
 from adapters.discord.feeds import render_feed_list
 from adapters.testing.discord_gateway import FakeDiscord
-from bot.runtime import feed_notices
+from bot.runtime import build_senders, close_senders, feed_notices
 from bot.settings import Settings
 from briefings.clock import ManualClock
 from briefings.feeds.models import Feed
@@ -161,7 +161,9 @@ async def test_the_pause_notice_reaches_the_channel_once(
     await deferred(fake, feed_cmd(fake, "add", {"url": feeds.url("/feed.xml"), "name": "Gazette @here"}, **ADMIN))
     feeds.add("/feed.xml", "<html>gone</html>", content_type="text/html", status=500)
     settings = Settings(_env_file=None, discord_token=fake.token, discord_api_url=fake.api_base)  # type: ignore[call-arg]
-    async with feed_notices(settings) as on_paused:
+    senders = await build_senders(settings)
+    try:
+        on_paused = feed_notices(senders)
         assert on_paused is not None
         poller = FeedPoller(service, on_paused=on_paused)
         for _ in range(30):
@@ -169,6 +171,8 @@ async def test_the_pause_notice_reaches_the_channel_once(
             if (await poller.poll()).results[0].status == "paused":
                 break
         assert (await service.feed(1)).paused
+    finally:
+        await close_senders(senders)
     posts = [r for r in fake.find("POST", ROUTE) if r.status == 200]
     (notice,) = posts  # once, in the channel the feed was added from
     assert notice.path == f"/channels/{fake.channel_id}/messages"

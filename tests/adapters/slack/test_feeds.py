@@ -15,7 +15,7 @@ from adapters.slack.feeds import SlackFeedNotices, render_feed_list
 from adapters.slack.send import make_client
 from adapters.testing.slack_api import RESPONSE_URL
 from adapters.testing.slack_requests import CHANNEL_ID
-from bot.runtime import feed_notices
+from bot.runtime import build_senders, close_senders, feed_notices
 from bot.settings import Settings
 from briefings.clock import ManualClock
 from briefings.feeds.models import Feed
@@ -159,7 +159,9 @@ async def test_the_pause_notice_reaches_the_channel_once(
     await add(slack, feeds.url("/index.html"))
     feeds.add("/feed.xml", "<html>gone</html>", content_type="text/html", status=500)
     settings = Settings(_env_file=None, slack_bot_token=BOT_TOKEN, slack_api_url=slack.api.base_url)  # type: ignore[call-arg]
-    async with feed_notices(settings) as on_paused:
+    senders = await build_senders(settings)
+    try:
+        on_paused = feed_notices(senders)
         assert on_paused is not None
         poller = FeedPoller(slack.service, on_paused=on_paused)
         for _ in range(30):
@@ -167,6 +169,8 @@ async def test_the_pause_notice_reaches_the_channel_once(
             if (await poller.poll()).results[0].status == "paused":
                 break
         assert (await poller.poll((1,))).results == []  # a paused feed is not polled again
+    finally:
+        await close_senders(senders)
     (notice,) = slack.api.history(CHANNEL_ID)  # once
     text = dump(notice)
     assert "Briefbot paused the feed Coast Gazette" in text and "failing for 24 hours" in text and "500" in text
