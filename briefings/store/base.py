@@ -85,6 +85,14 @@ class StoreBase(ABC):
         """Bring id generators past the ids a copy wrote into ``tables`` (nothing to do on SQLite)."""
         return None
 
+    async def _write_alone(self, sql: str, params: Params = ()) -> list[tuple]:
+        """Run one self-contained write (``RETURNING`` rows) as its own transaction; return the rows it returned.
+
+        For statements that are correct on their own under concurrency (a conditional upsert, an update guarded
+        by its owner): a backend may run them without serialising them behind other writers."""
+        async with self.transaction():
+            return await self._write_rows(sql, params)
+
     async def _insert(self, sql: str, params: Params = ()) -> int:
         """Run an ``INSERT ... RETURNING id``; return the new row's id."""
         rows = await self._write_rows(sql, params)

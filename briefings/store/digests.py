@@ -101,26 +101,24 @@ class DigestStore(StoryStore):
         self, digest_id: int, slot: str, due_at: datetime, owner: str, now: datetime, lease_until: datetime
     ) -> DeliveryRow | None:
         """Claim a digest slot for ``owner`` (new, lease expired, or retry due); return the delivery or None."""
-        async with self.transaction():
-            claimed = await self._exec(
-                "INSERT INTO digest_deliveries AS d (digest_id, slot, due_at, status, owner, lease_until, attempts,"
-                " updated_at) VALUES (:d, :s, :due, 'claimed', :o, :lease, 1, :now)"
-                " ON CONFLICT (digest_id, slot) DO UPDATE SET status = 'claimed', owner = :o,"
-                " lease_until = :lease, attempts = d.attempts + 1, updated_at = :now"
-                " WHERE (d.status = 'claimed' AND d.lease_until < :now)"
-                " OR (d.status = 'retry' AND d.next_attempt <= :now)",
-                {
-                    "d": digest_id,
-                    "s": slot,
-                    "due": due_at.isoformat(),
-                    "o": owner,
-                    "lease": lease_until.isoformat(),
-                    "now": now.isoformat(),
-                },
-            )
-            if not claimed:
-                return None
-            return await self.delivery(digest_id, slot)
+        rows = await self._write_alone(
+            "INSERT INTO digest_deliveries AS d (digest_id, slot, due_at, status, owner, lease_until, attempts,"
+            " updated_at) VALUES (:d, :s, :due, 'claimed', :o, :lease, 1, :now)"
+            " ON CONFLICT (digest_id, slot) DO UPDATE SET status = 'claimed', owner = :o,"
+            " lease_until = :lease, attempts = d.attempts + 1, updated_at = :now"
+            " WHERE (d.status = 'claimed' AND d.lease_until < :now)"
+            " OR (d.status = 'retry' AND d.next_attempt <= :now)"
+            f" RETURNING {', '.join(self._DELIVERY_KEYS)}",
+            {
+                "d": digest_id,
+                "s": slot,
+                "due": due_at.isoformat(),
+                "o": owner,
+                "lease": lease_until.isoformat(),
+                "now": now.isoformat(),
+            },
+        )
+        return self._delivery(rows[0]) if rows else None
 
     _DELIVERY_KEYS = (
         "id", "digest_id", "slot", "due_at", "status", "owner", "lease_until", "next_attempt", "attempts",
@@ -182,33 +180,30 @@ class DigestStore(StoryStore):
             for k, v in fields.items()
         }
         sets = ", ".join(f"{k} = :{k}" for k in values)
-        async with self.transaction():
-            changed = await self._exec(
-                f"UPDATE digest_deliveries SET {sets}, updated_at = :now WHERE id = :id AND owner = :owner",
-                {**values, "now": now.isoformat(), "id": delivery_id, "owner": owner},
-            )
-            return bool(changed)
+        changed = await self._write_alone(
+            f"UPDATE digest_deliveries SET {sets}, updated_at = :now WHERE id = :id AND owner = :owner RETURNING id",
+            {**values, "now": now.isoformat(), "id": delivery_id, "owner": owner},
+        )
+        return bool(changed)
 
     async def release_delivery(self, delivery_id: int, owner: str, now: datetime) -> bool:
         """End ``owner``'s claim on a delivery at ``now`` (its lease expires), so any process may take it over."""
-        async with self.transaction():
-            changed = await self._exec(
-                "UPDATE digest_deliveries SET lease_until = ?, updated_at = ?"
-                " WHERE id = ? AND owner = ? AND status = 'claimed'",
-                (now.isoformat(), now.isoformat(), delivery_id, owner),
-            )
-            return bool(changed)
+        changed = await self._write_alone(
+            "UPDATE digest_deliveries SET lease_until = ?, updated_at = ?"
+            " WHERE id = ? AND owner = ? AND status = 'claimed' RETURNING id",
+            (now.isoformat(), now.isoformat(), delivery_id, owner),
+        )
+        return bool(changed)
 
     async def record_skipped(self, digest_id: int, slot: str, due_at: datetime, now: datetime, reason: str) -> None:
         """Record a slot that will not be delivered (missed beyond the grace window, or superseded)."""
-        async with self.transaction():
-            await self._exec(
-                "INSERT INTO digest_deliveries (digest_id, slot, due_at, status, error, updated_at)"
-                " VALUES (?, ?, ?, 'skipped', ?, ?) ON CONFLICT (digest_id, slot) DO UPDATE"
-                " SET status = 'skipped', error = excluded.error, updated_at = excluded.updated_at"
-                " WHERE digest_deliveries.status IN ('retry')",
-                (digest_id, slot, due_at.isoformat(), reason, now.isoformat()),
-            )
+        await self._write_alone(
+            "INSERT INTO digest_deliveries (digest_id, slot, due_at, status, error, updated_at)"
+            " VALUES (?, ?, ?, 'skipped', ?, ?) ON CONFLICT (digest_id, slot) DO UPDATE"
+            " SET status = 'skipped', error = excluded.error, updated_at = excluded.updated_at"
+            " WHERE digest_deliveries.status IN ('retry') RETURNING id",
+            (digest_id, slot, due_at.isoformat(), reason, now.isoformat()),
+        )
 
     async def last_cutoff(self, digest_id: int) -> datetime | None:
         """Return when the channel's previous digest was composed (what it covered up to)."""

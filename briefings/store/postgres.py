@@ -214,6 +214,20 @@ class PostgresStore(Store):
         text, args = bind(sql, params)
         return [tuple(r) for r in await self._writer().fetch(text, *args)]
 
+    async def _write_alone(self, sql: str, params: Params = ()) -> list[tuple]:
+        """Run one self-contained write on a pooled connection in autocommit, without the writers' advisory lock.
+
+        PostgreSQL's row locks make such a statement safe beside any other writer, so replicas claiming and
+        recording digest deliveries do not queue behind each other's story writes."""
+        if self._tx_conn() is not None:
+            return await self._write_rows(sql, params)
+        text, args = bind(sql, params)
+        try:
+            async with self._pool.acquire() as conn:
+                return [tuple(r) for r in await conn.fetch(text, *args)]
+        except DB_ERRORS as exc:
+            raise db_error(self.path, exc) from exc
+
     async def _after_copy(self, tables: Sequence[str]) -> None:
         """Move each table's identity sequence past the largest id a copy wrote."""
         async with self.transaction():
