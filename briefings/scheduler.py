@@ -105,6 +105,9 @@ class DigestScheduler:
         self._changes = {}  # digests due together share their window: read the changes once per tick
         self._news = {}
         subs = [s for s in await self.store.digests(enabled_only=True) if s.platform in self.senders]
+        # each process walks the due digests in its own order, so replicas ticking together mostly claim
+        # different slots instead of racing for the same ones in id order
+        self._rng.shuffle(subs)
         await asyncio.gather(*(self._tick_one(sub, now, report) for sub in subs))
         return report
 
