@@ -1,6 +1,7 @@
 """1,000 digests due at once, delivered by 1, 2 and 4 replica processes sharing one PostgreSQL database.
 
-    python -m bench.replicas [--digests 1000] [--stories 200] [--replicas 1 2 4] [--model runner|run-due|both]
+    python -m bench.replicas [--digests 1000] [--stories 200] [--replicas 1 2 4] [--latency MS]
+        [--model runner|run-due|both]
 
 For each replica count: a fresh PostgreSQL schema (``BRIEFBOT_BENCH_POSTGRES_URL``, default the test server)
 gets ``--digests`` Slack digests due at the same minute and ``--stories`` changed stories (as ``bench.digests``
@@ -37,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
+from aiohttp import web
 
 from adapters.testing.slack_api import FakeSlackAPI
 from bench.backends_pg import SERVER_URL, NoServer, fresh_schema, load
@@ -52,6 +54,20 @@ CHANGED = datetime(2025, 6, 21, 7, 0, tzinfo=UTC)
 DUE = datetime(2025, 6, 21, 8, 30, tzinfo=UTC)
 TOKEN = "xoxb-bench"
 WAIT_S = 600.0  # give up on a replica count after this long
+
+
+class SlowSlack(FakeSlackAPI):
+    """The fake Slack Web API answering each chat.postMessage after ``latency`` seconds, as a real API over a
+    network does (Slack's own answers take on the order of 100 ms): delivery is then bound by waiting, not CPU."""
+
+    def __init__(self, latency: float) -> None:
+        super().__init__()
+        self.latency = latency
+
+    async def _on_api(self, request: web.Request) -> web.Response:
+        if self.latency and request.match_info["method"] == "chat.postMessage":
+            await asyncio.sleep(self.latency)
+        return await super()._on_api(request)
 
 
 @dataclass
@@ -249,7 +265,7 @@ async def bench(args: argparse.Namespace) -> list[Result]:
     models = ["runner", "run-due"] if args.model == "both" else [args.model]
     for model in models:
         for n in args.replicas:
-            async with fresh_schema(args.server) as url, FakeSlackAPI() as api:
+            async with fresh_schema(args.server) as url, SlowSlack(args.latency / 1000) as api:
                 started = time.perf_counter()
                 await _set_up(url, args.digests, args.stories)
                 print(
@@ -271,7 +287,10 @@ async def bench(args: argparse.Namespace) -> list[Result]:
 
 def print_table(results: list[Result], args: argparse.Namespace, before: str) -> None:
     """Print one row per (model, replica count), with the ratio to 1 replica of the same model."""
-    print(f"\n{args.digests:,} digests due at once on one PostgreSQL database, fake Slack API on 127.0.0.1, same run")
+    print(
+        f"\n{args.digests:,} digests due at once on one PostgreSQL database, fake Slack API on 127.0.0.1"
+        f" answering each post in {args.latency:g} ms, same run"
+    )
     head = (
         f"{'model':<8} {'replicas':>8} {'wall s':>8} {'vs 1':>6} {'digests/s':>10} {'posted':>7} "
         f"{'dup':>4} {'missing':>8} {'once':>5} {'CPU s':>6} {'adv-wait':>9} {'active':>6}  "
@@ -304,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--digests", type=int, default=1000)
     parser.add_argument("--stories", type=int, default=200, help="stories changed before the digests are due")
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="milliseconds the fake Slack API takes per post (default 0)"
+    )
     parser.add_argument("--model", choices=["runner", "run-due", "both"], default="runner")
     parser.add_argument("--server", default=SERVER_URL, help="PostgreSQL server URL (a schema is made and dropped)")
     args = parser.parse_args(argv)
