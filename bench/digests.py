@@ -38,7 +38,7 @@ async def main(n_digests: int, n_stories: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeSlackAPI() as api, open_service(Path(tmp) / "bench.db", clock=clock) as service:
             for i in range(n_digests):
-                await service.digest_on(platform="slack", channel_id=f"C{i:05d}", at="08:30", tz="UTC", actor=ADMIN)
+                await service.digests.on(platform="slack", channel_id=f"C{i:05d}", at="08:30", tz="UTC", actor=ADMIN)
             clock.set(datetime(2025, 6, 21, 7, 0, tzinfo=UTC))
             await bulk_stories(service, n_stories)
             sender = make_digest_sender("xoxb-bench", api.base_url)

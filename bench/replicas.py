@@ -93,7 +93,7 @@ async def _set_up(url: str, digests: int, stories: int) -> None:
     clock = ManualClock(SET_UP)
     async with open_service(url, clock=clock) as service:
         for i in range(digests):
-            await service.digest_on(platform="slack", channel_id=f"C{i:05d}", at="08:30", tz="UTC", actor=ADMIN)
+            await service.digests.on(platform="slack", channel_id=f"C{i:05d}", at="08:30", tz="UTC", actor=ADMIN)
         clock.set(CHANGED)
         await bulk_stories(service, stories)
 

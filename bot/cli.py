@@ -92,7 +92,7 @@ async def open_for(
 async def _holds_nothing(service: BriefingService) -> bool:
     """Tell whether a database this command created is still empty (so removing it loses nothing)."""
     try:
-        return await service.story_count() == 0 and not await service.digest_status()
+        return await service.story_count() == 0 and not await service.digests.status()
     except Exception:  # the database itself failed: keep it for inspection
         return False
 

@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from briefings.changes import WhatsNew, whats_new
 from briefings.clock import Clock
@@ -31,9 +30,6 @@ from briefings.models import (
     Article,
     ArticleInput,
     Brief,
-    Digest,
-    DigestStatus,
-    DigestSubscription,
     KeyFacts,
     SearchHit,
     StoryRef,
@@ -80,32 +76,6 @@ class BriefingService(StoryEdits, StoryRegrouping, FeedActions):
     ) -> None:
         super().__init__(store, clock=clock, fetcher=fetcher, metrics=metrics)
         self.digests = DigestService(self.store, self.clock)
-
-    # ----- digests: compatibility delegation to ``self.digests`` ----------------------------------
-
-    async def digest_on(self, **kwargs: Any) -> DigestStatus:
-        """Compatibility: ``self.digests.on``."""
-        return await self.digests.on(**kwargs)
-
-    async def digest_off(self, **kwargs: Any) -> list[DigestSubscription]:
-        """Compatibility: ``self.digests.off``."""
-        return await self.digests.off(**kwargs)
-
-    async def digest_status(self, **kwargs: Any) -> list[DigestStatus]:
-        """Compatibility: ``self.digests.status``."""
-        return await self.digests.status(**kwargs)
-
-    async def digest_preview(self, **kwargs: Any) -> Digest:
-        """Compatibility: ``self.digests.preview``."""
-        return await self.digests.preview(**kwargs)
-
-    async def preview_subscription(self, sub: DigestSubscription) -> Digest:
-        """Compatibility: ``self.digests.preview_subscription``."""
-        return await self.digests.preview_subscription(sub)
-
-    async def digest_by_id(self, digest_id: int) -> DigestSubscription:
-        """Compatibility: ``self.digests.by_id``."""
-        return await self.digests.by_id(digest_id)
 
     # ----- reading ------------------------------------------------------------------------------
 

@@ -121,7 +121,7 @@ class _Sender:
 
 async def test_scheduler_counts_delivered_and_superseded(seeded_service: BriefingService, clock: ManualClock) -> None:
     service = seeded_service
-    await service.digest_on(platform="slack", channel_id="C1", at="08:00", tz="UTC", actor=ADMIN, post_when_empty=True)
+    await service.digests.on(platform="slack", channel_id="C1", at="08:00", tz="UTC", actor=ADMIN, post_when_empty=True)
     metrics = Metrics()
     sender = _Sender()
     window = timedelta(days=3)

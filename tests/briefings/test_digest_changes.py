@@ -42,7 +42,7 @@ class RecordingSender:
 async def _scheduled(service: BriefingService, clock: ManualClock) -> tuple[DigestScheduler, RecordingSender]:
     """The seed story at 09:00, a daily 09:30 UTC digest, and the first digest delivered."""
     await service.add_text(seed_text(), actor=ADMIN, story=SEED_SLUG)
-    await service.digest_on(platform="slack", channel_id="C1", at="09:30", tz="UTC", actor=ADMIN)
+    await service.digests.on(platform="slack", channel_id="C1", at="09:30", tz="UTC", actor=ADMIN)
     sender = RecordingSender()
     scheduler = DigestScheduler(service.store, {"slack": sender}, clock=clock, owner="t", rng=random.Random(1))
     clock.set(DUE + timedelta(minutes=1))
@@ -84,7 +84,7 @@ async def test_the_preview_lists_what_is_new_too(service: BriefingService, clock
     await _scheduled(service, clock)
     clock.set(DUE + timedelta(hours=6))
     await service.add_text(SECOND, actor=ADMIN, story=SEED_SLUG, title="Japan calls off the talks")
-    preview = await service.digest_preview(platform="slack", channel_id="C1")
+    preview = await service.digests.preview(platform="slack", channel_id="C1")
     assert isinstance(preview.items[0], ChangedItem)
     assert digest_text(preview).items[0].changes
 

@@ -19,7 +19,7 @@ async def _fill(target: str, clock: ManualClock) -> str:
         await service.add_text(seed_text(), actor=ADMIN, story=SEED_SLUG)
         await service.alias(SEED_SLUG, "talks", actor=ADMIN)
         await bulk_stories(service, 3)
-        await service.digest_on(platform="slack", channel_id="C1", at="08:30", tz="UTC", actor=ADMIN)
+        await service.digests.on(platform="slack", channel_id="C1", at="08:30", tz="UTC", actor=ADMIN)
         return (await service.brief(SEED_SLUG)).model_dump_json()
 
 

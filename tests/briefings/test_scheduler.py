@@ -291,9 +291,9 @@ async def test_digest_service_stands_alone_and_old_names_delegate(service: Brief
     digests = DigestService(service.store, service.clock)
     status = await digests.on(platform="slack", channel_id="C5", at="07:00", tz="UTC", actor=ADMIN)
     assert service.digests.store is service.store and service.digests.clock is service.clock
-    listed = await service.digest_status(platform="slack", channel_id="C5")  # the compatibility delegation
+    listed = await service.digests.status(platform="slack", channel_id="C5")  # the compatibility delegation
     assert [s.subscription for s in listed] == [status.subscription]
-    assert await service.digest_by_id(status.subscription.id) == status.subscription
+    assert await service.digests.by_id(status.subscription.id) == status.subscription
     stopped = await digests.off(platform="slack", channel_id="C5", actor=ADMIN)
     assert [s.id for s in stopped] == [status.subscription.id] and not await service.digests.status()
 

@@ -89,7 +89,7 @@ def db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     async def make() -> None:
         clock = ManualClock(NOW - timedelta(hours=8))
         async with open_service(path, clock=clock) as service:
-            await service.digest_on(platform="slack", channel_id="C1", at="09:30", tz="UTC", actor=ADMIN)
+            await service.digests.on(platform="slack", channel_id="C1", at="09:30", tz="UTC", actor=ADMIN)
             clock.set(NOW)
             await service.add_text(seed_text(), actor=ADMIN, story=SEED_SLUG)
 

@@ -77,7 +77,7 @@ async def rest(fake: FakeDiscord) -> AsyncIterator[discord.Client]:
 
 async def subscribe(service: BriefingService, fake: FakeDiscord, **kwargs: Any) -> int:
     """Subscribe the fake's channel to a 09:30 UTC digest; return its id."""
-    status = await service.digest_on(
+    status = await service.digests.on(
         platform="discord", channel_id=str(fake.channel_id), at="09:30", tz="UTC", actor=CONSOLE_ADMIN, **kwargs
     )
     return status.subscription.id
@@ -272,7 +272,7 @@ async def test_rate_limited_then_sent_on_a_later_tick(
         assert len(first.retrying) == 1 and not channel_posts(fake)
         row = await seeded_service.store.delivery(digest_id, "2025-06-20T09:30")
         assert row is not None
-        assert datetime.fromisoformat(row["next_attempt"]) >= DUE + timedelta(seconds=120)
+        assert row.next_attempt is not None and row.next_attempt >= DUE + timedelta(seconds=120)
         early = await tick(sched, clock, DUE + timedelta(seconds=60))
         assert early.total() == 0 and not channel_posts(fake)  # Retry-After honoured
         later = await tick(sched, clock, DUE + timedelta(seconds=125))
@@ -289,7 +289,7 @@ async def test_permanent_error_disables_after_three_ticks(
     sched = scheduler(seeded_service, DiscordDigestSender(rest), clock, "a")
     reports = [await tick(sched, clock, DUE + timedelta(minutes=m)) for m in (0, 2, 4)]
     assert [len(r.retrying) for r in reports] == [1, 1, 0] and len(reports[-1].failed) == 1
-    (status,) = await seeded_service.digest_status(platform="discord", channel_id=str(fake.channel_id))
+    (status,) = await seeded_service.digests.status(platform="discord", channel_id=str(fake.channel_id))
     assert not status.subscription.enabled
     assert "channel not found" in (status.last_failure or "")
     assert "channel not found" in (status.subscription.disabled_reason or "")
@@ -390,7 +390,7 @@ async def test_digest_commands(bot: Bot, no_sleep: SleepRecorder) -> None:
     assert "Next run: Mon 23 Jun 2025 08:30 JST (Sun 22 Jun 23:30 UTC) · <t:" in field["value"]
     assert "Topics: japan, tariffs" in field["value"] and "Last delivery: never" in field["value"]
 
-    await bot.client.handlers.service.digest_on(
+    await bot.client.handlers.service.digests.on(
         platform="discord", channel_id=str(fake.channel_id), at="10:00", tz="UTC", actor=CONSOLE_ADMIN
     )
     preview = body(await fake.interact(group_slash(fake, "brief", "digest", "preview", {"id": 2})))
@@ -402,7 +402,7 @@ async def test_digest_commands(bot: Bot, no_sleep: SleepRecorder) -> None:
     assert "only Briefbot admins" in off_refused["content"]
     off = body(await fake.interact(group_slash(fake, "brief-admin", "digest", "off", {"id": 1}, **ADMIN)))
     assert off["content"] == "Stopped 1 digest in this channel: #1 · 08:30 Asia/Tokyo, weekdays only."
-    remaining = await bot.client.handlers.service.digest_status(platform="discord", channel_id=str(fake.channel_id))
+    remaining = await bot.client.handlers.service.digests.status(platform="discord", channel_id=str(fake.channel_id))
     assert [s.subscription.id for s in remaining] == [2]
 
     dm = body(await fake.interact(group_slash(fake, "brief", "digest", "status", dm=True)))

@@ -18,9 +18,9 @@ HOSTILE = "The @everyone <@123> ministry said on Saturday it would offer **new d
 
 async def test_digest_lists_whats_new_in_an_updated_story(seeded_service: BriefingService, clock: ManualClock) -> None:
     service = seeded_service
-    await service.digest_on(platform="discord", channel_id="55", at="09:30", tz="UTC", actor=ADMIN)
+    await service.digests.on(platform="discord", channel_id="55", at="09:30", tz="UTC", actor=ADMIN)
     clock.set(datetime(2025, 6, 20, 12, 0, tzinfo=UTC))
-    digest = await service.digest_preview(platform="discord", channel_id="55")  # window: since a day ago
+    digest = await service.digests.preview(platform="discord", channel_id="55")  # window: since a day ago
     assert "New:" not in (render_digest(digest)[0].embeds[0].description or "")  # a new story: its brief says it
     # the channel saw the story before this window: the second article's news is listed
     clock.advance(timedelta(hours=1))

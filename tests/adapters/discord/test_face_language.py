@@ -102,7 +102,7 @@ async def test_posted_digest_and_notice_use_discord_syntax_only(
 ) -> None:
     channel = str(fake.channel_id)
     now = datetime(2025, 6, 20, 9, 31, tzinfo=UTC)
-    await seeded_service.digest_on(platform="discord", channel_id=channel, at="09:30", tz="UTC", actor=CONSOLE_ADMIN)
+    await seeded_service.digests.on(platform="discord", channel_id=channel, at="09:30", tz="UTC", actor=CONSOLE_ADMIN)
     async with discord.Client(intents=discord.Intents.none()) as client:
         await client.login(fake.token)
         sender = DiscordDigestSender(client)

@@ -44,7 +44,7 @@ async def test_old_brief_digest_on_points_to_brief_admin(bot: Bot, caplog: pytes
         "That command has moved: use `/brief-admin digest on time: zone: [topics:] [weekdays:] [always:]` now."
     )
     assert RESYNC in data["content"]
-    assert await bot.client.handlers.service.digest_status(platform="discord") == []  # nothing was set
+    assert await bot.client.handlers.service.digests.status(platform="discord") == []  # nothing was set
     _no_apology(caplog)
 
 

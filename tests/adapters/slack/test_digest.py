@@ -45,7 +45,7 @@ def _slugs(blocks: list[dict[str, Any]]) -> list[str]:
 
 
 async def _digest(service: BriefingService, *, at: str = "09:30", tz: str = "UTC", **kw: Any) -> DigestSubscription:
-    status = await service.digest_on(platform="slack", channel_id=CHANNEL_ID, at=at, tz=tz, actor=ENGINE_ADMIN, **kw)
+    status = await service.digests.on(platform="slack", channel_id=CHANNEL_ID, at=at, tz=tz, actor=ENGINE_ADMIN, **kw)
     return status.subscription
 
 
@@ -87,7 +87,7 @@ async def test_one_post_with_metadata(
     # a later tick the same day posts nothing more
     assert (await _tick(scheduler, clock, DUE + timedelta(hours=2))).total() == 0
     assert len(fake_api.ok_calls_to(POST)) == 1
-    [status] = await seeded_service.digest_status(platform="slack", channel_id=CHANNEL_ID)
+    [status] = await seeded_service.digests.status(platform="slack", channel_id=CHANNEL_ID)
     assert status.last_delivery_slot == KEY
 
 
@@ -101,8 +101,9 @@ async def test_429_then_success_on_a_later_tick(
     report = await _tick(scheduler, clock, first)
     assert report.retrying == [f"{sub.id}@{KEY}"]
     row = await seeded_service.store.delivery(sub.id, KEY)
-    assert row is not None and row["status"] == "retry" and "429" in row["error"]
-    wait = datetime.fromisoformat(row["next_attempt"]) - first
+    assert row is not None and row.status == "retry" and "429" in (row.error or "")
+    assert row.next_attempt is not None
+    wait = row.next_attempt - first
     assert timedelta(seconds=120) <= wait <= timedelta(seconds=121)  # Retry-After honoured
     # before Retry-After: no attempt at all
     assert (await _tick(scheduler, clock, first + timedelta(seconds=60))).total() == 0
@@ -113,7 +114,10 @@ async def test_429_then_success_on_a_later_tick(
 
 
 async def test_server_errors_the_client_gives_up_on_are_transient(
-    seeded_service: BriefingService, sender: SlackDigestSender, fake_api: FakeSlackAPI, clock: ManualClock,
+    seeded_service: BriefingService,
+    sender: SlackDigestSender,
+    fake_api: FakeSlackAPI,
+    clock: ManualClock,
     retry_sleeps: list[float],
 ) -> None:
     sub = await _digest(seeded_service)
@@ -121,7 +125,7 @@ async def test_server_errors_the_client_gives_up_on_are_transient(
     report = await _tick(_scheduler(seeded_service, sender, clock), clock, DUE + timedelta(minutes=1))
     assert report.retrying == [f"{sub.id}@{KEY}"]
     assert retry_sleeps  # the client retried (instantly) before giving up
-    assert (await seeded_service.digest_by_id(sub.id)).enabled
+    assert (await seeded_service.digests.by_id(sub.id)).enabled
 
 
 async def test_permanent_error_three_ticks_disables_with_reason(
@@ -133,7 +137,7 @@ async def test_permanent_error_three_ticks_disables_with_reason(
     reports = [await _tick(scheduler, clock, DUE + timedelta(minutes=m)) for m in (1, 3, 6)]
     assert [bool(r.retrying) for r in reports] == [True, True, False]
     assert reports[2].failed == [f"{sub.id}@{KEY}"]
-    [status] = await seeded_service.digest_status(platform="slack", channel_id=CHANNEL_ID)
+    [status] = await seeded_service.digests.status(platform="slack", channel_id=CHANNEL_ID)
     assert not status.subscription.enabled
     assert "channel_not_found" in (status.last_failure or "")
     assert "channel_not_found" in (status.subscription.disabled_reason or "")
@@ -185,7 +189,7 @@ async def test_restart_right_after_the_post_does_not_post_again(
     assert len(fake_api.ok_calls_to(POST)) == 1  # found in the history, not posted twice
     assert fake_api.calls_to("conversations.history")
     row = await seeded_service.store.delivery(sub.id, KEY)
-    assert row is not None and row["message_ids"] == [ts] and row["status"] == "sent"
+    assert row is not None and row.message_ids == (ts,) and row.status == "sent"
 
 
 async def test_find_posted_matches_key_and_part_only(sender: SlackDigestSender, fake_api: FakeSlackAPI) -> None:
@@ -206,14 +210,17 @@ async def fake_api_post(sender: SlackDigestSender, message: Message, key: str, p
 
 
 async def test_digest_too_long_is_split_in_order(
-    seeded_service: BriefingService, fake_api: FakeSlackAPI, clock: ManualClock, make_stories: Any,
+    seeded_service: BriefingService,
+    fake_api: FakeSlackAPI,
+    clock: ManualClock,
+    make_stories: Any,
     retry_sleeps: list[float],
 ) -> None:
     await make_stories(seeded_service, 6)
     sub = await _digest(seeded_service)
     small = SlackDigestSender(make_digest_sender(BOT_TOKEN, fake_api.base_url).client, max_chars=900)
     clock.set(DUE + timedelta(minutes=1))
-    expected = [i.slug for i in (await seeded_service.digest_preview(platform="slack", channel_id=CHANNEL_ID)).items]
+    expected = [i.slug for i in (await seeded_service.digests.preview(platform="slack", channel_id=CHANNEL_ID)).items]
     assert len(expected) >= 6
     report = await _scheduler(seeded_service, small, clock).tick(DUE + timedelta(minutes=1))
     assert report.sent == [f"{sub.id}@{KEY}"]
@@ -224,18 +231,21 @@ async def test_digest_too_long_is_split_in_order(
     heads = [c.params["blocks"][0]["text"]["text"] for c in calls]
     assert heads[0].endswith(f"(1/{len(calls)})") and heads[-1].endswith(f"({len(calls)}/{len(calls)})")
     row = await seeded_service.store.delivery(sub.id, KEY)
-    assert row is not None and row["parts_sent"] == len(calls) and len(row["message_ids"]) == len(calls)
+    assert row is not None and row.parts_sent == len(calls) and len(row.message_ids) == len(calls)
 
 
 async def test_split_resumes_after_a_429_in_the_middle(
-    seeded_service: BriefingService, fake_api: FakeSlackAPI, clock: ManualClock, make_stories: Any,
+    seeded_service: BriefingService,
+    fake_api: FakeSlackAPI,
+    clock: ManualClock,
+    make_stories: Any,
     retry_sleeps: list[float],
 ) -> None:
     await make_stories(seeded_service, 6)
     sub = await _digest(seeded_service)
     small = SlackDigestSender(make_digest_sender(BOT_TOKEN, fake_api.base_url).client, max_chars=900)
     scheduler = _scheduler(seeded_service, small, clock)
-    parts = len(small.render(await seeded_service.preview_subscription(sub)))
+    parts = len(small.render(await seeded_service.digests.preview_subscription(sub)))
     # let the first part through, then rate-limit the second
     original = small.post
     calls = 0
@@ -269,16 +279,38 @@ async def test_mention_injection_is_inert(
 
 def _item(i: int, *, title: str = "Story", tldr: str = "", sources: int = 0, new: bool = False) -> DigestItem:
     now = datetime(2025, 6, 20, 9, 0, tzinfo=UTC)
-    srcs = [Source(article_id=k, title=f"{EVIL} source {k}", outlet=f"<@U{k:04d}X> outlet",
-                   url=f"https://example.com/{k}?a=1&b=<2>") for k in range(sources)]
-    return DigestItem(slug=f"story-{i:03d}", title=f"{title} {i}", tldr=tldr, is_new_story=new,
-                      new_sources=srcs, article_count=sources + 1, updated_at=now)
+    srcs = [
+        Source(
+            article_id=k,
+            title=f"{EVIL} source {k}",
+            outlet=f"<@U{k:04d}X> outlet",
+            url=f"https://example.com/{k}?a=1&b=<2>",
+        )
+        for k in range(sources)
+    ]
+    return DigestItem(
+        slug=f"story-{i:03d}",
+        title=f"{title} {i}",
+        tldr=tldr,
+        is_new_story=new,
+        new_sources=srcs,
+        article_count=sources + 1,
+        updated_at=now,
+    )
 
 
 def _digest_of(items: list[DigestItem], more: int = 0) -> Digest:
     now = datetime(2025, 6, 20, 9, 0, tzinfo=UTC)
-    return Digest(subscription_id=1, local_date=now.date(), zone="UTC", heading="Daily brief · Friday 20 June 2025",
-                  items=items, more=more, since=now - timedelta(days=1), composed_at=now)
+    return Digest(
+        subscription_id=1,
+        local_date=now.date(),
+        zone="UTC",
+        heading="Daily brief · Friday 20 June 2025",
+        items=items,
+        more=more,
+        since=now - timedelta(days=1),
+        composed_at=now,
+    )
 
 
 def test_render_stays_within_block_kit_limits_and_keeps_order() -> None:
@@ -339,7 +371,7 @@ async def test_digest_on_by_admin_shows_next_run_local_and_utc(slack: SlackHarne
     text = _texts(body)
     assert "08:30 Asia/Tokyo" in text
     assert "Sat 21 Jun 2025 08:30 JST" in text and "23:30 UTC" in text
-    [status] = await slack.service.digest_status(platform="slack", channel_id=CHANNEL_ID)
+    [status] = await slack.service.digests.status(platform="slack", channel_id=CHANNEL_ID)
     assert status.subscription.at == "08:30" and status.subscription.tz == "Asia/Tokyo"
     assert status.subscription.created_by.startswith(f"slack:{ADMIN}")
     assert slack.api.ok_calls_to(POST) == []
@@ -348,32 +380,36 @@ async def test_digest_on_by_admin_shows_next_run_local_and_utc(slack: SlackHarne
 async def test_digest_on_with_options_by_listed_admin(slack: SlackHarness) -> None:
     body = (await slack.command("digest on 18:00 europe/london weekdays always japan, defence", user=LISTED)).json()
     assert "weekdays only" in _texts(body)
-    [status] = await slack.service.digest_status(platform="slack", channel_id=CHANNEL_ID)
+    [status] = await slack.service.digests.status(platform="slack", channel_id=CHANNEL_ID)
     sub = status.subscription
-    assert (sub.tz, sub.weekdays_only, sub.post_when_empty, sub.topics) == ("Europe/London", True, True,
-                                                                           ["japan", "defence"])
+    assert (sub.tz, sub.weekdays_only, sub.post_when_empty, sub.topics) == (
+        "Europe/London",
+        True,
+        True,
+        ["japan", "defence"],
+    )
 
 
 async def test_digest_on_and_off_refused_to_members(slack: SlackHarness) -> None:
     body = (await slack.command("digest on 08:30 Asia/Tokyo", user=MEMBER)).json()
     assert "only Briefbot admins" in _texts(body)
-    assert await slack.service.digest_status(platform="slack", channel_id=CHANNEL_ID) == []
+    assert await slack.service.digests.status(platform="slack", channel_id=CHANNEL_ID) == []
     await slack.command("digest on 08:30 Asia/Tokyo", user=ADMIN)
     body = (await slack.command("digest off", user=MEMBER)).json()
     assert "only Briefbot admins" in _texts(body)
-    assert len(await slack.service.digest_status(platform="slack", channel_id=CHANNEL_ID)) == 1
+    assert len(await slack.service.digests.status(platform="slack", channel_id=CHANNEL_ID)) == 1
 
 
 async def test_digest_off_by_admin(slack: SlackHarness) -> None:
     await slack.command("digest on 08:00 UTC", user=ADMIN)
     await slack.command("digest on 18:00 UTC", user=ADMIN)
-    statuses = await slack.service.digest_status(platform="slack", channel_id=CHANNEL_ID)
+    statuses = await slack.service.digests.status(platform="slack", channel_id=CHANNEL_ID)
     first = statuses[0].subscription.id
     body = (await slack.command(f"digest off {first}", user=ADMIN)).json()
     assert f"#{first}" in _texts(body) and "Stopped" in _texts(body)
-    assert len(await slack.service.digest_status(platform="slack", channel_id=CHANNEL_ID)) == 1
+    assert len(await slack.service.digests.status(platform="slack", channel_id=CHANNEL_ID)) == 1
     await slack.command("digest off", user=ADMIN)
-    assert await slack.service.digest_status(platform="slack", channel_id=CHANNEL_ID) == []
+    assert await slack.service.digests.status(platform="slack", channel_id=CHANNEL_ID) == []
     body = (await slack.command("digest off", user=ADMIN)).json()
     assert "no digest" in _texts(body)
 
@@ -381,14 +417,14 @@ async def test_digest_off_by_admin(slack: SlackHarness) -> None:
 async def test_digest_bad_time(slack: SlackHarness) -> None:
     body = (await slack.command("digest on 25:99 Asia/Tokyo", user=ADMIN)).json()
     assert "is not a time" in _texts(body)
-    assert await slack.service.digest_status(platform="slack", channel_id=CHANNEL_ID) == []
+    assert await slack.service.digests.status(platform="slack", channel_id=CHANNEL_ID) == []
 
 
 async def test_digest_bad_zone_suggests(slack: SlackHarness) -> None:
     body = (await slack.command("digest on 08:30 Asia/Tokio", user=ADMIN)).json()
     text = _texts(body)
     assert "is not a time zone" in text and "Asia/Tokyo" in text
-    assert await slack.service.digest_status(platform="slack", channel_id=CHANNEL_ID) == []
+    assert await slack.service.digests.status(platform="slack", channel_id=CHANNEL_ID) == []
 
 
 async def test_digest_usage_and_help(slack: SlackHarness) -> None:

@@ -23,7 +23,7 @@ HOSTILE = "The <!channel> & <@U0ADMIN> ministry said on Saturday it would offer 
 async def test_digest_after_a_story_gained_an_article_lists_whats_new(
     seeded_service: BriefingService, fake_api: FakeSlackAPI, clock: ManualClock, retry_sleeps: list[float]
 ) -> None:
-    await seeded_service.digest_on(platform="slack", channel_id=CHANNEL_ID, at="09:30", tz="UTC", actor=ADMIN)
+    await seeded_service.digests.on(platform="slack", channel_id=CHANNEL_ID, at="09:30", tz="UTC", actor=ADMIN)
     sender = make_digest_sender(BOT_TOKEN, fake_api.base_url)
     scheduler = DigestScheduler(seeded_service.store, {"slack": sender}, clock=clock, owner="a", rng=random.Random(7))
     clock.set(DUE + timedelta(minutes=1))

@@ -77,7 +77,7 @@ async def test_posted_digest_and_notice_use_slack_syntax_only(
     seeded_service: Any, fake_api: FakeSlackAPI, retry_sleeps: list[float]
 ) -> None:
     clock_now = datetime(2025, 6, 20, 9, 31, tzinfo=UTC)
-    await seeded_service.digest_on(platform="slack", channel_id=CHANNEL_ID, at="09:30", tz="UTC", actor=ENGINE_ADMIN)
+    await seeded_service.digests.on(platform="slack", channel_id=CHANNEL_ID, at="09:30", tz="UTC", actor=ENGINE_ADMIN)
     sender = make_digest_sender(BOT_TOKEN, fake_api.base_url)
     scheduler = DigestScheduler(seeded_service.store, {"slack": sender}, clock=seeded_service.clock)
     seeded_service.clock.set(clock_now)
