@@ -51,13 +51,6 @@ class DeliveryRow:
     error: str | None
     updated_at: datetime
 
-    def __getitem__(self, key: str) -> object:
-        """Compatibility for readers not yet moved to attributes: the column as stored (times as ISO text)."""
-        value = getattr(self, key)
-        if isinstance(value, datetime):
-            return value.isoformat()
-        return list(value) if isinstance(value, tuple) else value
-
 
 def _ts(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None

@@ -21,6 +21,7 @@ from briefings.errors import StoreError
 from briefings.models import Article, KeyFacts
 from briefings.store import APPLICATION_ID, Store, display_target, load_migrations
 from briefings.store.pg_connect import to_postgres
+from briefings.store.rows import DeliveryRow
 
 NOW = datetime(2025, 6, 20, 9, 0, tzinfo=UTC)
 PROCESSES = 6
@@ -195,7 +196,7 @@ def _claim_then_die(url: str) -> None:
     asyncio.run(run())
 
 
-async def _claim_after(url: str, now: datetime) -> dict | None:
+async def _claim_after(url: str, now: datetime) -> DeliveryRow | None:
     store = await Store.open(url)
     try:
         return await store.claim_delivery(1, "2025-06-20T08:30", NOW, "heir", now, now + timedelta(minutes=5))
@@ -212,7 +213,7 @@ def test_a_lease_outlives_a_killed_process_and_expires(postgres_url: str) -> Non
     assert child.exitcode == -signal.SIGKILL
     assert asyncio.run(_claim_after(postgres_url, NOW + timedelta(minutes=1))) is None  # the dead owner's lease holds
     taken = asyncio.run(_claim_after(postgres_url, NOW + timedelta(minutes=5, seconds=1)))
-    assert taken is not None and taken["owner"] == "heir" and taken["attempts"] == 2
+    assert taken is not None and taken.owner == "heir" and taken.attempts == 2
 
 
 async def test_search_and_close_names_have_the_same_shape_on_both(store_target: str) -> None:
