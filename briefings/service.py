@@ -37,7 +37,7 @@ from briefings.models import (
 )
 from briefings.neardup import Fingerprint, fingerprint, is_near_duplicate
 from briefings.regroup import StoryRegrouping
-from briefings.service_base import _content_words, _no_story, _norm_ref, _require_admin
+from briefings.service_base import NAME_CANDIDATES, _content_words, _no_story, _norm_ref, _require_admin
 from briefings.slugs import close_matches, slugify, validate_slug
 from briefings.store import NearCandidate, Store, StoryRow
 from briefings.textutil import canonical_url, content_hash, shorten
@@ -103,7 +103,7 @@ class BriefingService(StoryEdits, StoryRegrouping, FeedActions):
         row = await self.store.story_by_ref(ref)
         if row is not None:
             return Lookup(brief=Brief.model_validate_json(row.brief_json), query=text, exact=True)
-        names = await self.store.all_names()
+        names = await self.store.close_names(ref, NAME_CANDIDATES)
         typo = _one_close(ref, names)
         if typo is not None:
             return Lookup(brief=await self.brief(typo), query=text, exact=False)

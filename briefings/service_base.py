@@ -17,6 +17,7 @@ from briefings.slugs import close_matches, normalize_name
 from briefings.store import Store, StoredArticle, StoryRow
 from briefings.textutil import STOPWORDS, shorten
 
+NAME_CANDIDATES = 50  # names the store offers as close to a mistyped one; ranked here by close_matches
 BRIEF_WINDOW = 8  # newest articles a brief's summary and card are built from (bounded cost per add)
 
 
@@ -47,7 +48,8 @@ class ServiceBase:
 
     async def _close_names(self, text: str, limit: int) -> list[str]:
         """Return the slugs or aliases spelled most like ``text``."""
-        return close_matches(_norm_ref(text), await self.store.all_names(), limit)
+        ref = _norm_ref(text)
+        return close_matches(ref, await self.store.close_names(ref, max(limit, NAME_CANDIDATES)), limit)
 
     async def _free_slug(self, base: str) -> str:
         """Return ``base`` or ``base-2``, ``base-3``... whichever is not taken."""

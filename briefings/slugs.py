@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from briefings.errors import InvalidInput
 
@@ -12,8 +13,20 @@ SLUG_RE = re.compile(r"^[a-z0-9-]{1,64}$")
 # Words that are `/brief` subcommands cannot be slugs: `/brief list` must keep meaning "list".
 RESERVED = frozenset(
     {
-        "list", "search", "help", "add", "remove", "rename", "alias", "digest", "show", "sources", "facts",
-        "merge", "move", "new",
+        "list",
+        "search",
+        "help",
+        "add",
+        "remove",
+        "rename",
+        "alias",
+        "digest",
+        "show",
+        "sources",
+        "facts",
+        "merge",
+        "move",
+        "new",
     }
 )
 _STOP = frozenset(
@@ -105,19 +118,29 @@ def slugify(title: str, max_words: int = 5, max_len: int = 48) -> str:
     return slug[:64]
 
 
-def close_matches(word: str, candidates: list[str], limit: int = 5) -> list[str]:
+_CLOSE = 0.55  # the least similarity (difflib ratio, or the floors above) that counts as close
+
+
+def close_matches(word: str, candidates: Iterable[str], limit: int = 5) -> list[str]:
     """Return up to ``limit`` candidates that look like ``word`` (typos, prefixes, shared parts)."""
     word = word.lower().strip()
-    if not word or not candidates:
+    if not word:
         return []
+    matcher = difflib.SequenceMatcher(None, word, "")
+    own_parts = set(word.replace("-", " ").split())
     scored: dict[str, float] = {}
     for cand in candidates:
-        ratio = difflib.SequenceMatcher(None, word, cand).ratio()
-        if cand.startswith(word) or word in cand:
-            ratio = max(ratio, 0.8)
-        parts = set(word.replace("-", " ").split()) & set(cand.replace("-", " ").split())
+        floor = 0.8 if word in cand else 0.0  # a prefix is a substring too
+        parts = own_parts.intersection(cand.replace("-", " ").split())
         if parts:
-            ratio = max(ratio, 0.6 + 0.1 * len(parts))
-        if ratio >= 0.55:
+            floor = max(floor, 0.6 + 0.1 * len(parts))
+        matcher.set_seq2(cand)
+        # the full ratio only when its cheap upper bounds could still beat the floor and the cut-off
+        need = max(floor, _CLOSE)
+        if matcher.real_quick_ratio() >= need and matcher.quick_ratio() >= need:
+            ratio = max(matcher.ratio(), floor)
+        else:
+            ratio = floor
+        if ratio >= _CLOSE:
             scored[cand] = max(ratio, scored.get(cand, 0.0))
     return [c for c, _ in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]

@@ -257,10 +257,12 @@ class PostgresStore(Store):
         return []
 
     async def close_names(self, ref: str, limit: int = 5) -> list[str]:
-        """Return the slugs and aliases closest to ``ref`` by trigram similarity, closest first."""
+        """Return the slugs and aliases closest to ``ref`` by trigram similarity (of the whole name, or of ``ref``
+        to its closest part, so prefixes count), closest first; the trigram indexes find them."""
         rows = await self._all(
-            "SELECT name FROM (SELECT slug AS name FROM stories UNION SELECT alias FROM aliases) AS n"
-            " WHERE name % ? ORDER BY similarity(name, ?) DESC, name LIMIT ?",
-            (ref, ref, limit),
+            "SELECT name FROM (SELECT slug AS name FROM stories WHERE slug % :r OR :r <% slug"
+            " UNION SELECT alias FROM aliases WHERE alias % :r OR :r <% alias) AS n"
+            " ORDER BY greatest(similarity(name, :r), word_similarity(:r, name)) DESC, name LIMIT :n",
+            {"r": ref, "n": limit},
         )
         return [r[0] for r in rows]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import difflib
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -14,6 +13,7 @@ import aiosqlite
 
 from briefings.errors import ReadOnlyStore, StoreError
 from briefings.models import SearchHit
+from briefings.slugs import close_matches
 from briefings.store.api import Store
 from briefings.store.base import Params
 from briefings.store.connect import (
@@ -242,5 +242,5 @@ class SQLiteStore(Store):
         return []
 
     async def close_names(self, ref: str, limit: int = 5) -> list[str]:
-        """Return the slugs and aliases closest to ``ref`` by edit similarity, closest first."""
-        return difflib.get_close_matches(ref, await self.all_names(), n=limit, cutoff=0.6)
+        """Return the slugs and aliases closest to ``ref`` (typos, prefixes, shared parts), closest first."""
+        return close_matches(ref, await self.all_names(), limit)
