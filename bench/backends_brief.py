@@ -32,6 +32,7 @@ from pathlib import Path
 
 from bench.backends_pg import SERVER_URL, NoServer, analyze, fresh_schema, load
 from briefings.clock import ManualClock
+from briefings.errors import NotFound
 from briefings.models import Article, StoryRef
 from briefings.service import BriefingService, open_service
 from briefings.testing import ADMIN, seed_text
@@ -86,6 +87,20 @@ async def _measure(
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     series.wall += time.perf_counter() - began
+
+
+def _typo_call(service: BriefingService) -> Callable[[str], Awaitable[bool]]:
+    """`/brief` of the slug with two letters swapped: found by its spelling, or refused with suggestions."""
+
+    async def call(slug: str) -> bool:
+        typo = slug[:1] + slug[2] + slug[1] + slug[3:]
+        try:
+            found = await service.lookup(typo)
+        except NotFound as exc:
+            return bool(exc.suggestions)
+        return found.brief.story.slug == slug
+
+    return call
 
 
 def _service_call(service: BriefingService) -> Callable[[str], Awaitable[bool]]:
@@ -184,6 +199,8 @@ async def bench(args: argparse.Namespace) -> list[list[Series]]:
                 ("service.lookup, 1 at a time", {b: _service_call(s) for b, s in services.items()}, 1, args.requests),
                 ("service.lookup, 8 at once", {b: _service_call(s) for b, s in services.items()}, 8, args.requests),
             ]
+            typos = max(20, args.requests // 20)  # a mistyped name is rare, and on SQLite it reads every name
+            paths.append(("service.lookup, mistyped slug", {b: _typo_call(s) for b, s in services.items()}, 1, typos))
             if args.bolt:
                 bolt = await _bolt_calls(stack, services, clock, 8)
                 paths.append(("bolt /brief SLUG, 8 at once", bolt, 8, args.requests // 2))
