@@ -57,6 +57,7 @@ class HoldingSlack(FakeSlackAPI):
             async with self._arrivals:
                 self._arrivals.notify_all()
             if held:
+                await request.read()  # the body is kept: the post still lands if its sender dies meanwhile
                 await self.release.wait()
                 if self.drop_held:
                     raise web.HTTPServiceUnavailable()
