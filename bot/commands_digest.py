@@ -143,7 +143,9 @@ async def cmd_run_due(args: argparse.Namespace) -> int:
     senders = await build_senders(settings)
     try:
         async with open_service(settings.db, clock=clock) as service:
-            scheduler = DigestScheduler(service.store, senders, clock=clock, grace=settings.digest_grace)
+            scheduler = DigestScheduler(
+                service.store, senders, clock=clock, grace=settings.digest_grace, lease=settings.digest_lease
+            )
             stranded = await scheduler.due_without_sender()
             idle = sorted({s.subscription.platform for s in await service.digests.status()} - set(senders))
             report = await scheduler.tick()

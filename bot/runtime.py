@@ -78,7 +78,13 @@ async def running_scheduler(
         return
     stop = stop or asyncio.Event()
     scheduler = DigestScheduler(
-        service.store, senders, clock=service.clock, grace=settings.digest_grace, metrics=metrics, stop=stop
+        service.store,
+        senders,
+        clock=service.clock,
+        grace=settings.digest_grace,
+        lease=settings.digest_lease,
+        metrics=metrics,
+        stop=stop,
     )
     task = asyncio.create_task(scheduler.run(stop), name="digest-scheduler")
     log.info("digest scheduler started for %s", ", ".join(sorted(senders)))

@@ -24,6 +24,10 @@ class Settings(BaseSettings):
     digest_grace: timedelta = Field(
         timedelta(hours=6), validation_alias=AliasChoices("BRIEFBOT_DIGEST_GRACE", "digest_grace")
     )
+    # how long a digest claim holds its slot before another process may take it over (a killed replica's)
+    digest_lease: timedelta = Field(
+        timedelta(minutes=5), gt=timedelta(0), validation_alias=AliasChoices("BRIEFBOT_DIGEST_LEASE", "digest_lease")
+    )
     # None: INFO for the long-running platform processes, WARNING for one-shot commands
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] | None = Field(
         None, validation_alias=AliasChoices("BRIEFBOT_LOG_LEVEL", "log_level")
@@ -77,7 +81,7 @@ class Settings(BaseSettings):
             return tuple(v.strip().lower() for v in value.split(",") if v.strip())
         return value
 
-    @field_validator("digest_grace", mode="before")
+    @field_validator("digest_grace", "digest_lease", mode="before")
     @classmethod
     def _parse_grace(cls, value: object) -> object:
         """Accept '6h', '90m', '3600s', '3600' (seconds) or an ISO 8601 duration."""

@@ -80,6 +80,7 @@ class DigestScheduler:
         *,
         clock: Clock,
         grace: timedelta = DEFAULT_GRACE,
+        lease: timedelta = LEASE,
         owner: str | None = None,
         rng: random.Random | None = None,
         concurrency: int = 8,
@@ -92,6 +93,7 @@ class DigestScheduler:
         self.senders = dict(senders)
         self.clock = clock
         self.grace = grace
+        self.lease = lease  # how long a claim holds a slot before another process may take it over
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._rng = rng or random.Random()
         self._limit = asyncio.Semaphore(concurrency)
@@ -153,7 +155,7 @@ class DigestScheduler:
     ) -> None:
         if self.stopping():
             return  # draining: the slot stays free for another process (or this one's next start)
-        claimed = await self.store.claim_delivery(sub.id, key, due, self.owner, now, now + LEASE)
+        claimed = await self.store.claim_delivery(sub.id, key, due, self.owner, now, now + self.lease)
         if claimed is None:
             return  # another process holds it, or it is waiting for its retry time
         try:
@@ -210,7 +212,8 @@ class DigestScheduler:
                 await self._failed(sub, delivery_id, claimed.attempts, exc, report, label, now)
                 return
             ids.append(message_id)
-            if not await update(parts_sent=part + 1, message_ids=ids, lease_until=max(now, self.clock.now()) + LEASE):
+            lease_until = max(now, self.clock.now()) + self.lease
+            if not await update(parts_sent=part + 1, message_ids=ids, lease_until=lease_until):
                 log.warning("digest %s was taken over by another process; stopping", label, extra=_ctx(sub))
                 return
         await update(status="sent", error=None)

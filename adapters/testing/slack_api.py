@@ -243,7 +243,7 @@ class FakeSlackAPI:
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
         params: dict[str, Any] = dict(request.query)
-        if request.method == "POST" and request.can_read_body:
+        if request.method == "POST" and request.body_exists:  # also once read (a held request)
             if request.content_type == "application/json":
                 params.update(await request.json())
             else:
