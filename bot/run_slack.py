@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from adapters.slack.app import build_app
 from adapters.slack.runner import serve_http, serve_socket_mode
 from briefings.clock import SystemClock
-from briefings.commands import parse_command
-from briefings.errors import BriefingError, InvalidInput
+from briefings.errors import InvalidInput
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
-    from slack_bolt.request.async_request import AsyncBoltRequest
-    from slack_bolt.response import BoltResponse
 
     from briefings.metrics import Metrics
     from briefings.service import BriefingService
@@ -55,9 +52,8 @@ def slack_app(settings: Any, service: BriefingService, *, metrics: Metrics | Non
         admins=getattr(settings, "admins", ()) or (),
         api_url=getattr(settings, "slack_api_url", None),
         clock=SystemClock(),
+        on_outcome=outcome_meter(metrics) if metrics is not None else None,
     )
-    if metrics is not None:
-        meter_app(app, metrics)
     return app
 
 
@@ -77,41 +73,15 @@ async def run_slack(settings: Any, service: BriefingService, *, port: int) -> No
         await serve_http(app, port=port)
 
 
-def meter_app(app: AsyncApp, metrics: Metrics) -> None:
-    """Count each slash command and interaction ``app`` answers, and time `/brief STORY` until Slack has the card.
+def outcome_meter(metrics: Metrics) -> Callable[[str, str, float], None]:
+    """Count each request the Slack listeners answered by name and outcome, and time `/brief STORY` answered.
 
-    Bolt middleware runs before the listeners, so the dispatch itself is wrapped (HTTP mode and Socket Mode both
-    go through it). The outcome is the transport's: ``ok`` when Slack got its answer, ``error`` when the request
-    failed; polite refusals are answered by the listeners' error edge with a 200, so they count as ``ok``.
-    Requests refused for a bad signature (401) are not Slack's and are not counted.
-    """
-    dispatch = app.async_dispatch
+    A polite refusal (an unknown story, a non-admin) is ``refused``, not ``ok``; requests refused for a bad
+    signature never reach a listener and are not counted. HTTP mode and Socket Mode are counted alike."""
 
-    async def counted(req: AsyncBoltRequest) -> BoltResponse:
-        name = _request_name(req.body)
-        if name is None:
-            return await dispatch(req)
-        start = time.perf_counter()
-        status = 500
-        try:
-            response = await dispatch(req)
-            status = response.status
-            return response
-        finally:
-            if status != 401:
-                metrics.command("slack", name, "ok" if status < 400 else "error")
-                if name == "show" and status < 400:
-                    metrics.brief_latency("slack", time.perf_counter() - start)
+    def record(name: str, outcome: str, seconds: float) -> None:
+        metrics.command("slack", name, outcome)
+        if name == "show" and outcome == "ok":
+            metrics.brief_latency("slack", seconds)
 
-    app.async_dispatch = counted  # type: ignore[method-assign]
-
-
-def _request_name(body: dict[str, Any]) -> str | None:
-    """Name a request for the metrics: the `/brief` subcommand, or the kind of interaction (None: not counted)."""
-    if body.get("command"):
-        try:
-            return parse_command(str(body.get("text") or "")).name
-        except BriefingError:
-            return "invalid"
-    kind = body.get("type")
-    return {"block_actions": "button", "message_action": "shortcut", "view_submission": "modal"}.get(str(kind))
+    return record

@@ -15,7 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.admin import DEFAULT_TTL, AdminPolicy
-from adapters.slack.handlers import SHORTCUT_ID, BriefHandlers, links_in
+from adapters.slack.handlers import SHORTCUT_ID, BriefHandlers, OnOutcome, links_in
 from adapters.slack.send import make_client
 from adapters.slack.words import COMMAND
 from briefings.clock import Clock, SystemClock
@@ -37,8 +37,11 @@ def build_app(
     admin_ttl: timedelta = DEFAULT_TTL,
     client: AsyncWebClient | None = None,
     process_before_response: bool = False,
+    on_outcome: OnOutcome | None = None,
 ) -> AsyncApp:
-    """Build the bolt app for one workspace: `/brief`, its buttons, the shortcut and the modal."""
+    """Build the bolt app for one workspace: `/brief`, its buttons, the shortcut and the modal.
+
+    ``on_outcome`` is told of every request answered (its name, outcome and seconds), e.g. for metrics."""
     client = client or make_client(bot_token, api_url)
     clock = clock or SystemClock()
     app = AsyncApp(
@@ -47,6 +50,7 @@ def build_app(
         signing_secret=signing_secret,
         process_before_response=process_before_response,
     )
-    BriefHandlers(service, client, AdminPolicy(client, admins, clock=clock, ttl=admin_ttl),
-                  clock).register(app)
+    BriefHandlers(service, client, AdminPolicy(client, admins, clock=clock, ttl=admin_ttl), clock, on_outcome).register(
+        app
+    )
     return app

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -105,6 +106,14 @@ def links_in(message: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(u for u in clean if u.startswith(("http://", "https://"))))
 
 
+def _command_name(text: str) -> str:
+    """The `/brief` subcommand ``text`` asks for ("invalid" when it does not parse)."""
+    try:
+        return parse_command(text).name
+    except BriefingError:
+        return "invalid"
+
+
 def _refuse(what: str) -> PermissionDenied:
     return PermissionDenied(f"Sorry, only Briefbot admins can {what}. Nothing was changed.")
 
@@ -121,6 +130,9 @@ class Ctx:
 
 
 Subcommand = Callable[[Ctx, Command], Awaitable[None]]
+# told of every request a listener answered: its name (a `/brief` subcommand, "invalid", "button", "shortcut",
+# "modal"), how it ended ("ok", "refused": a polite domain refusal, "error") and the seconds it took
+OnOutcome = Callable[[str, str, float], None]
 
 
 # ----- listeners -------------------------------------------------------------------------------
@@ -130,7 +142,8 @@ class BriefHandlers:
     """The `/brief` command, the card buttons, the message shortcut and the add modal."""
 
     def __init__(self, service: BriefingService, client: AsyncWebClient, admin: AdminPolicy,
-                 clock: Clock) -> None:
+                 clock: Clock, on_outcome: OnOutcome | None = None) -> None:
+        self.on_outcome = on_outcome
         self.service = service
         self.client = client
         self.admin = admin
@@ -167,12 +180,15 @@ class BriefHandlers:
         app.message_shortcut(SHORTCUT_ID)(self.on_message_shortcut)
         app.view(modal.CALLBACK_ID)(self.on_add_submission)
 
-    async def _edge(self, reply: Reply, work: Awaitable[None]) -> None:
-        """Run ``work``; turn domain errors into polite replies and log everything else."""
+    async def _edge(self, reply: Reply, work: Awaitable[None], name: str = "button") -> None:
+        """Run ``work``; turn domain errors into polite replies and log everything else; report the outcome."""
+        start, outcome = time.perf_counter(), "error"
         try:
             await work
+            outcome = "ok"
         except BriefingError as exc:
             log.info("refused: %s", exc.message)
+            outcome = "refused"
             await reply.fail(exc)
         except SlackApiError as exc:  # retries are spent (429/5xx) or Slack said no
             log.warning("Slack API error: %s", exc.response.get("error"))
@@ -182,6 +198,8 @@ class BriefHandlers:
             await reply.send(render_failure(), replace_original=False)
         finally:
             await reply.finish()
+            if self.on_outcome is not None:
+                self.on_outcome(name, outcome, time.perf_counter() - start)
 
     def _responder(self, body: dict[str, Any], user_id: str) -> Responder:
         channel = (body.get("channel") or {}).get("id") or body.get("channel_id")
@@ -208,7 +226,8 @@ class BriefHandlers:
     async def on_command(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """Handle `/brief …`: parse the text and run the subcommand."""
         ctx = self._interaction(ack, body)
-        await self._edge(ctx.reply, self._run(ctx, body.get("text") or ""))
+        text = body.get("text") or ""
+        await self._edge(ctx.reply, self._run(ctx, text), _command_name(text))
 
     async def _run(self, ctx: Ctx, text: str) -> None:
         cmd = parse_command(text)
@@ -397,7 +416,7 @@ class BriefHandlers:
         """"Add to briefings" on a message: fetch and add its (first) link."""
         ctx = self._interaction(ack, body)
         await ctx.reply.ack()
-        await self._edge(ctx.reply, self._add_link(ctx, body.get("message") or {}))
+        await self._edge(ctx.reply, self._add_link(ctx, body.get("message") or {}), "shortcut")
 
     async def _add_link(self, ctx: Ctx, message: dict[str, Any]) -> None:
         actor = await self._admin(ctx, "add articles")
@@ -414,7 +433,7 @@ class BriefHandlers:
         """The add modal was submitted: validate each field, check the admin, then add."""
         view = body.get("view") or {}
         reply = ViewReply(ack, self.client, view.get("id", ""))
-        await self._edge(reply, self._submit(reply, body, view))
+        await self._edge(reply, self._submit(reply, body, view), "modal")
 
     async def _submit(self, reply: ViewReply, body: dict[str, Any], view: dict[str, Any]) -> None:
         values = (view.get("state") or {}).get("values") or {}

@@ -171,6 +171,8 @@ async def test_brief_through_the_bolt_app_moves_the_counters(
             reply = await sender.command(SEED_SLUG, response_url=fake_api.response_url())
             assert reply.status == 200 and reply.json()["blocks"]  # the brief card, in the ack
             await sender.command("help", response_url=fake_api.response_url())
+            refused = await sender.command("no-such-storyline-zz", response_url=fake_api.response_url())
+            assert refused.status == 200  # a polite answer to Slack, but not a command served as asked
             unsigned = await sender.command(SEED_SLUG, response_url=fake_api.response_url(), secret="wrong")
             assert unsigned.status == 401
             async with session.get(f"http://127.0.0.1:{port}/metrics") as resp:
@@ -184,5 +186,6 @@ async def test_brief_through_the_bolt_app_moves_the_counters(
     assert scraped[("briefbot_commands_total", (("command", "help"), ("outcome", "ok"), ("platform", "slack")))] == 1
     assert scraped[("briefbot_brief_seconds_count", (("platform", "slack"),))] == 1
     assert scraped[("briefbot_brief_seconds_sum", (("platform", "slack"),))] > 0
+    assert scraped[("briefbot_commands_total", (("command", "show"), ("outcome", "refused"), ("platform", "slack")))] == 1
     # the request Slack's signature check refused never reached a listener: not a command served
-    assert sum(v for (name, _), v in scraped.items() if name == "briefbot_commands_total") == 2
+    assert sum(v for (name, _), v in scraped.items() if name == "briefbot_commands_total") == 3
