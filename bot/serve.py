@@ -96,7 +96,7 @@ class Faces:
 
 def start_slack(settings: Settings, service: BriefingService, metrics: Metrics, faces: Faces) -> web.Application | None:
     """Build the Slack app; in HTTP mode return its aiohttp app to serve, in Socket Mode start connecting."""
-    from adapters.slack.runner import EVENTS_PATH, serve_socket_mode
+    from adapters.slack.runner import EVENTS_PATH, SocketLink, serve_socket_mode
     from bot.run_slack import slack_app, socket_mode_token
 
     app = slack_app(settings, service, metrics=metrics)
@@ -105,9 +105,12 @@ def start_slack(settings: Settings, service: BriefingService, metrics: Metrics, 
         faces.connected["slack"] = lambda: True  # HTTP mode: connected while this server listens
         return app.web_app(path=EVENTS_PATH)
     ready = faces.ready["slack"] = asyncio.Event()
-    faces.connected["slack"] = ready.is_set
+    link = SocketLink()
+    faces.connected["slack"] = lambda: ready.is_set() and link.connected()  # not while it reconnects
     log.info("SLACK_APP_TOKEN is set: Slack in Socket Mode")
-    faces.tasks["slack"] = asyncio.create_task(serve_socket_mode(app, app_token, ready=ready), name="slack")
+    faces.tasks["slack"] = asyncio.create_task(
+        serve_socket_mode(app, app_token, ready=ready, link=link), name="slack"
+    )
     return None
 
 

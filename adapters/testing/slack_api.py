@@ -195,6 +195,12 @@ class FakeSlackAPI:
         """Wait until a Socket Mode client is connected and greeted."""
         await asyncio.wait_for(self._socket_ready.wait(), within)
 
+    async def drop_sockets(self) -> None:
+        """Close every Socket Mode websocket from the server's side (as Slack does when it moves a connection)."""
+        self._socket_ready.clear()
+        for sock in self._sockets:
+            await sock.ws.close()
+
     async def send_envelope(
         self, type_: str, payload: dict[str, Any], *, within: float = 5.0
     ) -> dict[str, Any]:

@@ -252,6 +252,11 @@ async def test_serve_in_socket_mode_is_ready_once_connected_and_counts_commands(
                 # no Slack events route in Socket Mode: the port carries the operator's endpoints only
                 async with session.post(f"http://127.0.0.1:{port}{EVENTS_PATH}", data="x") as resp:
                     assert resp.status in (404, 405)
+                # Slack drops the socket and cannot hand out a new one yet: not ready while disconnected
+                slack.fail_next("apps.connections.open", times=1000, status=500)
+                await slack.drop_sockets()
+                status, body = await get(session, f"http://127.0.0.1:{port}/readyz")
+                assert status == 503 and body["platforms"]["slack"] != "connected"
         finally:
             stop.set()
             code = await asyncio.wait_for(task, 15)
