@@ -78,6 +78,23 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+# loggers whose records concern one platform (``platform`` is added from the logger's name when not given)
+PLATFORM_LOGGERS = (
+    ("adapters.slack", "slack"),
+    ("slack_bolt", "slack"),
+    ("slack_sdk", "slack"),
+    ("adapters.discord", "discord"),
+    ("discord", "discord"),
+)
+
+
+def _platform_of(logger: str) -> str | None:
+    for prefix, platform in PLATFORM_LOGGERS:
+        if logger == prefix or logger.startswith(prefix + "."):
+            return platform
+    return None
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, the context fields present, the traceback."""
 
@@ -93,6 +110,8 @@ class JsonFormatter(logging.Formatter):
             value = record.__dict__.get(name)
             if value is not None:
                 out[name] = value if isinstance(value, int | float | bool) else str(value)
+        if "platform" not in out and (platform := _platform_of(record.name)) is not None:
+            out["platform"] = platform
         if record.exc_info and not record.exc_text:
             record.exc_text = self.formatException(record.exc_info)
         if record.exc_text:

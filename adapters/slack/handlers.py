@@ -187,7 +187,7 @@ class BriefHandlers:
             await work
             outcome = "ok"
         except BriefingError as exc:
-            log.info("refused: %s", exc.message)
+            log.info("refused: %s", exc.message, extra={"command": name})
             outcome = "refused"
             await reply.fail(exc)
         except SlackApiError as exc:  # retries are spent (429/5xx) or Slack said no

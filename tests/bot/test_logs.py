@@ -149,3 +149,22 @@ def test_configure_logging_leaves_a_host_programs_handlers(monkeypatch: pytest.M
         assert root.handlers == [again]
     finally:
         root.setLevel(level)
+
+
+@pytest.mark.parametrize(
+    ("name", "platform"),
+    [
+        ("adapters.slack.handlers", "slack"),
+        ("slack_bolt.App", "slack"),
+        ("adapters.discord.client", "discord"),
+        ("discord.gateway", "discord"),
+        ("adapters.slackish", None),
+        ("briefings.scheduler", None),
+    ],
+)
+def test_a_platform_library_or_adapter_logger_names_its_platform(name: str, platform: str | None) -> None:
+    stream = io.StringIO()
+    handler = make_handler("json", [], stream)
+    record = logging.LogRecord(name, logging.INFO, __file__, 1, "refused: no such story", None, None)
+    handler.handle(record)
+    assert json.loads(stream.getvalue()).get("platform") == platform
