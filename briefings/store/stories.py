@@ -145,7 +145,7 @@ class StoryStore(StoreBase):
             return []
         one = (
             "SELECT * FROM (SELECT story_id, CAST(? AS DOUBLE PRECISION) AS w FROM story_terms"
-            " WHERE term = ? AND seen >= ? ORDER BY seen DESC LIMIT ?) AS t"
+            " WHERE term = ? AND seen >= ? ORDER BY seen DESC, story_id DESC LIMIT ?) AS t"
         )
         since_ts = _utc(since)
         params: list[object] = [x for term, weight in terms for x in (weight, term, since_ts, POSTINGS)]
@@ -154,7 +154,7 @@ class StoryStore(StoreBase):
             + " UNION ALL ".join([one] * len(terms))
             + ") AS u GROUP BY story_id)"
             f" SELECT {self._STORY_COLS} FROM hits h JOIN stories s ON s.id = h.story_id"
-            " ORDER BY h.shared DESC, s.last_seen DESC LIMIT ?",
+            " ORDER BY h.shared DESC, s.last_seen DESC, s.id DESC LIMIT ?",  # ties broken alike on every backend
             (*params, limit),
         )
         return [self._story(r) for r in rows]
