@@ -126,7 +126,8 @@ def close_matches(word: str, candidates: Iterable[str], limit: int = 5) -> list[
     word = word.lower().strip()
     if not word:
         return []
-    matcher = difflib.SequenceMatcher(None, word, "")
+    bound = difflib.SequenceMatcher(None, "", word)  # ``word`` as b: its character counts are taken once
+    exact = difflib.SequenceMatcher(None, word, "")
     own_parts = set(word.replace("-", " ").split())
     scored: dict[str, float] = {}
     for cand in candidates:
@@ -134,11 +135,12 @@ def close_matches(word: str, candidates: Iterable[str], limit: int = 5) -> list[
         parts = own_parts.intersection(cand.replace("-", " ").split())
         if parts:
             floor = max(floor, 0.6 + 0.1 * len(parts))
-        matcher.set_seq2(cand)
-        # the full ratio only when its cheap upper bounds could still beat the floor and the cut-off
+        # the full ratio only when its cheap (symmetric) upper bounds could still beat the floor and the cut-off
         need = max(floor, _CLOSE)
-        if matcher.real_quick_ratio() >= need and matcher.quick_ratio() >= need:
-            ratio = max(matcher.ratio(), floor)
+        bound.set_seq1(cand)
+        if bound.real_quick_ratio() >= need and bound.quick_ratio() >= need:
+            exact.set_seq2(cand)
+            ratio = max(exact.ratio(), floor)
         else:
             ratio = floor
         if ratio >= _CLOSE:

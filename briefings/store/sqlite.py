@@ -27,7 +27,9 @@ from briefings.store.connect import (
     _read_only_uri,
     _store_error,
 )
-from briefings.store.rows import _at, fts_query
+from briefings.store.rows import _FTS_WORD, _at, fts_query
+
+SCAN_NAMES = 5000  # up to this many slugs and aliases, a mistyped name is compared with every one
 
 
 class SQLiteStore(Store):
@@ -242,5 +244,31 @@ class SQLiteStore(Store):
         return []
 
     async def close_names(self, ref: str, limit: int = 5) -> list[str]:
-        """Return the slugs and aliases closest to ``ref`` (typos, prefixes, shared parts), closest first."""
-        return close_matches(ref, await self.all_names(), limit)
+        """Return the slugs and aliases closest to ``ref`` (typos, prefixes, shared parts), closest first.
+
+        Up to ``SCAN_NAMES`` names are all compared; beyond, only the names of stories that share a word of
+        their slug or aliases with ``ref`` (FTS5, best 200) or start with its first three letters, so a typo
+        costs the same with a hundred thousand stories (a typo in every word of a name then finds nothing)."""
+        row = await self._one("SELECT (SELECT count(*) FROM stories) + (SELECT count(*) FROM aliases)")
+        if row is None or row[0] <= SCAN_NAMES:
+            return close_matches(ref, await self.all_names(), limit)
+        words = [w for w in _FTS_WORD.findall(ref.lower().replace("-", " ")) if len(w) > 1][:16]
+        names: list[str] = []
+        if words:
+            match = "{slug aliases} : (" + " OR ".join(f'"{w}"' for w in words) + ")"
+            rows = await self._all(
+                "SELECT s.slug, (SELECT group_concat(alias, ' ') FROM aliases a WHERE a.story_id = s.id)"
+                " FROM (SELECT rowid AS id FROM story_fts WHERE story_fts MATCH ? ORDER BY rank LIMIT 200) AS f"
+                " JOIN stories s ON s.id = f.id",
+                (match,),
+            )
+            names = [n for slug, aliases in rows for n in (slug, *(aliases or "").split())]
+        head = ref[:3]
+        if len(head) == 3:
+            rows = await self._all(
+                "SELECT * FROM (SELECT slug FROM stories WHERE slug >= ? AND slug < ? ORDER BY slug LIMIT 200)"
+                " UNION ALL SELECT * FROM (SELECT alias FROM aliases WHERE alias >= ? AND alias < ? LIMIT 200)",
+                (head, head + "\uffff", head, head + "\uffff"),
+            )
+            names += [r[0] for r in rows]
+        return close_matches(ref, list(dict.fromkeys(names)), limit)

@@ -13,6 +13,7 @@ import signal
 import sys
 from datetime import UTC, datetime, timedelta
 from importlib import resources
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -255,5 +256,25 @@ async def test_connections_in_use_are_counted_on_both(store_target: str) -> None
         async with store.transaction():
             assert store.pool_in_use()[0] == 1
         assert store.pool_in_use()[0] == 0
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize("scan", [5000, 0], ids=["every-name", "indexed-candidates"])
+async def test_close_names_finds_a_typo_by_scan_or_by_index_on_sqlite(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scan: int
+) -> None:
+    monkeypatch.setattr("briefings.store.sqlite.SCAN_NAMES", scan)  # 0: as with more names than a scan takes
+    store = await Store.open(str(tmp_path / "names.db"))
+    try:
+        async with store.transaction():
+            for slug in ("japan-trade-talks", "japan-us-security-talks", "papua-quake", "harbour-bridge"):
+                sid = await store.insert_story(slug, slug.replace("-", " ").title(), NOW)
+            await store._exec("INSERT INTO aliases (alias, story_id) VALUES (?, ?)", ("2-plus-2-talks", sid))
+            await store._refresh_story_fts(sid)
+        assert (await store.close_names("jpan-trade-talks"))[0] == "japan-trade-talks"  # a word in common
+        assert (await store.close_names("harbuor-brdge"))[0] == "harbour-bridge"  # the first letters in common
+        assert "2-plus-2-talks" in await store.close_names("2-plus-2-tlks")  # aliases too
+        assert await store.close_names("zzz") == []
     finally:
         await store.close()
