@@ -36,9 +36,10 @@ log = logging.getLogger(__name__)
 DEFAULT_PORT = 3000
 MORE = (
     "Runs until SIGTERM or Ctrl-C: Slack (HTTP mode on the port, or Socket Mode when SLACK_APP_TOKEN is set) when "
-    "SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set, the digest scheduler and the feed poller, and on "
-    "the same port GET /healthz (alive), GET /readyz (200 when the database answers and every configured platform "
-    "is connected, else 503 with the reasons) and GET /metrics (Prometheus). SIGTERM drains in-flight digests and "
+    "SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set (the shards no other replica holds), the digest "
+    "scheduler and the feed poller, and on the same port GET /healthz (alive), GET /readyz (200 when the database "
+    "answers and every configured platform is connected, Discord's shards held here included, else 503 with the "
+    "reasons) and GET /metrics (Prometheus). SIGTERM drains in-flight digests and "
     "feed polls (BRIEFBOT_DRAIN_TIMEOUT seconds, default 25) and exits 0. BRIEFBOT_LOG_FORMAT=json logs JSON lines."
 )
 
