@@ -12,6 +12,8 @@ import pytest
 from briefings.store import Store
 from tests.conftest import POSTGRES_URL, postgres_schema
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def unique_name() -> str:
     return f"test-{uuid.uuid4().hex[:12]}"
@@ -69,7 +71,7 @@ async def test_the_sqlite_lock_is_a_file_beside_the_database_freed_when_its_proc
         "        print('held' if held else 'refused', flush=True)\n"
         "        sys.stdin.readline()\n"
         "asyncio.run(main())\n",
-        cwd=Path(__file__).resolve().parents[2], stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert holder.stdout is not None
     store = await Store.open(db)
