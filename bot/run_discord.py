@@ -6,13 +6,12 @@ import base64
 import binascii
 import logging
 import time
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from adapters.discord.client import build_client
-from adapters.discord.runner import endpoints, invite_url, run_client, sync_with_token
+from adapters.discord.runner import Shards, endpoints, invite_url, sync_with_token
 from briefings.errors import BriefingError, InvalidInput
 
 if TYPE_CHECKING:
@@ -40,26 +39,37 @@ def _token(settings: Any) -> str:
     return token.removeprefix("Bot ").strip()
 
 
-async def run_discord(
-    settings: Any,
-    service: BriefingService,
-    *,
-    metrics: Metrics | None = None,
-    on_client: Callable[[discord.Client], None] | None = None,
-) -> None:
-    """Run the Discord bot until it is stopped; a missing or rejected token is a clear error.
+def discord_shards(settings: Any, service: BriefingService, *, metrics: Metrics | None = None) -> Shards:
+    """Build this process's Discord shards: those of DISCORD_SHARD_IDS, or each one no other replica holds.
 
-    ``metrics`` counts its commands; ``on_client`` gets the client before it connects (to watch or close it).
+    ``metrics`` counts their commands. A missing token is a clear error.
     """
     token = _token(settings)
-    with endpoints(settings.discord_api_url, settings.discord_gateway_url):
-        client = build_client(service, admins=settings.admins)
+
+    def make_client(shard_id: int, shard_count: int) -> discord.Client:
+        client = build_client(service, admins=settings.admins, shard_id=shard_id, shard_count=shard_count)
         if metrics is not None:
             meter_client(client, metrics)
-        if on_client is not None:
-            on_client(client)
+        return client
+
+    return Shards(
+        make_client,
+        token,
+        count=settings.discord_shard_count,
+        ids=settings.discord_shard_ids,
+        hold=service.store.hold,
+        retry=settings.discord_shard_retry,
+    )
+
+
+async def run_discord(
+    settings: Any, service: BriefingService, *, metrics: Metrics | None = None, shards: Shards | None = None
+) -> None:
+    """Run the Discord bot's shards until stopped (``shards`` if built already); a rejected token is a clear error."""
+    shards = shards or discord_shards(settings, service, metrics=metrics)
+    with endpoints(settings.discord_api_url, settings.discord_gateway_url):
         try:
-            await run_client(client, token)
+            await shards.run()
         except discord.LoginFailure as exc:
             raise InvalidInput(_REJECTED) from exc
         except discord.PrivilegedIntentsRequired as exc:  # we ask for none; kept for clarity

@@ -36,9 +36,10 @@ log = logging.getLogger(__name__)
 DEFAULT_PORT = 3000
 MORE = (
     "Runs until SIGTERM or Ctrl-C: Slack (HTTP mode on the port, or Socket Mode when SLACK_APP_TOKEN is set) when "
-    "SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set, the digest scheduler and the feed poller, and on "
-    "the same port GET /healthz (alive), GET /readyz (200 when the database answers and every configured platform "
-    "is connected, else 503 with the reasons) and GET /metrics (Prometheus). SIGTERM drains in-flight digests and "
+    "SLACK_BOT_TOKEN is set, Discord when DISCORD_TOKEN is set (the shards no other replica holds), the digest "
+    "scheduler and the feed poller, and on the same port GET /healthz (alive), GET /readyz (200 when the database "
+    "answers and every configured platform is connected, Discord's shards held here included, else 503 with the "
+    "reasons) and GET /metrics (Prometheus). SIGTERM drains in-flight digests and "
     "feed polls (BRIEFBOT_DRAIN_TIMEOUT seconds, default 25) and exits 0. BRIEFBOT_LOG_FORMAT=json logs JSON lines."
 )
 
@@ -115,36 +116,14 @@ def start_slack(settings: Settings, service: BriefingService, metrics: Metrics, 
 
 
 def start_discord(settings: Settings, service: BriefingService, metrics: Metrics, faces: Faces) -> None:
-    """Start the Discord client; it counts as connected while its gateway session is up."""
-    from bot.run_discord import run_discord
+    """Start the Discord shards this replica holds; connected when each is, or when it stands by holding none."""
+    from bot.run_discord import discord_shards, run_discord
 
-    ready = faces.ready["discord"] = asyncio.Event()
-    clients: list[Any] = []
-
-    def connected() -> bool:
-        """Ready once, not closed, and its gateway socket open now (it is reconnecting otherwise)."""
-        if not clients or not clients[0].is_ready() or clients[0].is_closed():
-            return False
-        ws = clients[0].ws
-        return ws is not None and bool(ws.open)
-
-    def on_client(client: Any) -> None:
-        clients.append(client)
-
-        async def on_ready() -> None:
-            ready.set()
-
-        client.on_ready = on_ready
-
-    async def close() -> None:
-        if clients:
-            await clients[0].close()
-
-    faces.connected["discord"] = connected
-    faces.closers.append(close)
-    faces.tasks["discord"] = asyncio.create_task(
-        run_discord(settings, service, metrics=metrics, on_client=on_client), name="discord"
-    )
+    shards = discord_shards(settings, service, metrics=metrics)
+    faces.ready["discord"] = shards.ready
+    faces.connected["discord"] = shards.connected
+    faces.closers.append(shards.close)
+    faces.tasks["discord"] = asyncio.create_task(run_discord(settings, service, shards=shards), name="discord")
 
 
 def configured(settings: Settings) -> list[str]:

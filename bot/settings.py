@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -56,6 +56,18 @@ class Settings(BaseSettings):
     discord_application_id: str | None = Field(
         None, validation_alias=AliasChoices("DISCORD_APPLICATION_ID", "discord_application_id")
     )
+    # Gateway shards: every replica takes the shards no other holds (a lock per shard in the database), or,
+    # with DISCORD_SHARD_IDS, exactly those shards and no lock (the operator splits them)
+    discord_shard_count: int = Field(
+        1, ge=1, validation_alias=AliasChoices("DISCORD_SHARD_COUNT", "discord_shard_count")
+    )
+    discord_shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(
+        None, validation_alias=AliasChoices("DISCORD_SHARD_IDS", "discord_shard_ids")
+    )
+    # seconds between a standing-by replica's tries to take a shard whose holder may have died
+    discord_shard_retry: float = Field(
+        15.0, gt=0, le=60, validation_alias=AliasChoices("DISCORD_SHARD_RETRY", "discord_shard_retry")
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -80,6 +92,31 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(v.strip().lower() for v in value.split(",") if v.strip())
         return value
+
+    @field_validator("discord_shard_ids", mode="before")
+    @classmethod
+    def _split_shard_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [v.strip() for v in value.split(",") if v.strip()]
+            if not all(p.isdigit() for p in parts):
+                raise ValueError(f"shard numbers separated by commas (e.g. 0,2), not {value!r}")
+            return tuple(int(p) for p in parts) or None
+        return value
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _check_shard_ids(cls, value: tuple[int, ...] | None, info: ValidationInfo) -> tuple[int, ...] | None:
+        count = info.data.get("discord_shard_count")
+        if value is None or count is None:
+            return value
+        if len(set(value)) != len(value):
+            raise ValueError(f"a shard is named twice in {','.join(map(str, value))}")
+        outside = [i for i in value if not 0 <= i < count]
+        if outside:
+            raise ValueError(
+                f"shard {','.join(map(str, outside))} is outside DISCORD_SHARD_COUNT={count} (shards 0 to {count - 1})"
+            )
+        return tuple(sorted(value))
 
     @field_validator("digest_grace", "digest_lease", mode="before")
     @classmethod

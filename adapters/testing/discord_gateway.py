@@ -6,7 +6,9 @@ One aiohttp server answers both the gateway websocket (``/gateway``) and the RES
 
 It records every REST request, can fail the next N calls of a route with a 429 (``Retry-After``
 and ``Via`` headers, so discord.py retries) or a 5xx, and builds and dispatches
-``INTERACTION_CREATE`` events of every type, then awaits the callback they cause.
+``INTERACTION_CREATE`` events of every type, then awaits the callback they cause. It tells shards apart
+(IDENTIFY's ``shard: [id, count]``): each gets the guild only if the guild is its own, events go to the shard
+of their guild (shard 0 for DMs), and ``live_sessions()``/``peak_sessions`` count sessions per shard.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import logging
 import re
 import time
 import zlib
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -61,6 +64,22 @@ class Recorded:
     def json(self) -> Any:
         """Return the JSON body (the ``payload_json`` part of a multipart body)."""
         return self.body
+
+
+@dataclass(eq=False)
+class _Socket:
+    """One gateway websocket: its zlib stream (if asked for) and, once identified, its shard (id, count)."""
+
+    ws: web.WebSocketResponse
+    compressor: Any
+    shard: tuple[int, int] | None = None
+
+    def gets(self, guild_id: str | int | None) -> bool:
+        """Tell whether events of ``guild_id`` (None: a DM) go to this socket, as Discord routes them."""
+        if self.shard is None:
+            return True
+        shard, count = self.shard
+        return (int(guild_id) >> 22) % count == shard if guild_id is not None else shard == 0
 
 
 @dataclass
@@ -113,7 +132,8 @@ class FakeDiscord:
         self._faults: list[_Fault] = []
         self._ids = itertools.count(1500000000000000001)
         self._seq = itertools.count(1)
-        self._sockets: list[tuple[web.WebSocketResponse, Any]] = []
+        self._sockets: list[_Socket] = []
+        self.peak_sessions: Counter[int] = Counter()  # the most live sessions each shard ever had at once
         self._changed = asyncio.Condition()
         self._callbacks: dict[str, asyncio.Future[Recorded]] = {}
         self._runner: web.AppRunner | None = None
@@ -139,9 +159,9 @@ class FakeDiscord:
 
     async def close(self) -> None:
         """Close every websocket and stop serving."""
-        for ws, _ in list(self._sockets):
+        for sock in list(self._sockets):
             with contextlib.suppress(Exception):
-                await ws.close()
+                await sock.ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -447,7 +467,7 @@ class FakeDiscord:
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
         compressor = zlib.compressobj() if request.query.get("compress") == "zlib-stream" else None
-        entry = (ws, compressor)
+        entry = _Socket(ws, compressor)
         self._sockets.append(entry)
         try:
             await self._send(entry, {"op": 10, "d": {"heartbeat_interval": 41250}})
@@ -459,17 +479,39 @@ class FakeDiscord:
                 if op == 1:
                     await self._send(entry, {"op": 11, "d": None})
                 elif op in (2, 6):
-                    self.identifies.append(payload.get("d") or {})
-                    await self._dispatch_to(entry, "READY", self._ready())
-                    await self._dispatch_to(entry, "GUILD_CREATE", self._guild())
+                    identify = payload.get("d") or {}
+                    self.identifies.append(identify)
+                    shard_id, count = identify.get("shard") or (0, 1)
+                    entry.shard = (int(shard_id), int(count))
+                    await self._changed_sessions(entry.shard[0])
+                    await self._dispatch_to(entry, "READY", self._ready(entry))
+                    if entry.gets(self.guild_id):
+                        await self._dispatch_to(entry, "GUILD_CREATE", self._guild())
                     self.connected.set()
         finally:
             with contextlib.suppress(ValueError):
                 self._sockets.remove(entry)
+            if entry.shard is not None:
+                await self._changed_sessions(entry.shard[0])
         return ws
 
-    async def _send(self, entry: tuple[web.WebSocketResponse, Any], payload: dict[str, Any]) -> None:
-        ws, compressor = entry
+    def live_sessions(self) -> Counter[int]:
+        """Count the identified gateway sessions open now, by shard id."""
+        return Counter(sock.shard[0] for sock in self._sockets if sock.shard is not None)
+
+    async def _changed_sessions(self, shard: int) -> None:
+        self.peak_sessions[shard] = max(self.peak_sessions[shard], self.live_sessions()[shard])
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_sessions(self, predicate: Callable[[Counter[int]], bool], *, within: float = 5.0) -> Counter[int]:
+        """Wait until the live sessions by shard satisfy ``predicate``; return them."""
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(lambda: predicate(self.live_sessions()))
+        return self.live_sessions()
+
+    async def _send(self, entry: _Socket, payload: dict[str, Any]) -> None:
+        ws, compressor = entry.ws, entry.compressor
         data = json.dumps(payload)
         if compressor is None:
             await ws.send_str(data)
@@ -477,22 +519,24 @@ class FakeDiscord:
             # One shared zlib stream per connection, each frame ending in a sync flush.
             await ws.send_bytes(compressor.compress(data.encode()) + compressor.flush(zlib.Z_SYNC_FLUSH))
 
-    async def _dispatch_to(self, entry: tuple[web.WebSocketResponse, Any], event: str, data: dict[str, Any]) -> None:
+    async def _dispatch_to(self, entry: _Socket, event: str, data: dict[str, Any]) -> None:
         await self._send(entry, {"op": 0, "t": event, "s": next(self._seq), "d": data})
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send a DISPATCH event to every connected client."""
+        """Send a DISPATCH event to every connected client of the shard of its guild (shard 0 without one)."""
         for entry in list(self._sockets):
-            await self._dispatch_to(entry, event, data)
+            if entry.gets(data.get("guild_id")):
+                await self._dispatch_to(entry, event, data)
 
-    def _ready(self) -> dict[str, Any]:
+    def _ready(self, entry: _Socket) -> dict[str, Any]:
+        guilds = [{"id": str(self.guild_id), "unavailable": True}] if entry.gets(self.guild_id) else []
         return {
             "v": 10,
             "user": _user(self.bot_id, "briefbot", bot=True),
-            "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+            "guilds": guilds,
             "session_id": "fake-session",
             "resume_gateway_url": self.gateway_url,
-            "shard": [0, 1],
+            "shard": list(entry.shard or (0, 1)),
             "application": {"id": str(self.app_id), "flags": 0},
             "private_channels": [],
             "relationships": [],

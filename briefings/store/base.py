@@ -12,7 +12,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from briefings.store.locks import Hold
 
 Params = Sequence[Any] | dict[str, Any]
 
@@ -56,6 +59,10 @@ class StoreBase(ABC):
     @abstractmethod
     def pool_in_use(self) -> tuple[int, int]:
         """Return (connections in use, connections open), for metrics."""
+
+    @abstractmethod
+    def hold(self, name: str) -> AbstractAsyncContextManager[Hold | None]:
+        """Hold the lock ``name`` among every process on this database for the block (None: another holds it)."""
 
     @abstractmethod
     def transaction(self) -> AbstractAsyncContextManager[Any]:

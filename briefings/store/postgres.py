@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -14,6 +14,7 @@ from briefings.models import SearchHit
 from briefings.store.api import Store
 from briefings.store.base import Params, display_target
 from briefings.store.connect import APPLICATION_ID, READERS
+from briefings.store.locks import Hold, hold_postgres
 from briefings.store.pg_connect import DB_ERRORS, bind, db_error, migrate, rowcount
 from briefings.store.rows import _FTS_WORD, _at
 
@@ -79,9 +80,10 @@ class PostgresStore(Store):
     dialect = "postgres"
     _SKIP_LOCKED = " FOR UPDATE SKIP LOCKED"
 
-    def __init__(self, pool: asyncpg.Pool, path: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, path: str, url: str | None = None) -> None:
         self._pool = pool
         self.path = path
+        self._url = url or path  # with its password, for the connections of hold()
         self.read_only = False
         self._write_lock = asyncio.Lock()
         self._tx: tuple[asyncio.Task | None, asyncpg.Connection] | None = None
@@ -108,7 +110,7 @@ class PostgresStore(Store):
         except BaseException:
             await pool.close()
             raise
-        return cls(pool, target)
+        return cls(pool, target, url)
 
     # ----- dialect pieces ------------------------------------------------------------------------
 
@@ -129,6 +131,10 @@ class PostgresStore(Store):
     async def close(self) -> None:
         """Close the pool."""
         await self._pool.close()
+
+    def hold(self, name: str) -> AbstractAsyncContextManager[Hold | None]:
+        """Hold the lock ``name`` for the block: an advisory lock on a connection of its own (None: taken)."""
+        return hold_postgres(self._url, name, target=self.path)
 
     async def schema_version(self) -> int:
         """Return the schema version (the number of migrations applied)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from briefings.store.connect import (
     _read_only_uri,
     _store_error,
 )
+from briefings.store.locks import Hold, hold_file
 from briefings.store.rows import _FTS_WORD, _at, fts_query
 
 SCAN_NAMES = 5000  # up to this many slugs and aliases, a mistyped name is compared with every one
@@ -123,6 +124,10 @@ class SQLiteStore(Store):
             await self._writer.close()
         for reader in self._all_readers:
             await reader.close()
+
+    def hold(self, name: str) -> AbstractAsyncContextManager[Hold | None]:
+        """Hold the lock ``name`` for the block: an OS file lock beside the database (None: another holds it)."""
+        return hold_file(self.path, name)
 
     async def schema_version(self) -> int:
         """Return the schema version (the number of migrations applied)."""
