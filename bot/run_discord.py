@@ -77,8 +77,11 @@ async def run_discord(
 
 
 def meter_client(client: Any, metrics: Metrics) -> None:
-    """Count the client's slash commands by outcome (ok, refused, error) and time `/brief show`."""
+    """Count the client's slash commands and button clicks by outcome (ok, refused, error); time `/brief show`."""
     started: dict[int, float] = {}
+    handlers = getattr(client, "handlers", None)
+    if handlers is not None:
+        handlers.on_outcome = lambda name, outcome, _seconds: metrics.command("discord", name, outcome)
     edge = client.tree.on_error
 
     def settle(interaction: discord.Interaction, name: str, outcome: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -93,6 +94,8 @@ class Handlers:
         command_usages: Callable[[], Mapping[str, str]] = dict,
     ) -> None:
         self.service = service
+        # told of every button click answered: ("button", "ok" | "refused" | "error", seconds), e.g. for metrics
+        self.on_outcome: Callable[[str, str, float], None] | None = None
         self.admins = frozenset(str(a).strip() for a in admins if str(a).strip())
         self.clock: Clock = clock or SystemClock()
         self.help_lines = help_lines
@@ -258,32 +261,41 @@ class Handlers:
 
     async def on_button(self, interaction: discord.Interaction, action: Action, slug: str) -> None:
         """Answer Post to channel, Sources, Key facts only or What's new."""
+        start, outcome = time.perf_counter(), "ok"
         try:
-            brief = await self.service.brief(slug)
-            if action == "sources":
-                await reply(interaction, embed=render.render_sources(brief))
-            elif action == "facts":
-                await reply(interaction, embed=render.render_facts(brief))
-            elif action == "changes":
-                changes = await self.service.changes(slug)
-                await reply(interaction, embed=render.render_changes(brief, changes))
-            else:
-                if interaction.guild_id is None:
-                    raise InvalidInput("There is no channel to post to in a direct message.")
-                perms = interaction.permissions
-                in_thread = isinstance(interaction.channel, discord.Thread)
-                if not (perms.send_messages_in_threads if in_thread else perms.send_messages):
-                    raise PermissionDenied("You cannot send messages in this channel, so I won't post there.")
-                view = render.render_brief_view(slug, postable=False, changes=brief.version > 1)
-                log.info(
-                    "discord brief %s posted to channel %s by %s",
-                    slug,
-                    interaction.channel_id,
-                    self.actor(interaction).label(),
-                )
-                await reply(interaction, embed=render.render_brief(brief), view=view, ephemeral=False)
+            await self._button(interaction, action, slug)
         except Exception as exc:  # noqa: BLE001 - the one error edge decides
+            outcome = "refused" if isinstance(exc, BriefingError) else "error"
             await self.on_error(interaction, exc)
+        finally:
+            if self.on_outcome is not None:
+                self.on_outcome("button", outcome, time.perf_counter() - start)
+
+    async def _button(self, interaction: discord.Interaction, action: Action, slug: str) -> None:
+        """Do what the button says (errors go to the caller's edge)."""
+        brief = await self.service.brief(slug)
+        if action == "sources":
+            await reply(interaction, embed=render.render_sources(brief))
+        elif action == "facts":
+            await reply(interaction, embed=render.render_facts(brief))
+        elif action == "changes":
+            changes = await self.service.changes(slug)
+            await reply(interaction, embed=render.render_changes(brief, changes))
+        else:
+            if interaction.guild_id is None:
+                raise InvalidInput("There is no channel to post to in a direct message.")
+            perms = interaction.permissions
+            in_thread = isinstance(interaction.channel, discord.Thread)
+            if not (perms.send_messages_in_threads if in_thread else perms.send_messages):
+                raise PermissionDenied("You cannot send messages in this channel, so I won't post there.")
+            view = render.render_brief_view(slug, postable=False, changes=brief.version > 1)
+            log.info(
+                "discord brief %s posted to channel %s by %s",
+                slug,
+                interaction.channel_id,
+                self.actor(interaction).label(),
+            )
+            await reply(interaction, embed=render.render_brief(brief), view=view, ephemeral=False)
 
     # -- admin commands ------------------------------------------------------------------------
 

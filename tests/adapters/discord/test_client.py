@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -285,6 +286,35 @@ async def test_button_of_removed_story_answers_politely(bot: Bot, seeded_service
     await seeded_service.remove(SLUG, actor=Actor(platform="console", user_id="t", is_admin=True))
     data = body(await fake.interact(fake.component(f"brief:facts:{SLUG}", message)))
     assert data["flags"] == EPHEMERAL and "No story matches" in data["content"]
+
+
+async def test_button_clicks_report_their_outcome(bot: Bot, seeded_service: BriefingService) -> None:
+    from bot.run_discord import meter_client
+    from briefings.metrics import Metrics
+
+    metrics = Metrics()
+    meter_client(bot.client, metrics)
+    count = bot.client.handlers.on_outcome
+    assert count is not None
+    settled: asyncio.Queue[str] = asyncio.Queue()
+
+    def counted(name: str, outcome: str, seconds: float) -> None:  # the response is sent before the count
+        count(name, outcome, seconds)
+        settled.put_nowait(outcome)
+
+    bot.client.handlers.on_outcome = counted
+    fake = bot.fake
+    message = await _shown(fake)
+    await fake.interact(fake.component(f"brief:sources:{SLUG}", message))
+    assert await asyncio.wait_for(settled.get(), 10) == "ok"
+    await seeded_service.remove(SLUG, actor=Actor(platform="console", user_id="t", is_admin=True))
+    await fake.interact(fake.component(f"brief:facts:{SLUG}", message))
+    assert await asyncio.wait_for(settled.get(), 10) == "refused"
+    totals = {
+        outcome: metrics.commands.labels(platform="discord", command="button", outcome=outcome)._value.get()
+        for outcome in ("ok", "refused", "error")
+    }
+    assert totals == {"ok": 1, "refused": 1, "error": 0}
 
 
 # -- admin commands -----------------------------------------------------------------------------
