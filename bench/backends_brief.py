@@ -240,7 +240,8 @@ def print_table(groups: list[list[Series]], args: argparse.Namespace, loads: tup
         ratio = by["PostgreSQL"].pct(0.99) / by["SQLite"].pct(0.99)
         p50 = by["PostgreSQL"].pct(0.5) / by["SQLite"].pct(0.5)
         verdict = "ok" if ratio <= 2 else "OVER TARGET"
-        print(f"{'  PostgreSQL / SQLite':<42} {'':>6} {p50:>7.2f}x {ratio:>7.2f}x  (p99 target <= 2x: {verdict})")
+        target = "" if "mistyped" in group[0].path else f"  (p99 target <= 2x: {verdict})"  # the target is /brief's
+        print(f"{'  PostgreSQL / SQLite':<42} {'':>6} {p50:>7.2f}x {ratio:>7.2f}x{target}")
     print(f"machine: {loads[0]} before, {loads[1]} after")
 
 
