@@ -3,38 +3,30 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import struct
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from briefings.nlp import features as F
 from briefings.nlp.ner_rules import drop_heading_guesses, retype_known_phrases, split_titles, truecase_heading
-from briefings.nlp.scoring import MASK as _MASK
-from briefings.nlp.scoring import (
-    Packed,
-    bigram_index,
-    bounded_put,
-    context_index,
-    prev_tag_index,
-    window_index,
-)
+from briefings.nlp.scoring import Packed, bigram_index, bounded_put, context_index, prev_tag_index, window_index
 
 log = logging.getLogger(__name__)
 
-# norms, tag-independent scores, previous-tag weights per token
-_Prepared = tuple[list[str], list[int], list[tuple[list[int], list[int]]]]
-
-
 _SCASES = ("U", "T", "n")  # F.sentence_case values
 _DCASES = ("-", "C", "L", "M")  # F.document_casing values ("-": not seen)
+_DCASE_INDEX = {d: k for k, d in enumerate(_DCASES)}
 _HISTORY = ("-", "O", *F.ENTITY_TYPES)  # F.update_history values
 _NO_MARK = "-"
+_NO_BIGRAMS: dict[str, tuple[int, int]] = {}
 
 
 class _Word(NamedTuple):
     """Cached tag-independent NER weights and forms of one word."""
 
     # own features plus the sentence-level ones for every (sentence case, document
-    # casing) pair, index 4 * _SCASES index + _DCASES index, no phrase marks, not first
+    # casing) pair, index 4 * _SCASES index + _DCASES index, no phrase marks, not first,
+    # plus the "hist=-" weight (a word not in the history)
     base: tuple[int, ...]
     at_m2: int  # its features as the word two before (F.ner_context_features at -2)
     at_m1: int
@@ -42,6 +34,15 @@ class _Word(NamedTuple):
     at_p2: int
     norm: str
     shape: str
+    after: Sequence[int]  # "t-1|n=" plus "t-1|s=" weights, by previous tag
+    bigrams: dict[str, tuple[int, int]]  # next norm -> ("b+=", "b-=") weights of the pair it starts
+    phrases: tuple[int, ...]  # lengths of the training phrases ("pg=") it starts, longest first
+    wiki: tuple[int, ...]  # lengths of the gazetteer phrases ("wg=") it starts, longest first
+    remembered: bool  # kept in the document history (F.update_history)
+
+
+# norms, tag-independent scores, previous-tag weights and the remembered tokens of a sentence
+_Prepared = tuple[list[str], list[int], list[Sequence[int]], list[int]]
 
 
 class NerTagger:
@@ -58,21 +59,34 @@ class NerTagger:
         self.classes = weights.classes
         get = weights.weights.get
         labels = [*self.classes, "<s>"]
-        self._trans = weights.transitions()
-        # per previous tag: the bit shifts of the packed fields of the tags allowed next
-        self._allowed_shifts = tuple(tuple(weights.shifts[k] for k in row) for row in weights.allowed)
+        # "t-1=" + "t-2=" weights by [prev2][prev], with the bias that keeps every field positive
+        self._trans = [[weights.bias + v for v in row] for row in weights.transitions()]
+        # per previous tag: reads the packed fields of the tags allowed next (little-endian
+        # bytes of the score), skipping the others
+        self._fields: list[Callable[[bytes], tuple[int, ...]]] = [
+            struct.Struct("<" + "".join("I" if k in row else "4x" for k in range(len(self.classes)))).unpack
+            for row in weights.allowed
+        ]
         self._words: dict[str, _Word] = {}
         self._context = context_index(weights.weights)
-        self._bigrams = bigram_index(weights.weights)
+        self._bigrams: dict[str, dict[str, tuple[int, int]]] = {}
+        for (a, b), pair in bigram_index(weights.weights).items():
+            self._bigrams.setdefault(a, {})[b] = pair
         self._windows = window_index(weights.weights, "sw=")
         self._after_norm = prev_tag_index(weights.weights, "t-1|n=", labels)
         self._after_shape = prev_tag_index(weights.weights, "t-1|s=", labels)
-        self._no_row = [0] * len(labels)
-        self._hist = {h: get("hist=" + h, 0) for h in _HISTORY}
+        self._no_row = (0,) * len(labels)
+        hist = {h: get("hist=" + h, 0) for h in _HISTORY}
+        # per class: the change of "hist=" weight once a word was tagged so
+        self._remember = [hist[c[2:] if c != "O" else "O"] - hist["-"] for c in self.classes]
         marks = [_NO_MARK, *(p + t for t in F.ENTITY_TYPES for p in "BI")]
         self._pg = {m: get("pg=" + m, 0) - get("pg=" + _NO_MARK, 0) for m in marks}
         self._wg = {m: get("wg=" + m, 0) - get("wg=" + _NO_MARK, 0) for m in marks}
-        self._no_marks = get("pg=" + _NO_MARK, 0) + get("wg=" + _NO_MARK, 0)
+        self._own_extra = get("pg=" + _NO_MARK, 0) + get("wg=" + _NO_MARK, 0) + hist["-"]
+        # without a gazetteer, the "wg=" marks are those of the training phrases
+        self._wiki = (
+            (lexicon.wiki, lexicon.wiki_lengths, 1) if lexicon.wiki else (lexicon.phrases, lexicon.phrase_lengths, 2)
+        )
         # [sentence case][first word?][document casing] -> "bias" + "sc=" + "dc|sc=" weights
         self._sent = [
             [
@@ -81,162 +95,203 @@ class NerTagger:
             ]
             for sc in _SCASES
         ]
+        self._by_form: dict[tuple[str, str], tuple[int, ...]] = {}  # (shape, case class) -> base - own
+        # the padding words, under their own names in the bigrams ("<s1>", not its norm "<s0>")
+        self._pads = tuple(
+            self._fill(w)._replace(norm=w, bigrams=self._bigrams.get(w, _NO_BIGRAMS))
+            for w in (*F.PAD_LEFT, *F.PAD_RIGHT)
+        )
 
     def _word(self, word: str) -> _Word:
         """Return the cached per-word weights and forms of ``word``."""
         entry = self._words.get(word)
         if entry is None:
-            total = self.packed.total
-            get = self.packed.weights.get
-            zero = (0, 0, 0, 0)
-            at = [self._context.get(f, zero) for f in F.ner_context_features(word, self.lex)]
-            sh = F.shape(word)
-            cc = F.case_class(word)
-            own = total(F.ner_word_features(word, self.lex)) + self._no_marks
-            entry = _Word(
-                tuple(
-                    own + get("sc|s=" + sc + sh, 0) + get("dc=" + dc + cc, 0) + self._sent[k][0][d]
-                    for k, sc in enumerate(_SCASES)
-                    for d, dc in enumerate(_DCASES)
-                ),
-                sum([v[0] for v in at]),
-                sum([v[1] for v in at]),
-                sum([v[2] for v in at]),
-                sum([v[3] for v in at]),
-                F.norm(word),
-                sh,
-            )
-            bounded_put(self._words, word, entry)
+            entry = self._fill(word)
         return entry
+
+    def _fill(self, word: str) -> _Word:
+        """Sum the per-word weights of ``word`` and cache them."""
+        lex = self.lex
+        zero = (0, 0, 0, 0)
+        at = [self._context.get(f, zero) for f in F.ner_context_features(word, lex)]
+        n = F.norm(word)
+        sh = F.shape(word)
+        own = self.packed.total(F.ner_word_features(word, lex)) + self._own_extra
+        form = self._by_form.get((sh, F.case_class(word)))
+        if form is None:
+            form = self._form(sh, F.case_class(word))
+        after_n, after_s = self._after_norm.get(n), self._after_shape.get(sh)
+        if after_n is None and after_s is None:
+            after: Sequence[int] = self._no_row
+        else:
+            after = [a + b for a, b in zip(after_n or self._no_row, after_s or self._no_row, strict=True)]
+        wiki, wiki_lengths, wiki_shortest = self._wiki
+        entry = _Word(
+            tuple([own + v for v in form]),
+            sum([v[0] for v in at]),
+            sum([v[1] for v in at]),
+            sum([v[2] for v in at]),
+            sum([v[3] for v in at]),
+            n,
+            sh,
+            after,
+            self._bigrams.get(n, _NO_BIGRAMS),
+            tuple([k for k in lex.phrase_lengths.get(n, ()) if k >= 2]),
+            tuple([k for k in wiki_lengths.get(n, ()) if k >= wiki_shortest]),
+            word[:1].isupper() and len(word) > 1,
+        )
+        bounded_put(self._words, word, entry)
+        return entry
+
+    def _form(self, sh: str, cc: str) -> tuple[int, ...]:
+        """Return the "sc|s=" + "dc=" + sentence weights of a shape and case class (cached)."""
+        get = self.packed.weights.get
+        form = tuple(
+            get("sc|s=" + sc + sh, 0) + get("dc=" + dc + cc, 0) + self._sent[k][0][d]
+            for k, sc in enumerate(_SCASES)
+            for d, dc in enumerate(_DCASES)
+        )
+        bounded_put(self._by_form, (sh, cc), form)
+        return form
 
     def tag_document(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """Tag the sentences of one document (two passes when the model has doc features)."""
         original = sentences
-        sentences = [truecase_heading(words, self.lex) for words in sentences]
+        lex = self.lex
+        sentences = [truecase_heading(words, lex) for words in sentences]
         cases = [F.sentence_case(words) for words in sentences]
-        index = {d: k for k, d in enumerate(_DCASES)}
-        casing = {n: index[c] for n, c in F.document_casing(sentences, cases).items()}
+        casing = {n: _DCASE_INDEX[c] for n, c in F.document_casing(sentences, cases).items()}
         prepared = [self._prepare(w, c, casing) for w, c in zip(sentences, cases, strict=True)]
-        tags = self._decode_all(sentences, prepared, None)
+        tags = self._decode_all(prepared)
         if self.two_pass:
             doc = F.document_features(sentences, tags)
-            tags = self._decode_all(sentences, prepared, doc)
-        lex = self.lex
+            tags = self._decode_all(self._with_doc(sentences, prepared, doc))
         return [
             retype_known_phrases(w, drop_heading_guesses(w, split_titles(w, t, lex), lex), lex)
             for w, t in zip(original, tags, strict=True)
         ]
 
     def _prepare(self, words: Sequence[str], scase: str, casing: dict[str, int]) -> _Prepared:
-        """Return the norms, the packed tag-independent score of each token and its
-        previous-tag weights ("t-1|n=" plus "t-1|s=", by previous tag).
+        """Return the norms, the packed tag-independent score of each token, its
+        previous-tag weights ("t-1|n=" plus "t-1|s=", by previous tag) and the indices of
+        the tokens the document history remembers.
 
         The score is that of :func:`F.ner_static_features` (the shape window "sw=" is
         :func:`F.shape_window`) with the document casing
-        (``casing`` maps a norm to its index in ``_DCASES``).
+        (``casing`` maps a norm to its index in ``_DCASES``), plus the "hist=-" weight.
         """
         if not words:
-            return [], [], []
-        lex = self.lex
-        word = self._word
-        entries = [word(w) for w in words]
+            return [], [], [], []
+        known, fill = self._words.get, self._fill
+        entries = [known(w) or fill(w) for w in words]
         norms = [e.norm for e in entries]
-        padded = [word("<s2>"), word("<s1>"), *entries, word("</s1>"), word("</s2>")]
-        chain = ["<s1>", *norms, "</s1>"]
-        bigram = self._bigrams.get
+        s2, s1, e1, e2 = self._pads
+        padded = [s2, s1, *entries, e1, e2]
+        chain = padded[1:-1]
         none = (0, 0)
-        pairs = [bigram((chain[k], chain[k + 1]), none) for k in range(len(chain) - 1)]
+        # (b+ weight, b- weight) of each pair of neighbours, "<s1>" and "</s1>" included
+        pairs = [a.bigrams.get(b.norm, none) for a, b in zip(chain, padded[2:-1], strict=False)]
         sci = _SCASES.index(scase)
         row = 4 * sci
         casing_get = casing.get
-        window = self._windows.get
-        shapes = [e.shape for e in padded]
         static = [
-            e.base[row + casing_get(e.norm, 0)]
-            + padded[i].at_m2
-            + padded[i + 1].at_m1
-            + padded[i + 3].at_p1
-            + padded[i + 4].at_p2
-            + pairs[i][1]
-            + pairs[i + 1][0]
-            + window((shapes[i + 1], e.shape, shapes[i + 3]), 0)
-            for i, e in enumerate(entries)
+            e.base[row + casing_get(e.norm, 0)] + m2.at_m2 + m1.at_m1 + p1.at_p1 + p2.at_p2 + left[1] + right[0]
+            for e, m2, m1, p1, p2, left, right in zip(
+                entries, padded, chain, padded[3:], padded[4:], pairs, pairs[1:], strict=False
+            )
         ]
-        marks = F.phrase_marks(norms, lex.phrases, lex.phrase_starts, 2, lex.phrase_lengths)
-        wiki = F.phrase_marks(norms, lex.wiki, lex.wiki_starts, 1, lex.wiki_lengths) if lex.wiki else marks
-        for found, table in ((marks, self._pg), (wiki, self._wg)):
-            for i, m in enumerate(found):
-                if m != _NO_MARK:
-                    static[i] += table[m]
+        if self._windows:
+            window = self._windows.get
+            shapes = [e.shape for e in padded]
+            for i, e in enumerate(entries):
+                static[i] += window((shapes[i + 1], e.shape, shapes[i + 3]), 0)
+        lex = self.lex
+        _add_marks(static, norms, [e.phrases for e in entries], lex.phrases, self._pg)
+        _add_marks(static, norms, [e.wiki for e in entries], self._wiki[0], self._wg)
         first = entries[0]
         dci = casing_get(first.norm, 0)
         rows = self._sent[sci]
         static[0] += (
             rows[1][dci] - rows[0][dci] + self.packed.total(["first|s=" + first.shape, "first|n=" + first.norm])
         )
-        by_norm, by_shape, no_row = self._after_norm.get, self._after_shape.get, self._no_row
-        after = [(by_norm(e.norm, no_row), by_shape(e.shape, no_row)) for e in entries]
-        return norms, static, after
+        remembered = [i for i, e in enumerate(entries) if e.remembered]
+        return norms, static, [e.after for e in entries], remembered
 
-    def _decode_all(
-        self,
-        sentences: Sequence[Sequence[str]],
-        prepared: list[_Prepared],
-        doc: dict[str, list[str]] | None,
-    ) -> list[list[str]]:
+    def _decode_all(self, prepared: list[_Prepared]) -> list[list[str]]:
         """Decode every sentence of a document, left to right."""
-        history: dict[str, str] = {}
-        doc_vecs: dict[str, int] = {}
+        history: dict[str, int] = {}
+        classes = self.classes
+        remember = self._remember
         out = []
-        for words, (norms, static, after) in zip(sentences, prepared, strict=True):
-            if doc is not None:
-                static = self._with_doc(words, norms, static, doc, doc_vecs)
+        for norms, static, after, remembered in prepared:
             tags = self._decode(norms, static, after, history)
-            F.update_history(history, words, tags)
-            out.append(tags)
+            for i in remembered:
+                history[norms[i]] = remember[tags[i]]
+            out.append([classes[t] for t in tags])
         return out
 
     def _with_doc(
-        self,
-        words: Sequence[str],
-        norms: list[str],
-        static: list[int],
-        doc: dict[str, list[str]],
-        cache: dict[str, int],
-    ) -> list[int]:
-        """Add the second-pass document features (:func:`F.doc_token_features`) to ``static``."""
-        out: list[int] = []
+        self, sentences: Sequence[Sequence[str]], prepared: list[_Prepared], doc: dict[str, list[str]]
+    ) -> list[_Prepared]:
+        """Add the second-pass document features (:func:`F.doc_token_features`) to the scores."""
         total = self.packed.total
-        for w, n, s in zip(words, norms, static, strict=True):
-            v = cache.get(w)
-            if v is None:
-                v = cache[w] = total(F.doc_token_features(w, n, doc))
-            out.append(s + v)
+        by_word: dict[str, int] = {}
+        out: list[_Prepared] = []
+        for words, (norms, static, after, remembered) in zip(sentences, prepared, strict=True):
+            for w, n in zip(words, norms, strict=True):
+                if w not in by_word:
+                    by_word[w] = total(F.doc_token_features(w, n, doc))
+            out.append((norms, [s + by_word[w] for s, w in zip(static, words, strict=True)], after, remembered))
         return out
 
     def _decode(
-        self, norms: list[str], static: list[int], after: list[tuple[list[int], list[int]]], history: dict[str, str]
-    ) -> list[str]:
-        """Greedily tag one sentence from its precomputed scores.
+        self, norms: list[str], static: list[int], after: list[Sequence[int]], history: dict[str, int]
+    ) -> list[int]:
+        """Greedily tag one sentence from its precomputed scores; return class indices.
 
-        The sum adds that of :func:`F.ner_dynamic_features`.
+        The sum adds that of :func:`F.ner_dynamic_features` ("hist=" as its change from
+        "hist=-", by norm in ``history``).
         """
-        packed = self.packed
-        allowed = packed.allowed
-        allowed_shifts = self._allowed_shifts
-        bias = packed.bias
-        classes = self.classes
+        allowed = self.packed.allowed
+        nbytes = self.packed.nbytes
+        fields = self._fields
         trans = self._trans
-        hist = self._hist
         history_get = history.get
-        tags: list[str] = []
-        start = len(classes)
-        prev_i, prev2_i = start, start  # the "start" row of the transition constraints
-        for i, n in enumerate(norms):
-            a, b = after[i]
-            t = bias + static[i] + trans[prev2_i][prev_i] + a[prev_i] + b[prev_i] + hist[history_get(n, "-")]
-            fields = [(t >> shift) & _MASK for shift in allowed_shifts[prev_i]]
-            best = allowed[prev_i][fields.index(max(fields))]  # the first best on ties
-            tags.append(classes[best])
+        tags: list[int] = []
+        prev_i = prev2_i = len(self.classes)  # the "start" row of the transition constraints
+        for s, a, n in zip(static, after, norms, strict=True):
+            t = s + trans[prev2_i][prev_i] + a[prev_i] + history_get(n, 0)
+            f = fields[prev_i](t.to_bytes(nbytes, "little"))
+            best = allowed[prev_i][f.index(max(f))]  # the first best on ties
+            tags.append(best)
             prev2_i, prev_i = prev_i, best
         return tags
+
+
+def _add_marks(
+    static: list[int],
+    norms: list[str],
+    lengths: list[tuple[int, ...]],
+    phrases: dict[tuple[str, ...], str],
+    weights: dict[str, int],
+) -> None:
+    """Add the weights of the phrase marks (:func:`F.phrase_marks`) to ``static``.
+
+    ``lengths`` gives the phrase lengths that may start at each token, longest first.
+    """
+    n = len(norms)
+    done = 0  # tokens before it are marked or passed
+    for i in [i for i, ls in enumerate(lengths) if ls]:
+        if i < done:
+            continue
+        for k in lengths[i]:
+            if k > n - i:
+                continue
+            typ = phrases.get(tuple(norms[i : i + k]))
+            if typ is not None:
+                static[i] += weights["B" + typ]
+                inside = weights["I" + typ]
+                for j in range(i + 1, i + k):
+                    static[j] += inside
+                done = i + k
+                break
