@@ -19,10 +19,15 @@ _DCASE_INDEX = {d: k for k, d in enumerate(_DCASES)}
 _HISTORY = ("-", "O", *F.ENTITY_TYPES)  # F.update_history values
 _NO_MARK = "-"
 _NO_BIGRAMS: dict[str, tuple[int, int]] = {}
+# phrases starting with a word: lengths (longest first) by the second word, and whether it is one
+_Starts = tuple[dict[str, tuple[int, ...]], bool]
 
 
 class _Word(NamedTuple):
-    """Cached tag-independent NER weights and forms of one word."""
+    """Cached tag-independent NER weights and forms of one word.
+
+    The hot loops read the first fields by position (``e[1]`` is ``e.at_m2``).
+    """
 
     # own features plus the sentence-level ones for every (sentence case, document
     # casing) pair, index 4 * _SCASES index + _DCASES index, no phrase marks, not first,
@@ -36,13 +41,30 @@ class _Word(NamedTuple):
     shape: str
     after: Sequence[int]  # "t-1|n=" plus "t-1|s=" weights, by previous tag
     bigrams: dict[str, tuple[int, int]]  # next norm -> ("b+=", "b-=") weights of the pair it starts
-    phrases: tuple[int, ...]  # lengths of the training phrases ("pg=") it starts, longest first
-    wiki: tuple[int, ...]  # lengths of the gazetteer phrases ("wg=") it starts, longest first
+    phrases: _Starts | None  # the training phrases ("pg=") it starts
+    wiki: _Starts | None  # the gazetteer phrases ("wg=") it starts
     remembered: bool  # kept in the document history (F.update_history)
+    casing: int  # what it tells F.document_casing: _DCASES index ("C" or "L"), 0 if no letter first
+    opening: bool  # the word after it tells F.document_casing nothing
 
 
 # norms, tag-independent scores, previous-tag weights and the remembered tokens of a sentence
 _Prepared = tuple[list[str], list[int], list[Sequence[int]], list[int]]
+
+
+def _phrase_starts(phrases: dict[tuple[str, ...], str], shortest: int) -> dict[str, _Starts]:
+    """Index phrases of at least ``shortest`` words by their first word (see :data:`_Starts`)."""
+    nexts: dict[str, dict[str, set[int]]] = {}
+    ones: set[str] = set()
+    for key in phrases:
+        if len(key) >= 2 and len(key) >= shortest:
+            nexts.setdefault(key[0], {}).setdefault(key[1], set()).add(len(key))
+        elif len(key) == 1 and shortest <= 1:
+            ones.add(key[0])
+    return {
+        w: ({b: tuple(sorted(ks, reverse=True)) for b, ks in nexts.get(w, {}).items()}, w in ones)
+        for w in nexts.keys() | ones
+    }
 
 
 class NerTagger:
@@ -83,10 +105,11 @@ class NerTagger:
         self._pg = {m: get("pg=" + m, 0) - get("pg=" + _NO_MARK, 0) for m in marks}
         self._wg = {m: get("wg=" + m, 0) - get("wg=" + _NO_MARK, 0) for m in marks}
         self._own_extra = get("pg=" + _NO_MARK, 0) + get("wg=" + _NO_MARK, 0) + hist["-"]
-        # without a gazetteer, the "wg=" marks are those of the training phrases
-        self._wiki = (
-            (lexicon.wiki, lexicon.wiki_lengths, 1) if lexicon.wiki else (lexicon.phrases, lexicon.phrase_lengths, 2)
-        )
+        # phrase marks as F.phrase_marks finds them: training phrases of two words or more,
+        # gazetteer phrases of any length (without a gazetteer, "wg=" marks the training phrases)
+        self._phrase_starts = _phrase_starts(lexicon.phrases, 2)
+        self._wiki = lexicon.wiki or lexicon.phrases
+        self._wiki_starts = _phrase_starts(lexicon.wiki, 1) if lexicon.wiki else self._phrase_starts
         # [sentence case][first word?][document casing] -> "bias" + "sc=" + "dc|sc=" weights
         self._sent = [
             [
@@ -101,13 +124,6 @@ class NerTagger:
             self._fill(w)._replace(norm=w, bigrams=self._bigrams.get(w, _NO_BIGRAMS))
             for w in (*F.PAD_LEFT, *F.PAD_RIGHT)
         )
-
-    def _word(self, word: str) -> _Word:
-        """Return the cached per-word weights and forms of ``word``."""
-        entry = self._words.get(word)
-        if entry is None:
-            entry = self._fill(word)
-        return entry
 
     def _fill(self, word: str) -> _Word:
         """Sum the per-word weights of ``word`` and cache them."""
@@ -125,7 +141,6 @@ class NerTagger:
             after: Sequence[int] = self._no_row
         else:
             after = [a + b for a, b in zip(after_n or self._no_row, after_s or self._no_row, strict=True)]
-        wiki, wiki_lengths, wiki_shortest = self._wiki
         entry = _Word(
             tuple([own + v for v in form]),
             sum([v[0] for v in at]),
@@ -136,9 +151,11 @@ class NerTagger:
             sh,
             after,
             self._bigrams.get(n, _NO_BIGRAMS),
-            tuple([k for k in lex.phrase_lengths.get(n, ()) if k >= 2]),
-            tuple([k for k in wiki_lengths.get(n, ()) if k >= wiki_shortest]),
+            self._phrase_starts.get(n),
+            self._wiki_starts.get(n),
             word[:1].isupper() and len(word) > 1,
+            (1 if word[0].isupper() else 2) if word[:1].isalpha() else 0,
+            word in F._OPENING,
         )
         bounded_put(self._words, word, entry)
         return entry
@@ -159,9 +176,11 @@ class NerTagger:
         original = sentences
         lex = self.lex
         sentences = [truecase_heading(words, lex) for words in sentences]
+        known, fill = self._words.get, self._fill
+        entries = [[known(w) or fill(w) for w in words] for words in sentences]
         cases = [F.sentence_case(words) for words in sentences]
-        casing = {n: _DCASE_INDEX[c] for n, c in F.document_casing(sentences, cases).items()}
-        prepared = [self._prepare(w, c, casing) for w, c in zip(sentences, cases, strict=True)]
+        casing = _document_casing(entries, cases)
+        prepared = [self._prepare(e, c, casing) for e, c in zip(entries, cases, strict=True)]
         tags = self._decode_all(prepared)
         if self.two_pass:
             doc = F.document_features(sentences, tags)
@@ -171,7 +190,7 @@ class NerTagger:
             for w, t in zip(original, tags, strict=True)
         ]
 
-    def _prepare(self, words: Sequence[str], scase: str, casing: dict[str, int]) -> _Prepared:
+    def _prepare(self, entries: list[_Word], scase: str, casing: dict[str, int]) -> _Prepared:
         """Return the norms, the packed tag-independent score of each token, its
         previous-tag weights ("t-1|n=" plus "t-1|s=", by previous tag) and the indices of
         the tokens the document history remembers.
@@ -180,24 +199,23 @@ class NerTagger:
         :func:`F.shape_window`) with the document casing
         (``casing`` maps a norm to its index in ``_DCASES``), plus the "hist=-" weight.
         """
-        if not words:
+        if not entries:
             return [], [], [], []
-        known, fill = self._words.get, self._fill
-        entries = [known(w) or fill(w) for w in words]
-        norms = [e.norm for e in entries]
+        norms = [e[5] for e in entries]
         s2, s1, e1, e2 = self._pads
         padded = [s2, s1, *entries, e1, e2]
         chain = padded[1:-1]
         none = (0, 0)
         # (b+ weight, b- weight) of each pair of neighbours, "<s1>" and "</s1>" included
-        pairs = [a.bigrams.get(b.norm, none) for a, b in zip(chain, padded[2:-1], strict=False)]
+        pairs = [a[8].get(b[5], none) for a, b in zip(chain, padded[2:-1], strict=False)]
         sci = _SCASES.index(scase)
         row = 4 * sci
         casing_get = casing.get
+        # own + at -2 + at -1 + at +1 + at +2 + "b-=" + "b+="
         static = [
-            e.base[row + casing_get(e.norm, 0)] + m2.at_m2 + m1.at_m1 + p1.at_p1 + p2.at_p2 + left[1] + right[0]
-            for e, m2, m1, p1, p2, left, right in zip(
-                entries, padded, chain, padded[3:], padded[4:], pairs, pairs[1:], strict=False
+            e[0][row + casing_get(n, 0)] + m2[1] + m1[2] + p1[3] + p2[4] + left[1] + right[0]
+            for e, n, m2, m1, p1, p2, left, right in zip(
+                entries, norms, padded, chain, padded[3:], padded[4:], pairs, pairs[1:], strict=False
             )
         ]
         if self._windows:
@@ -205,17 +223,16 @@ class NerTagger:
             shapes = [e.shape for e in padded]
             for i, e in enumerate(entries):
                 static[i] += window((shapes[i + 1], e.shape, shapes[i + 3]), 0)
-        lex = self.lex
-        _add_marks(static, norms, [e.phrases for e in entries], lex.phrases, self._pg)
-        _add_marks(static, norms, [e.wiki for e in entries], self._wiki[0], self._wg)
+        _add_marks(static, norms, [e[9] for e in entries], self.lex.phrases, self._pg)
+        _add_marks(static, norms, [e[10] for e in entries], self._wiki, self._wg)
         first = entries[0]
         dci = casing_get(first.norm, 0)
         rows = self._sent[sci]
         static[0] += (
             rows[1][dci] - rows[0][dci] + self.packed.total(["first|s=" + first.shape, "first|n=" + first.norm])
         )
-        remembered = [i for i, e in enumerate(entries) if e.remembered]
-        return norms, static, [e.after for e in entries], remembered
+        remembered = [i for i, e in enumerate(entries) if e[11]]
+        return norms, static, [e[7] for e in entries], remembered
 
     def _decode_all(self, prepared: list[_Prepared]) -> list[list[str]]:
         """Decode every sentence of a document, left to right."""
@@ -235,14 +252,12 @@ class NerTagger:
     ) -> list[_Prepared]:
         """Add the second-pass document features (:func:`F.doc_token_features`) to the scores."""
         total = self.packed.total
-        by_word: dict[str, int] = {}
-        out: list[_Prepared] = []
-        for words, (norms, static, after, remembered) in zip(sentences, prepared, strict=True):
-            for w, n in zip(words, norms, strict=True):
-                if w not in by_word:
-                    by_word[w] = total(F.doc_token_features(w, n, doc))
-            out.append((norms, [s + by_word[w] for s, w in zip(static, words, strict=True)], after, remembered))
-        return out
+        norm_of = {w: n for words, p in zip(sentences, prepared, strict=True) for w, n in zip(words, p[0], strict=True)}
+        by_word = {w: total(F.doc_token_features(w, n, doc)) for w, n in norm_of.items()}
+        return [
+            (norms, [s + by_word[w] for s, w in zip(static, words, strict=True)], after, remembered)
+            for words, (norms, static, after, remembered) in zip(sentences, prepared, strict=True)
+        ]
 
     def _decode(
         self, norms: list[str], static: list[int], after: list[Sequence[int]], history: dict[str, int]
@@ -268,30 +283,52 @@ class NerTagger:
         return tags
 
 
+def _document_casing(entries: list[list[_Word]], cases: list[str]) -> dict[str, int]:
+    """Return :func:`F.document_casing` of a document's words, as _DCASES indices by norm."""
+    seen: dict[str, int] = {}
+    get = seen.get
+    for words, case in zip(entries, cases, strict=True):
+        if case == "U":
+            continue
+        for before, e in zip(words, words[1:], strict=False):
+            c = e[12]
+            if c and not before[13]:
+                n = e[5]
+                old = get(n)
+                seen[n] = c if old is None or old == c else 3  # "M"
+    return seen
+
+
 def _add_marks(
     static: list[int],
     norms: list[str],
-    lengths: list[tuple[int, ...]],
+    starts: list[_Starts | None],
     phrases: dict[tuple[str, ...], str],
     weights: dict[str, int],
 ) -> None:
-    """Add the weights of the phrase marks (:func:`F.phrase_marks`) to ``static``.
+    """Add the weights of the phrase marks (:func:`F.phrase_marks`, longest first) to ``static``.
 
-    ``lengths`` gives the phrase lengths that may start at each token, longest first.
+    ``starts`` gives the phrases that may start at each token.
     """
     n = len(norms)
     done = 0  # tokens before it are marked or passed
-    for i in [i for i, ls in enumerate(lengths) if ls]:
+    for i, (nexts, one) in [(i, s) for i, s in enumerate(starts) if s is not None]:
         if i < done:
             continue
-        for k in lengths[i]:
-            if k > n - i:
-                continue
-            typ = phrases.get(tuple(norms[i : i + k]))
-            if typ is not None:
-                static[i] += weights["B" + typ]
-                inside = weights["I" + typ]
-                for j in range(i + 1, i + k):
-                    static[j] += inside
-                done = i + k
-                break
+        typ = None
+        k = 1
+        if i + 1 < n:
+            for k in nexts.get(norms[i + 1], ()):
+                if k <= n - i:
+                    typ = phrases.get(tuple(norms[i : i + k]))
+                    if typ is not None:
+                        break
+        if typ is None and one:
+            k = 1
+            typ = phrases[(norms[i],)]
+        if typ is not None:
+            static[i] += weights["B" + typ]
+            inside = weights["I" + typ]
+            for j in range(i + 1, i + k):
+                static[j] += inside
+            done = i + k
