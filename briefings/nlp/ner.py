@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import struct
 from collections.abc import Callable, Sequence
+from itertools import repeat
 from typing import NamedTuple
 
 from briefings.nlp import features as F
@@ -46,6 +47,7 @@ class _Word(NamedTuple):
     remembered: bool  # kept in the document history (F.update_history)
     casing: int  # what it tells F.document_casing: _DCASES index ("C" or "L"), 0 if no letter first
     opening: bool  # the word after it tells F.document_casing nothing
+    no_doc: int  # its second-pass weights (F.doc_token_features) when the document summary lacks its norm
 
 
 # norms, tag-independent scores, previous-tag weights and the remembered tokens of a sentence
@@ -129,13 +131,15 @@ class NerTagger:
         """Sum the per-word weights of ``word`` and cache them."""
         lex = self.lex
         zero = (0, 0, 0, 0)
-        at = [self._context.get(f, zero) for f in F.ner_context_features(word, lex)]
+        at_m2, at_m1, at_p1, at_p2 = map(
+            sum, zip(zero, *map(self._context.get, F.ner_context_features(word, lex), repeat(zero)), strict=True)
+        )
         n = F.norm(word)
         sh = F.shape(word)
-        own = self.packed.total(F.ner_word_features(word, lex)) + self._own_extra
-        form = self._by_form.get((sh, F.case_class(word)))
-        if form is None:
-            form = self._form(sh, F.case_class(word))
+        total = self.packed.total
+        own = total(F.ner_word_features(word, lex)) + self._own_extra
+        cc = F.case_class(word)
+        form = self._by_form.get((sh, cc)) or self._form(sh, cc)
         after_n, after_s = self._after_norm.get(n), self._after_shape.get(sh)
         if after_n is None and after_s is None:
             after: Sequence[int] = self._no_row
@@ -143,10 +147,10 @@ class NerTagger:
             after = [a + b for a, b in zip(after_n or self._no_row, after_s or self._no_row, strict=True)]
         entry = _Word(
             tuple([own + v for v in form]),
-            sum([v[0] for v in at]),
-            sum([v[1] for v in at]),
-            sum([v[2] for v in at]),
-            sum([v[3] for v in at]),
+            at_m2,
+            at_m1,
+            at_p1,
+            at_p2,
             n,
             sh,
             after,
@@ -156,6 +160,7 @@ class NerTagger:
             word[:1].isupper() and len(word) > 1,
             (1 if word[0].isupper() else 2) if word[:1].isalpha() else 0,
             word in F._OPENING,
+            total(F.doc_token_features(word, n, {})) if self.two_pass else 0,
         )
         bounded_put(self._words, word, entry)
         return entry
@@ -184,7 +189,7 @@ class NerTagger:
         tags = self._decode_all(prepared)
         if self.two_pass:
             doc = F.document_features(sentences, tags)
-            tags = self._decode_all(self._with_doc(sentences, prepared, doc))
+            tags = self._decode_all(self._with_doc(sentences, entries, prepared, doc))
         return [
             retype_known_phrases(w, drop_heading_guesses(w, split_titles(w, t, lex), lex), lex)
             for w, t in zip(original, tags, strict=True)
@@ -248,16 +253,30 @@ class NerTagger:
         return out
 
     def _with_doc(
-        self, sentences: Sequence[Sequence[str]], prepared: list[_Prepared], doc: dict[str, list[str]]
+        self,
+        sentences: Sequence[Sequence[str]],
+        entries: list[list[_Word]],
+        prepared: list[_Prepared],
+        doc: dict[str, list[str]],
     ) -> list[_Prepared]:
-        """Add the second-pass document features (:func:`F.doc_token_features`) to the scores."""
+        """Add the second-pass document features (:func:`F.doc_token_features`) to the scores.
+
+        A word whose norm the summary ``doc`` lacks has its cached weights; the others are
+        summed once per word and document.
+        """
         total = self.packed.total
-        norm_of = {w: n for words, p in zip(sentences, prepared, strict=True) for w, n in zip(words, p[0], strict=True)}
-        by_word = {w: total(F.doc_token_features(w, n, doc)) for w, n in norm_of.items()}
-        return [
-            (norms, [s + by_word[w] for s, w in zip(static, words, strict=True)], after, remembered)
-            for words, (norms, static, after, remembered) in zip(sentences, prepared, strict=True)
-        ]
+        summed: dict[str, int] = {}
+        out: list[_Prepared] = []
+        for words, es, (norms, static, after, remembered) in zip(sentences, entries, prepared, strict=True):
+            static = [s + e[14] for s, e in zip(static, es, strict=True)]
+            for i in [i for i, n in enumerate(norms) if n in doc]:
+                w = words[i]
+                v = summed.get(w)
+                if v is None:
+                    v = summed[w] = total(F.doc_token_features(w, norms[i], doc)) - es[i][14]
+                static[i] += v
+            out.append((norms, static, after, remembered))
+        return out
 
     def _decode(
         self, norms: list[str], static: list[int], after: list[Sequence[int]], history: dict[str, int]
