@@ -191,7 +191,9 @@ class NerTagger:
             doc = F.document_features(sentences, tags)
             tags = self._decode_all(self._with_doc(sentences, entries, prepared, doc))
         return [
-            retype_known_phrases(w, drop_heading_guesses(w, split_titles(w, t, lex), lex), lex)
+            t  # no entity: the rules change nothing
+            if t.count("O") == len(t)
+            else retype_known_phrases(w, drop_heading_guesses(w, split_titles(w, t, lex), lex), lex)
             for w, t in zip(original, tags, strict=True)
         ]
 

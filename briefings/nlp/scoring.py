@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 from briefings.nlp import features as F
@@ -57,8 +58,7 @@ class Packed:
 
     def total(self, feats: list[str]) -> int:
         """Return the packed summed score of ``feats``."""
-        get = self.weights.get
-        return sum([get(f, 0) for f in feats])
+        return sum(map(self.weights.get, feats, repeat(0)))
 
     def best(self, packed: int, candidates: tuple[int, ...]) -> int:
         """Return the index of the best-scoring class among ``candidates`` (first on ties)."""
