@@ -49,6 +49,12 @@ def tokenize(text: str) -> list[Token]:
         if chunk.isalnum():  # nothing to split off: most words
             start = m.start()
             tokens.append(new(Token, (chunk, start, start + len(chunk))))
+        elif chunk[-1] in ",." and chunk[:-1].isalnum() and not (chunk[-1] == "." and _keeps_period(chunk)):
+            # a word and its comma or full stop, as _split_chunk splits them
+            start = m.start()
+            end = start + len(chunk) - 1
+            tokens.append(new(Token, (chunk[:-1], start, end)))
+            tokens.append(new(Token, (chunk[-1], end, end + 1)))
         else:
             _split_chunk(chunk, m.start(), tokens)
     return tokens
