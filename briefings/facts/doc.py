@@ -246,7 +246,7 @@ def build_doc(text: str, needs_pos: re.Pattern[str] = NEEDS_POS) -> Doc:
     toks: list[Any] | None = None
     if tokenize is not None:
         toks = tokenize(text)
-        raw = [(t.text, t.start, t.end) for t in toks]
+        raw = toks  # (text, start, end) tuples
     else:
         raw = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
     entities: list[Entity] = []

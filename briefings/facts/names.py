@@ -196,17 +196,17 @@ def find_mentions(doc: Doc) -> list[Mention]:
     for sent in doc.sents:
         if sent.is_heading:
             continue
-        i = sent.first
-        while i < sent.last:
-            if i + 1 >= sent.last or not toks[i + 1].text[:1].isupper():
-                i += 1  # a name after a title opens with a capital: no need to look the word up
+        after = sent.first  # where the scan goes on
+        # a name after a title opens with a capital: only words before one are looked up
+        for i in [k - 1 for k in range(sent.first + 1, sent.last) if toks[k].text[:1].isupper()]:
+            if i < after:
                 continue
+            after = i + 1
             t = toks[i]
             low = t.text.lower()
             # "coach Tim Sherwood", "Tejano star Selena", "Survivor Karen Brassard" too.
             lower_title = is_role_word_text(low) and (t.text.islower() or (i == sent.first and low in LOWER_ONLY_HEADS))
             if not (is_role_word(t) and t.text[:1].isupper() or lower_title) or i in covered:
-                i += 1
                 continue
             j = i + 1
             # "Gen" right after another title is a given name, not a rank.
@@ -259,7 +259,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
                     name = span_text(doc, first, last)
                     out.append(Mention(name, start, end, first, last, sent, False))
                     covered.update(range(first, last))
-            i = max(j, i + 1)
+            after = max(j, i + 1)
     out.extend(_coordinated(doc, out, covered))
     out.sort(key=lambda m: m.start)
     return out

@@ -26,7 +26,10 @@ _SHAPE_MAP = str.maketrans(
 @functools.lru_cache(maxsize=65536)
 def norm(word: str) -> str:
     """Return the lower-cased form of ``word`` with digits mapped to 0 and quotes unified."""
-    return _DIGITS.sub("0", word.lower()).translate(_QUOTES)
+    low = word.lower()
+    if low.isalpha():  # no digit, no quote: most words
+        return low
+    return _DIGITS.sub("0", low).translate(_QUOTES)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -7,8 +7,9 @@ caches shared across documents; a cache changes nothing in the results, only the
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterable, Sequence
+import struct
+from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 from briefings.nlp import features as F
@@ -23,7 +24,6 @@ _HALF = 1 << (_FIELD - 1)
 MASK = (1 << _FIELD) - 1
 _MASK = MASK
 _SCALE = 100
-_LITTLE = sys.byteorder == "little"
 
 
 class Packed:
@@ -58,26 +58,13 @@ class Packed:
 
     def total(self, feats: list[str]) -> int:
         """Return the packed summed score of ``feats``."""
-        get = self.weights.get
-        return sum([get(f, 0) for f in feats])
-
-    def fields(self, packed: int) -> list[int]:
-        """Return the biased per-class fields of a packed score (comparable as integers)."""
-        t = packed + self.bias
-        if _LITTLE:
-            return memoryview(t.to_bytes(self.nbytes, "little")).cast("I").tolist()
-        return [(t >> s) & _MASK for s in self.shifts]
+        return sum(map(self.weights.get, feats, repeat(0)))
 
     def best(self, packed: int, candidates: tuple[int, ...]) -> int:
         """Return the index of the best-scoring class among ``candidates`` (first on ties)."""
         t = packed + self.bias
         shifts = self.shifts
         return max(candidates, key=lambda k: (t >> shifts[k]) & _MASK)
-
-    def best_of_all(self, packed: int) -> int:
-        """Return the index of the best-scoring class (the first one on ties)."""
-        v = self.fields(packed)
-        return v.index(max(v))
 
     def unpack(self, packed: int) -> list[float]:
         """Return the per-class scores of a packed score."""
@@ -162,6 +149,10 @@ def bounded_put(cache: dict[Any, Any], key: Any, value: Any, limit: int = CACHE_
     cache[key] = value
 
 
+# own weights, at -2, -1, +1, +2, norm, "t-1|n=" weights by previous tag
+_PosWord = tuple[int, int, int, int, int, str, Sequence[int]]
+
+
 class SequenceTagger:
     """Greedy left-to-right tagger for POS tags (kind "pos") or chunk tags (kind "chunk")."""
 
@@ -170,67 +161,77 @@ class SequenceTagger:
         self.kind = kind
         self.classes = weights.classes
         self._labels = [*self.classes, "<s>"]
-        self._own: dict[str, int] = {}  # word -> its own features
-        self._context: dict[str, tuple[int, int, int, int]] = {}  # norm -> as a neighbour
+        # word -> own POS weights, its weights as the word at -2, -1, +1, +2, its norm and
+        # its "t-1|n=" weights by previous tag
+        self._words: dict[str, _PosWord] = {}
         self._bigrams = bigram_index(weights.weights)  # (norm, next norm) -> "b+=", "b-="
-        self._trans = weights.transitions()
         self._no_row = [0] * len(self._labels)
         # "t-1|n=" weights by norm and "t-1|p=" weights by POS tag, per previous tag
         self._after_norm = prev_tag_index(weights.weights, "t-1|n=", self._labels)
         self._after_pos = prev_tag_index(weights.weights, "t-1|p=", self._labels)
+        # "t-1=" + "t-2=" weights by [prev2][prev], with the bias that keeps every field
+        # positive (and, for POS tags, the "t-1|p=" weights of the empty tag)
+        no_pos = self._after_pos.get("", self._no_row) if kind != "chunk" else self._no_row
+        self._trans = [[weights.bias + v + no_pos[p] for p, v in enumerate(row)] for row in weights.transitions()]
+        # per previous tag: the candidate tags and a reader of their packed fields
+        # (little-endian bytes of the score), skipping the others
+        n = len(self.classes)
+        self._candidates = weights.allowed if kind == "chunk" else (weights.everything,) * (n + 1)
+        self._fields: list[Callable[[bytes], tuple[int, ...]]] = [
+            struct.Struct("<" + "".join("I" if k in row else "4x" for k in range(n))).unpack for row in self._candidates
+        ]
+        get = weights.weights.get
+        self._notfirst = get("bias", 0) + get("notfirst", 0)
+        self._first = get("first", 0) - get("notfirst", 0)
+        self._pads = [(0, *self._context_vecs(w)) for w in (*F.PAD_LEFT, *F.PAD_RIGHT)]
         self._sentences: dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[str]] = {}
 
-    def _word_vec(self, word: str) -> int:
-        """Return the packed POS weights of a word's own features (cached)."""
-        vec = self._own.get(word)
-        if vec is None:
-            vec = self.packed.total(F.pos_word_features(word))
-            bounded_put(self._own, word, vec)
-        return vec
+    def _fill(self, word: str) -> _PosWord:
+        """Sum the per-word POS weights of ``word`` and cache them."""
+        n = F.norm(word)
+        entry = (
+            self.packed.total(F.pos_word_features(word)),
+            *self._context_vecs(n),
+            n,
+            self._after_norm.get(n, self._no_row),
+        )
+        bounded_put(self._words, word, entry)
+        return entry
 
     def _context_vecs(self, n: str) -> tuple[int, int, int, int]:
-        """Return the packed weights of norm ``n`` as the word at -2, -1, +1 and +2 (cached)."""
-        vecs = self._context.get(n)
-        if vecs is None:
-            total = self.packed.total
-            vecs = (
-                total(F.pos_context_features(n, -2)),
-                total(F.pos_context_features(n, -1)),
-                total(F.pos_context_features(n, 1)),
-                total(F.pos_context_features(n, 2)),
-            )
-            bounded_put(self._context, n, vecs)
-        return vecs
+        """Return the packed weights of norm ``n`` as the word at -2, -1, +1 and +2."""
+        total = self.packed.total
+        return (
+            total(F.pos_context_features(n, -2)),
+            total(F.pos_context_features(n, -1)),
+            total(F.pos_context_features(n, 1)),
+            total(F.pos_context_features(n, 2)),
+        )
 
-    def _pos_static(self, words: Sequence[str]) -> list[int]:
-        """Return the packed tag-independent POS score of every token.
+    def _pos_static(self, words: Sequence[str]) -> tuple[list[int], list[Sequence[int]]]:
+        """Return the packed tag-independent POS score of every token, and its "t-1|n=" weights.
 
         The sum is that of :func:`F.pos_static_features`, from cached per-word parts.
         """
-        norms = [F.norm(w) for w in words]
-        context = self._context_vecs
-        padded = [context(n) for n in (*F.PAD_LEFT, *norms, *F.PAD_RIGHT)]
+        known, fill = self._words.get, self._fill
+        entries = [known(w) or fill(w) for w in words]
+        norms = [e[5] for e in entries]
+        s2, s1, e1, e2 = self._pads
+        padded = [s2, s1, *entries, e1, e2]
         chain = ["<s1>", *norms, "</s1>"]
         bigram = self._bigrams.get
-        get = self.packed.weights.get
         none = (0, 0)
-        pairs = [bigram((chain[k], chain[k + 1]), none) for k in range(len(chain) - 1)]
-        base = get("bias", 0) + get("notfirst", 0)
-        word_vec = self._word_vec
-        out: list[int] = []
-        for i, w in enumerate(words):
-            out.append(
-                word_vec(w)
-                + padded[i][0]
-                + padded[i + 1][1]
-                + padded[i + 3][2]
-                + padded[i + 4][3]
-                + pairs[i][1]
-                + pairs[i + 1][0]
-                + base
+        pairs = [bigram(pair, none) for pair in zip(chain, chain[1:], strict=False)]
+        base = self._notfirst
+        # own + at -2 + at -1 + at +1 + at +2 + "b-=" + "b+="
+        out = [
+            e[0] + m2[1] + m1[2] + p1[3] + p2[4] + left[1] + right[0] + base
+            for e, m2, m1, p1, p2, left, right in zip(
+                entries, padded, padded[1:], padded[3:], padded[4:], pairs, pairs[1:], strict=False
             )
-        out[0] += get("first", 0) - get("notfirst", 0)
-        return out
+        ]
+        out[0] += self._first
+        return out, [e[6] for e in entries]
 
     def tag(self, words: Sequence[str], pos: Sequence[str] | None = None) -> list[str]:
         """Tag one sentence's words (chunking needs their POS tags)."""
@@ -247,23 +248,27 @@ class SequenceTagger:
     def _tag(self, words: Sequence[str], pos: Sequence[str] | None) -> list[str]:
         """Tag one sentence (uncached)."""
         packed = self.packed
-        chunking = self.kind == "chunk"
-        if not chunking:
-            static = self._pos_static(words)
+        if self.kind != "chunk":
+            static, after = self._pos_static(words)
+            extra: Iterable[Sequence[int]] = [self._no_row] * len(words)
         elif pos is None:
             raise ValueError("the chunker needs POS tags")
         else:
             static = [packed.total(f) for f in F.chunk_static_features(words, pos)]
+            by_norm, no_row = self._after_norm.get, self._no_row
+            after = [by_norm(F.norm(w), no_row) for w in words]
+            extra = [self._after_pos.get(p, no_row) for p in pos]
         classes = self.classes
         trans = self._trans
-        by_norm, by_pos, no_row = self._after_norm.get, self._after_pos.get, self._no_row
+        candidates = self._candidates
+        fields = self._fields
+        nbytes = packed.nbytes
         tags: list[str] = []
-        start = len(classes)
-        prev_i, prev2_i = start, start
-        for i, w in enumerate(words):
-            p = pos[i] if chunking and pos else ""
-            total = static[i] + trans[prev2_i][prev_i] + by_norm(F.norm(w), no_row)[prev_i] + by_pos(p, no_row)[prev_i]
-            best = packed.best(total, packed.allowed[prev_i]) if chunking else packed.best_of_all(total)
+        prev_i = prev2_i = len(classes)
+        for s, a, x in zip(static, after, extra, strict=True):
+            t = s + trans[prev2_i][prev_i] + a[prev_i] + x[prev_i]
+            f = fields[prev_i](t.to_bytes(nbytes, "little"))
+            best = candidates[prev_i][f.index(max(f))]  # the first best on ties
             tags.append(classes[best])
             prev2_i, prev_i = prev_i, best
         return tags

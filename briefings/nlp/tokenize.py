@@ -43,11 +43,18 @@ _INTERNAL = re.compile(r"—|–|-{2,}|\.{2,}|…|(?<!\d),|,(?!\d)|;|\u200b")
 def tokenize(text: str) -> list[Token]:
     """Split ``text`` into tokens with character offsets, CoNLL style ("Japan", "'s")."""
     tokens: list[Token] = []
+    new = tuple.__new__  # Token(...) without its Python-level __new__: one C call per token
     for m in _CHUNK.finditer(text):
         chunk = m.group()
         if chunk.isalnum():  # nothing to split off: most words
             start = m.start()
-            tokens.append(Token(chunk, start, start + len(chunk)))
+            tokens.append(new(Token, (chunk, start, start + len(chunk))))
+        elif chunk[-1] in ",." and chunk[:-1].isalnum() and not (chunk[-1] == "." and _keeps_period(chunk)):
+            # a word and its comma or full stop, as _split_chunk splits them
+            start = m.start()
+            end = start + len(chunk) - 1
+            tokens.append(new(Token, (chunk[:-1], start, end)))
+            tokens.append(new(Token, (chunk[-1], end, end + 1)))
         else:
             _split_chunk(chunk, m.start(), tokens)
     return tokens

@@ -296,6 +296,23 @@ def test_cached_ner_scores_equal_the_feature_sums() -> None:
     assert ner.tag_document(sentences) == expected  # and read
 
 
+def test_cached_ner_scores_equal_the_feature_sums_on_dev_articles() -> None:
+    # Whole documents: the history and the second pass see many sentences (the first 100
+    # CNN/DM dev articles caught a "<s1>" bigram looked up under its norm "<s0>").
+    import json
+
+    from briefings.nlp import tagger as T
+
+    path = DATA / "cnndm-dev.jsonl"
+    if not path.is_file():
+        pytest.skip("CNN/DM dev data not available")
+    lines = path.read_text(encoding="utf-8").splitlines()[:100]
+    ner = T.ner_tagger()
+    for line in lines:
+        sentences = _sentence_words(json.loads(line)["text"])
+        assert ner.tag_document(sentences) == _reference_ner(sentences)
+
+
 def test_cached_pos_and_chunk_tags_equal_the_feature_sums() -> None:
     from briefings.nlp import features as F
     from briefings.nlp import tagger as T
