@@ -26,11 +26,12 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.backends_pg import SERVER_URL, NoServer, analyze, fresh_schema, load
+from bench.latency import Latencies
 from briefings.clock import ManualClock
 from briefings.errors import NotFound
 from briefings.models import Article, StoryRef
@@ -46,23 +47,11 @@ TOKEN = "xoxb-bench"
 
 
 @dataclass
-class Series:
-    """Latencies of one (path, backend), in seconds, and the wall time they took."""
+class Series(Latencies):
+    """Latencies of one (path, backend)."""
 
     path: str
     backend: str
-    latencies: list[float] = field(default_factory=list)
-    wall: float = 0.0
-    errors: int = 0
-
-    def pct(self, q: float) -> float:
-        """Return the q-quantile latency in milliseconds."""
-        ordered = sorted(self.latencies)
-        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    def rate(self) -> float:
-        """Return calls per second of wall time."""
-        return len(self.latencies) / self.wall if self.wall else 0.0
 
 
 async def _measure(

@@ -16,7 +16,7 @@ import logging
 import random
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from discord import app_commands
 
 from adapters.discord.client import BriefbotClient, build_client
 from adapters.testing.discord_gateway import FakeDiscord
+from bench.latency import Latencies
 from briefings.clock import ManualClock
 from briefings.service import open_service
 from briefings.testing import bulk_stories
@@ -33,23 +34,11 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class Series:
-    """Latencies of one command at one concurrency, in seconds, and the wall time they took."""
+class Series(Latencies):
+    """Latencies of one command at one concurrency."""
 
     name: str
     concurrency: int
-    latencies: list[float] = field(default_factory=list)
-    wall: float = 0.0
-    errors: int = 0
-
-    def pct(self, q: float) -> float:
-        """Return the q-quantile latency in milliseconds."""
-        ordered = sorted(self.latencies)
-        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
-
-    def rate(self) -> float:
-        """Return interactions per second."""
-        return len(self.latencies) / self.wall if self.wall else 0.0
 
 
 def add_ok_command(client: BriefbotClient) -> None:

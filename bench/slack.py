@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from adapters.slack.app import build_app
 from adapters.slack.runner import build_web_app
 from adapters.testing.slack_api import FakeSlackAPI
 from adapters.testing.slack_requests import SlackSender
+from bench.latency import Latencies
 from briefings.clock import ManualClock
 from briefings.service import open_service
 from briefings.testing import bulk_stories
@@ -40,22 +41,10 @@ TOKEN = "xoxb-bench"
 
 
 @dataclass
-class Series:
-    """Latencies of one app, in seconds, and the wall time they took."""
+class Series(Latencies):
+    """Latencies of one app."""
 
     name: str
-    latencies: list[float] = field(default_factory=list)
-    wall: float = 0.0
-    errors: int = 0
-
-    def pct(self, q: float) -> float:
-        """Return the q-quantile latency in milliseconds."""
-        ordered = sorted(self.latencies)
-        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    def rate(self) -> float:
-        """Return requests per second."""
-        return len(self.latencies) / self.wall if self.wall else 0.0
 
 
 @asynccontextmanager
