@@ -32,19 +32,26 @@ async def _connect(url: str) -> asyncpg.Connection:
         raise NoServer(f"no PostgreSQL answers at {url} ({type(exc).__name__}: {exc})") from exc
 
 
+async def trigram_schema(conn: asyncpg.Connection) -> str:
+    """Return the schema holding pg_trgm (close names), creating it in public if the database lacks it.
+
+    The extension lives once per database and every throwaway schema reaches it through its search_path."""
+    found = await conn.fetchval(
+        "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'"
+    )
+    if found is None:
+        await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+        found = "public"
+    return str(found)
+
+
 @asynccontextmanager
 async def fresh_schema(server: str = SERVER_URL, prefix: str = "bench") -> AsyncIterator[str]:
     """Create an empty schema on ``server``; yield a store URL whose search_path is it; drop it afterwards."""
     schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     conn = await _connect(server)
-    try:  # pg_trgm (close names) lives once per database, like the tests make it
-        ext = await conn.fetchval(
-            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
-            " WHERE e.extname = 'pg_trgm'"
-        )
-        if ext is None:
-            await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
-            ext = "public"
+    try:
+        ext = await trigram_schema(conn)
         await conn.execute(f"CREATE SCHEMA {schema}")
     finally:
         await conn.close()

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -37,17 +35,12 @@ def postgres_status() -> tuple[str | None, str]:
     except ImportError:
         return None, "asyncpg is not installed"
 
+    from bench.backends_pg import trigram_schema
+
     async def probe() -> str:
         conn = await asyncpg.connect(POSTGRES_URL, timeout=3)
         try:
-            found = await conn.fetchval(
-                "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace"
-                " WHERE e.extname = 'pg_trgm'"
-            )
-            if found is None:  # shared by every test schema, so made once, in public
-                await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
-                found = "public"
-            return str(found)
+            return await trigram_schema(conn)
         finally:
             await conn.close()
 
@@ -73,24 +66,10 @@ async def postgres_schema() -> AsyncIterator[str]:
     ext_schema, why = postgres_status()
     if ext_schema is None:
         pytest.skip(f"PostgreSQL half skipped: {why}")
-    import asyncpg
+    from bench.backends_pg import fresh_schema
 
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(POSTGRES_URL)
-    try:
-        await conn.execute(f"CREATE SCHEMA {schema}")
-    finally:
-        await conn.close()
-    parts = urlsplit(POSTGRES_URL)
-    query = "&".join(q for q in (parts.query, f"search_path={schema},{ext_schema}") if q)
-    try:
-        yield urlunsplit(parts._replace(query=query))
-    finally:
-        conn = await asyncpg.connect(POSTGRES_URL)
-        try:
-            await conn.execute(f"DROP SCHEMA {schema} CASCADE")
-        finally:
-            await conn.close()
+    async with fresh_schema(POSTGRES_URL, prefix="t") as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)
