@@ -291,6 +291,7 @@ async def test_button_of_removed_story_answers_politely(bot: Bot, seeded_service
 async def test_button_clicks_report_their_outcome(bot: Bot, seeded_service: BriefingService) -> None:
     from bot.run_discord import meter_client
     from briefings.metrics import Metrics
+    from tests.bot.test_metrics import value
 
     metrics = Metrics()
     meter_client(bot.client, metrics)
@@ -311,7 +312,7 @@ async def test_button_clicks_report_their_outcome(bot: Bot, seeded_service: Brie
     await fake.interact(fake.component(f"brief:facts:{SLUG}", message))
     assert await asyncio.wait_for(settled.get(), 10) == "refused"
     totals = {
-        outcome: metrics.commands.labels(platform="discord", command="button", outcome=outcome)._value.get()
+        outcome: value(metrics, "briefbot_commands_total", platform="discord", command="button", outcome=outcome)
         for outcome in ("ok", "refused", "error")
     }
     assert totals == {"ok": 1, "refused": 1, "error": 0}
