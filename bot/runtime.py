@@ -148,23 +148,10 @@ async def running_feed_poller(
     On the way out the pass in flight finishes, for at most ``drain`` seconds if given. With ``senders`` (the digest
     scheduler's), a feed added from Slack or Discord that the failure budget pauses gets a notice in its channel.
     """
-    async with _polling(service, metrics=metrics, stop=stop, drain=drain, on_paused=feed_notices(senders)):
-        yield
-
-
-@contextlib.asynccontextmanager
-async def _polling(
-    service: BriefingService,
-    *,
-    metrics: Metrics | None,
-    stop: asyncio.Event | None,
-    drain: float | None,
-    on_paused: PausedHook | None,
-) -> AsyncIterator[None]:
     from briefings.feeds.poll import FeedPoller
 
     stop = stop or asyncio.Event()
-    poller = FeedPoller(service, on_paused=on_paused, stop=stop, metrics=metrics)
+    poller = FeedPoller(service, on_paused=feed_notices(senders), stop=stop, metrics=metrics)
     task = asyncio.create_task(poller.run(stop), name="feed-poller")
     try:
         yield
