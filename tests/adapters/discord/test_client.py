@@ -14,13 +14,8 @@ from aiohttp import web
 from adapters.discord import limits
 from adapters.discord.handlers import first_url
 from adapters.discord.runner import sync_commands
-from adapters.testing.discord_gateway import (
-    ADMIN_PERMISSIONS,
-    MEMBER_PERMISSIONS,
-    THREAD_ID,
-    FakeDiscord,
-    Recorded,
-)
+from adapters.testing.discord_gateway import FakeDiscord, Recorded
+from adapters.testing.discord_payloads import ADMIN_PERMISSIONS, MEMBER_PERMISSIONS, THREAD_ID
 from briefings.models import Actor
 from briefings.service import BriefingService
 from briefings.testing import seed_text
