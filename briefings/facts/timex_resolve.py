@@ -3,7 +3,8 @@
 HeidelTime's news strategy: explicit dates keep their value; relative ones ("last year", "two weeks
 ago", "yesterday") count from the publication date; underspecified ones (a bare weekday, a month, a
 day and month) take the publication date's nearest such date on the side the tense points to: a past-tense
-sentence means the last one on or before it, a future one (``will``, ``to`` + verb, "scheduled") the next.
+sentence means the last one on or before it, a future one (``will``, ``to`` + verb, "scheduled") the next,
+unless that side's date is over half a year away and the other's within a quarter.
 """
 
 from __future__ import annotations
@@ -135,6 +136,13 @@ def _count(word: str) -> int | None:
     return NUMBER_WORDS.get(word)
 
 
+# A date written without its year is near the publication date: the tense picks the side unless its
+# date is over half a year away while the other side's is within a quarter ("gave no reason for the
+# Jan. 14 deadline" on 5 January is the coming 14 January, not last year's).
+_FAR_DAYS, _NEAR_DAYS = 183, 92
+_FAR_MONTHS, _NEAR_MONTHS = 6, 3
+
+
 def _month_day(month: int, day: int, ref: date, tense: Tense) -> date | None:
     """Return the month-day date the tense points to: on or before ``ref`` (past), after (future), else nearest."""
     options: list[date] = []
@@ -145,13 +153,18 @@ def _month_day(month: int, day: int, ref: date, tense: Tense) -> date | None:
             continue
     if not options:
         return None
+    nearest = min(options, key=lambda d: abs((d - ref).days))
     if tense == "past":
         before = [d for d in options if d <= ref]
-        return max(before) if before else None
-    if tense == "future":
+        side = max(before) if before else None
+    elif tense == "future":
         after = [d for d in options if d >= ref]
-        return min(after) if after else None
-    return min(options, key=lambda d: abs((d - ref).days))
+        side = min(after) if after else None
+    else:
+        return nearest
+    if side is not None and abs((side - ref).days) > _FAR_DAYS and abs((nearest - ref).days) <= _NEAR_DAYS:
+        return nearest
+    return side
 
 
 def _month_year(month: int, ref: date, tense: Tense, shift: int | None) -> int:
@@ -164,8 +177,13 @@ def _month_year(month: int, ref: date, tense: Tense, shift: int | None) -> int:
     if shift == 0 or tense is None:
         return ref.year
     if tense == "future":
-        return ref.year if month >= ref.month else ref.year + 1
-    return ref.year if month <= ref.month else ref.year - 1
+        year = ref.year if month >= ref.month else ref.year + 1
+    else:
+        year = ref.year if month <= ref.month else ref.year - 1
+    away = abs((year - ref.year) * 12 + month - ref.month)
+    if away > _FAR_MONTHS and 12 - away <= _NEAR_MONTHS:
+        year += 1 if year < ref.year or (year == ref.year and month < ref.month) else -1
+    return year
 
 
 def _weekday(name: str, ref: date, tense: Tense, rel: str) -> str:

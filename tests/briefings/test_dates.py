@@ -48,6 +48,21 @@ def test_a_day_and_month_without_a_year_follow_the_tense_or_the_weekday() -> Non
     assert values(text, datetime(1998, 10, 25))["Monday, Oct. 26"] == "1998-10-26"
 
 
+def test_a_date_without_its_year_stays_near_the_publication_date_whatever_the_tense() -> None:
+    # A past verb does not send a date nine days ahead back a year, nor a future one a date of last week
+    # a year forward: the tense picks the side only when both sides are within half a year.
+    jan_5_2000 = datetime(2000, 1, 5)
+    assert values("The agency gave no reason for the Jan. 14 deadline.", jan_5_2000)["Jan. 14"] == "2000-01-14"
+    aug_18_1998 = datetime(1998, 8, 18)
+    got = values("She said she would bring aid to the towns where the Aug. 7 bombs killed 257 people.", aug_18_1998)
+    assert got["Aug. 7"] == "1998-08-07"
+    # A month: "was moved" points to the past, but last May is ten months back and this May two ahead.
+    assert values("The vote was moved to May.", datetime(2000, 3, 29))["May"] == "2000-05"
+    # Within half a year the tense still decides.
+    assert values("The coach was fired in July.", datetime(2015, 1, 10))["July"] == "2014-07"
+    assert values("The plant closed on Oct. 2.", datetime(2015, 3, 10))["Oct. 2"] == "2014-10-02"
+
+
 def test_relative_expressions_count_from_the_publication_date() -> None:
     text = (
         "Last year sales rose, and this week the company said two years ago it had erred. "
