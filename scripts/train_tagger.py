@@ -1,4 +1,4 @@
-"""Train the shipped NER, POS and chunk models (briefings/data/tagger-*.json.gz) from CoNLL-2003.
+"""Train the shipped NER, POS and chunk models (briefings/data/tagger-*.bin.gz) from CoNLL-2003.
 
 Usage: python scripts/train_tagger.py [--data /work/shared/eval] [--out briefings/data]
 
@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from briefings.nlp import clusters as C  # noqa: E402
 from briefings.nlp import features as F  # noqa: E402
-from briefings.nlp.perceptron import Scorer, Trainer, save_model  # noqa: E402
+from briefings.nlp.model_files import save_packed  # noqa: E402
+from briefings.nlp.perceptron import Scorer, Trainer  # noqa: E402
 from briefings.nlp.tagger import (  # noqa: E402
     CHUNK_MODEL,
     NER_MODEL,
@@ -398,13 +399,13 @@ def main(argv: list[str] | None = None) -> int:
             augment_lower=not args.no_lower,
         )
         extra = {"lexicon": lexicon.to_json(), "two_pass": two_pass}
-        save_model(args.out / NER_MODEL, scorer.to_json(extra))
+        save_packed(args.out / NER_MODEL, scorer.classes, scorer.weights.items(), extra)
     if "pos" in only:
         scorer = train_seq("pos", train, valid, args.seq_epochs, 1)
-        save_model(args.out / POS_MODEL, scorer.to_json())
+        save_packed(args.out / POS_MODEL, scorer.classes, scorer.weights.items())
     if "chunk" in only:
         scorer = train_seq("chunk", train, valid, args.seq_epochs, 1)
-        save_model(args.out / CHUNK_MODEL, scorer.to_json())
+        save_packed(args.out / CHUNK_MODEL, scorer.classes, scorer.weights.items())
     for name in (NER_MODEL, POS_MODEL, CHUNK_MODEL):
         p = args.out / name
         if p.exists():

@@ -4,7 +4,7 @@
 :class:`briefings.models.Entity` objects (person, organization, place, misc);
 ``analyze(text)`` tags tokens with POS, chunk and entity tags in one pass. The models are
 averaged perceptrons trained on CoNLL-2003 (scripts/train_tagger.py), shipped in
-briefings/data/tagger-*.json.gz and loaded on first use.
+briefings/data/tagger-*.bin.gz and loaded on first use.
 """
 
 from briefings.nlp.tagger import Analysis, analyze, tag_entities

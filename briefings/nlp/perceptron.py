@@ -1,12 +1,8 @@
-"""Averaged perceptron: a trainer, and a compact scorer that loads the shipped weights."""
+"""Averaged perceptron: a trainer, and the scorer of its averaged weights."""
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import Any
 
 
 class Scorer:
@@ -26,27 +22,6 @@ class Scorer:
         if len(vecs) == 1:
             return list(vecs[0])
         return list(map(sum, zip(*vecs, strict=True)))
-
-    def to_json(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Return a JSON-able form that keeps only non-zero weights (rounded to 0.01)."""
-        sparse: dict[str, dict[str, float]] = {}
-        for feat, vec in self.weights.items():
-            row = {str(i): round(w, 2) for i, w in enumerate(vec) if round(w, 2) != 0.0}
-            if row:
-                sparse[feat] = row
-        return {"classes": self.classes, "weights": sparse, **(extra or {})}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Scorer:
-        """Rebuild a scorer from :meth:`to_json` output."""
-        n = len(data["classes"])
-        weights: dict[str, list[float]] = {}
-        for feat, row in data["weights"].items():
-            vec = [0.0] * n
-            for i, w in row.items():
-                vec[int(i)] = w
-            weights[feat] = vec
-        return cls(data["classes"], weights)
 
 
 class Trainer:
@@ -98,16 +73,3 @@ class Trainer:
             if any(abs(x) >= 0.0005 for x in vec):
                 avg[f] = vec
         return Scorer(self.classes, avg)
-
-
-def save_model(path: Path, data: dict[str, Any]) -> None:
-    """Write a model as gzip'd compact JSON."""
-    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
-    with gzip.GzipFile(path, "wb", mtime=0) as fh:
-        fh.write(raw.encode("utf-8"))
-
-
-def load_model(path: Path) -> dict[str, Any]:
-    """Read a model written by :func:`save_model`."""
-    with gzip.open(path, "rb") as fh:
-        return json.loads(fh.read().decode("utf-8"))

@@ -29,7 +29,7 @@ _SCALE = 100
 class Packed:
     """Perceptron weights packed as one integer per feature, with packed-score helpers."""
 
-    def __init__(self, classes: Sequence[str], rows: Iterable[tuple[str, Iterable[tuple[int, float]]]]) -> None:
+    def __init__(self, classes: Sequence[str], weights: dict[str, int]) -> None:
         self.classes = list(classes)
         n = len(self.classes)
         self.shifts = tuple(_FIELD * c for c in range(n))
@@ -37,8 +37,7 @@ class Packed:
         # Every field carries the same bias, so fields never borrow from each other and
         # comparing biased fields compares the scores.
         self.bias = sum(_HALF << s for s in self.shifts)
-        shifts = self.shifts
-        self.weights: dict[str, int] = {feat: sum(round(w * _SCALE) << shifts[c] for c, w in row) for feat, row in rows}
+        self.weights = weights  # feature -> sum of (weight x _SCALE) << shifts[class]
         # allowed[prev] -> class indices that may follow class ``prev`` (last row: start)
         self.allowed = tuple(
             tuple(k for k, t in enumerate(self.classes) if F.allowed(p, t)) for p in [*self.classes, "O"]
@@ -48,13 +47,11 @@ class Packed:
     @classmethod
     def from_scorer(cls, scorer: Scorer) -> Packed:
         """Pack the weights of a (dense) scorer."""
-        return cls(scorer.classes, ((f, enumerate(v)) for f, v in scorer.weights.items()))
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Packed:
-        """Pack the sparse weights of a saved model."""
-        rows = data["weights"].items()
-        return cls(data["classes"], ((f, ((int(c), w) for c, w in r.items())) for f, r in rows))
+        shifts = [_FIELD * c for c in range(len(scorer.classes))]
+        return cls(
+            scorer.classes,
+            {f: sum(round(w * _SCALE) << s for s, w in zip(shifts, v, strict=True)) for f, v in scorer.weights.items()},
+        )
 
     def total(self, feats: list[str]) -> int:
         """Return the packed summed score of ``feats``."""

@@ -15,6 +15,7 @@ from typing import Any
 
 from briefings.models import Entity, EntityType
 from briefings.nlp import features as F
+from briefings.nlp.model_files import load_packed
 from briefings.nlp.ner import NerTagger
 from briefings.nlp.ner_rules import (
     TITLES,
@@ -23,7 +24,6 @@ from briefings.nlp.ner_rules import (
     split_titles,
     truecase_heading,
 )
-from briefings.nlp.perceptron import load_model
 from briefings.nlp.scoring import Packed, SequenceTagger
 from briefings.nlp.tokenize import Token, sentence_spans, tokenize
 
@@ -46,9 +46,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-NER_MODEL = "tagger-ner.json.gz"
-POS_MODEL = "tagger-pos.json.gz"
-CHUNK_MODEL = "tagger-chunk.json.gz"
+NER_MODEL = "tagger-ner.bin.gz"
+POS_MODEL = "tagger-pos.bin.gz"
+CHUNK_MODEL = "tagger-chunk.bin.gz"
 ENTITY_TYPE: dict[str, EntityType] = {
     "PER": "person",
     "ORG": "organization",
@@ -65,25 +65,20 @@ def _data_path(name: str) -> Path:
 @functools.lru_cache(maxsize=1)
 def ner_tagger() -> NerTagger:
     """Load the shipped entity tagger (once)."""
-    data = load_model(_data_path(NER_MODEL))
-    log.debug("loaded %s (%d features)", NER_MODEL, len(data["weights"]))
-    return NerTagger(
-        Packed.from_json(data),
-        F.Lexicon.from_json(data["lexicon"]),
-        two_pass=bool(data.get("two_pass")),
-    )
+    weights, header = load_packed(_data_path(NER_MODEL))
+    return NerTagger(weights, F.Lexicon.from_json(header["lexicon"]), two_pass=bool(header.get("two_pass")))
 
 
 @functools.lru_cache(maxsize=1)
 def pos_tagger() -> SequenceTagger:
     """Load the shipped part-of-speech tagger (once)."""
-    return SequenceTagger(Packed.from_json(load_model(_data_path(POS_MODEL))), "pos")
+    return SequenceTagger(load_packed(_data_path(POS_MODEL))[0], "pos")
 
 
 @functools.lru_cache(maxsize=1)
 def chunk_tagger() -> SequenceTagger:
     """Load the shipped chunker (once)."""
-    return SequenceTagger(Packed.from_json(load_model(_data_path(CHUNK_MODEL))), "chunk")
+    return SequenceTagger(load_packed(_data_path(CHUNK_MODEL))[0], "chunk")
 
 
 def _sentences(text: str, tokens: list[Token]) -> list[tuple[int, int]]:

@@ -169,9 +169,9 @@ def test_models_are_small_and_shipped() -> None:
     data = Path(__file__).resolve().parents[2] / "briefings" / "data"
     models = list(data.glob("tagger-*"))
     assert {m.name for m in models} >= {
-        "tagger-ner.json.gz",
-        "tagger-pos.json.gz",
-        "tagger-chunk.json.gz",
+        "tagger-ner.bin.gz",
+        "tagger-pos.bin.gz",
+        "tagger-chunk.bin.gz",
     }
     assert sum(m.stat().st_size for m in models) <= 20_000_000
 
