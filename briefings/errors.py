@@ -91,3 +91,7 @@ class DeliveryError(BriefingError):
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
+
+
+class ModelFileError(BriefingError):
+    """A shipped tagger file is not in the packed format or is cut short: the install is damaged."""

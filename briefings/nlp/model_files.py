@@ -20,16 +20,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from briefings.errors import ModelFileError
 from briefings.nlp.scoring import _FIELD, _SCALE, Packed
 
 log = logging.getLogger(__name__)
 
 MAGIC = b"BBP1"
 _WIDTH = 4  # bytes per class weight (int32, the packed field is _FIELD = 32 bits)
-
-
-class ModelFileError(ValueError):
-    """A tagger file that is not in the packed format."""
 
 
 def save_packed(

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefings.nlp.model_files import ModelFileError, load_packed, save_packed
+from briefings.errors import ModelFileError
+from briefings.nlp.model_files import load_packed, save_packed
 from briefings.nlp.perceptron import Scorer
 from briefings.nlp.scoring import Packed
 
