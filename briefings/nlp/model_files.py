@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from briefings.errors import ModelFileError
-from briefings.nlp.scoring import _FIELD, _SCALE, Packed
+from briefings.nlp.scoring import FIELD, SCALE, Packed
 
 log = logging.getLogger(__name__)
 
 MAGIC = b"BBP1"
-_WIDTH = 4  # bytes per class weight (int32, the packed field is _FIELD = 32 bits)
+_WIDTH = FIELD // 8  # bytes per class weight: an int32, as wide as a packed field
 
 
 def save_packed(
@@ -37,7 +37,7 @@ def save_packed(
     names: list[str] = []
     values = array("i")
     for feat, vec in weights:
-        row = [round(w * _SCALE) for w in vec]
+        row = [round(w * SCALE) for w in vec]
         if any(row):
             if "\n" in feat:
                 raise ModelFileError(f"feature name with a newline: {feat!r}")
@@ -70,7 +70,7 @@ def load_packed(path: Path) -> tuple[Packed, dict[str, Any]]:
     row = _WIDTH * n
     if len(body) != row * len(names):
         raise ModelFileError(f"{path.name} is truncated")
-    signs = sum(1 << (_FIELD * c + _FIELD - 1) for c in range(n))
+    signs = sum(1 << (FIELD * c + FIELD - 1) for c in range(n))
     read = int.from_bytes
     weights: dict[str, int] = {}
     for k, feat in enumerate(names):

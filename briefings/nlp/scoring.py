@@ -19,11 +19,10 @@ CACHE_LIMIT = 200_000
 SENTENCE_CACHE = 2_000
 # Score vectors are packed into one Python int, FIELD bits per class, so that summing the
 # weights of a token's features is a plain integer sum. Weights are kept to 0.01.
-_FIELD = 32
-_HALF = 1 << (_FIELD - 1)
-MASK = (1 << _FIELD) - 1
-_MASK = MASK
-_SCALE = 100
+FIELD = 32
+_HALF = 1 << (FIELD - 1)
+MASK = (1 << FIELD) - 1
+SCALE = 100
 
 
 class Packed:
@@ -32,12 +31,12 @@ class Packed:
     def __init__(self, classes: Sequence[str], weights: dict[str, int]) -> None:
         self.classes = list(classes)
         n = len(self.classes)
-        self.shifts = tuple(_FIELD * c for c in range(n))
-        self.nbytes = n * _FIELD // 8
+        self.shifts = tuple(FIELD * c for c in range(n))
+        self.nbytes = n * FIELD // 8
         # Every field carries the same bias, so fields never borrow from each other and
         # comparing biased fields compares the scores.
         self.bias = sum(_HALF << s for s in self.shifts)
-        self.weights = weights  # feature -> sum of (weight x _SCALE) << shifts[class]
+        self.weights = weights  # feature -> sum of (weight x SCALE) << shifts[class]
         # allowed[prev] -> class indices that may follow class ``prev`` (last row: start)
         self.allowed = tuple(
             tuple(k for k, t in enumerate(self.classes) if F.allowed(p, t)) for p in [*self.classes, "O"]
@@ -47,10 +46,10 @@ class Packed:
     @classmethod
     def from_scorer(cls, scorer: Scorer) -> Packed:
         """Pack the weights of a (dense) scorer."""
-        shifts = [_FIELD * c for c in range(len(scorer.classes))]
+        shifts = [FIELD * c for c in range(len(scorer.classes))]
         return cls(
             scorer.classes,
-            {f: sum(round(w * _SCALE) << s for s, w in zip(shifts, v, strict=True)) for f, v in scorer.weights.items()},
+            {f: sum(round(w * SCALE) << s for s, w in zip(shifts, v, strict=True)) for f, v in scorer.weights.items()},
         )
 
     def total(self, feats: list[str]) -> int:
@@ -61,12 +60,12 @@ class Packed:
         """Return the index of the best-scoring class among ``candidates`` (first on ties)."""
         t = packed + self.bias
         shifts = self.shifts
-        return max(candidates, key=lambda k: (t >> shifts[k]) & _MASK)
+        return max(candidates, key=lambda k: (t >> shifts[k]) & MASK)
 
     def unpack(self, packed: int) -> list[float]:
         """Return the per-class scores of a packed score."""
         t = packed + self.bias
-        return [(((t >> s) & _MASK) - _HALF) / _SCALE for s in self.shifts]
+        return [(((t >> s) & MASK) - _HALF) / SCALE for s in self.shifts]
 
     def transitions(self) -> list[list[int]]:
         """Return the packed "t-1=" plus "t-2=" weights by ``[prev2][prev]`` (last: "<s>")."""
