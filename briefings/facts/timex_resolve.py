@@ -182,7 +182,7 @@ def _month_year(month: int, ref: date, tense: Tense, shift: int | None) -> int:
         year = ref.year if month <= ref.month else ref.year - 1
     away = abs((year - ref.year) * 12 + month - ref.month)
     if away > _FAR_MONTHS and 12 - away <= _NEAR_MONTHS:
-        year += 1 if year < ref.year or (year == ref.year and month < ref.month) else -1
+        year += 1 if (year, month) < (ref.year, ref.month) else -1
     return year
 
 
